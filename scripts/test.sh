@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite, on SQLite and on a real PostgreSQL server this script starts on loopback,
+# then ruff and mypy. Installs what it needs first. Arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+. .venv/bin/activate
+
+pgdir=$(mktemp -d /tmp/scrutiny-pg.XXXXXX)
+chmod 755 "$pgdir"
+trap 'scripts/postgres.sh stop "$pgdir"' EXIT
+SCRUTINY_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pgdir")
+export SCRUTINY_TEST_POSTGRES_URL
+
+ruff check .
+mypy
+pytest "$@"

@@ -1,0 +1,297 @@
+"""The committee's domain, as SQLAlchemy 2 models.
+
+A Select Committee's review ends with numbered recommendations; the service agrees an action plan
+(agreed actions per recommendation); each monitoring round the link officer returns a progress
+update per action. Updates are appended, never overwritten: the newest per action and round is the
+current one, the rest is history.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on every backend (SQLite drops tzinfo otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is expected")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Grade(enum.IntEnum):
+    """Assessment of Progress, numbered and named as the committee's grading key has it."""
+
+    FULLY_ACHIEVED = 1
+    ON_TRACK = 2
+    SLIPPED = 3
+    NOT_ACHIEVED = 4
+
+    @property
+    def label(self) -> str:
+        return GRADE_LABELS[self]
+
+    @property
+    def needs_explanation(self) -> bool:
+        return self in (Grade.SLIPPED, Grade.NOT_ACHIEVED)
+
+    @classmethod
+    def parse(cls, text: str | int) -> Grade:
+        """'2', 2, 'On-Track', 'on track' -> Grade.ON_TRACK; ValueError otherwise."""
+        if isinstance(text, int) and not isinstance(text, bool):
+            return cls(text)
+        key = str(text).strip().lower().replace("-", " ").replace("_", " ")
+        for grade in cls:
+            if key in (str(grade.value), grade.label.lower().replace("-", " ")):
+                return grade
+        raise ValueError(f"{text!r} is not a grade (1 Fully Achieved, 2 On-Track, 3 Slipped, 4 Not Achieved)")
+
+
+GRADE_LABELS = {
+    Grade.FULLY_ACHIEVED: "Fully Achieved",
+    Grade.ON_TRACK: "On-Track",
+    Grade.SLIPPED: "Slipped",
+    Grade.NOT_ACHIEVED: "Not Achieved",
+}
+
+FULLY_ACHIEVED_CARRIED = "N/A (Fully Achieved)"
+
+
+class UpdateSource(enum.StrEnum):
+    IMPORT = "import"
+    TEAMS = "teams"
+    CLI = "cli"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+review_link_officers = Table(
+    "review_link_officers",
+    Base.metadata,
+    Column("review_id", ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+
+action_responsible_people = Table(
+    "action_responsible_people",
+    Base.metadata,
+    Column("action_id", ForeignKey("agreed_actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Person(Base):
+    """Someone named in a plan or kept on the admin's roster; a Teams user once matched."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    aad_object_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    is_officer: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_chair: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A group such as "Digital Services Group" is named as responsible but is nobody's login.
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @property
+    def roles(self) -> list[str]:
+        flags = (("officer", self.is_officer), ("admin", self.is_admin), ("chair", self.is_chair))
+        return [name for name, held in flags if held]
+
+
+class Committee(Base):
+    __tablename__ = "committees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    reviews: Mapped[list[Review]] = relationship(back_populates="committee")
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), unique=True)
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
+    action_plan_agreed: Mapped[str | None] = mapped_column(String(100))
+
+    committee: Mapped[Committee | None] = relationship(back_populates="reviews")
+    link_officers: Mapped[list[Person]] = relationship(secondary=review_link_officers, order_by=Person.name)
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        back_populates="review", order_by="Recommendation.number", cascade="all, delete-orphan"
+    )
+    rounds: Mapped[list[MonitoringRound]] = relationship(
+        back_populates="review", order_by="MonitoringRound.month", cascade="all, delete-orphan"
+    )
+
+
+class Recommendation(Base):
+    __tablename__ = "recommendations"
+    __table_args__ = (UniqueConstraint("review_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    review: Mapped[Review] = relationship(back_populates="recommendations")
+    actions: Mapped[list[AgreedAction]] = relationship(
+        back_populates="recommendation", order_by="AgreedAction.position", cascade="all, delete-orphan"
+    )
+
+
+class AgreedAction(Base):
+    __tablename__ = "agreed_actions"
+    __table_args__ = (UniqueConstraint("recommendation_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"))
+    # Order within the recommendation, from 1, across sub-headings.
+    position: Mapped[int] = mapped_column(Integer)
+    group: Mapped[str | None] = mapped_column(String(200))  # sub-heading, e.g. "For Council Staff"
+    responsibility: Mapped[str] = mapped_column(Text)  # as written: "Lorraine Dixon / Liz Purdy"
+    date_text: Mapped[str] = mapped_column(String(200))  # as written: "April 2019 – ongoing"
+    due_from: Mapped[date | None] = mapped_column(Date)
+    due_by: Mapped[date | None] = mapped_column(Date)  # last day of the last month named
+    ongoing: Mapped[bool] = mapped_column(Boolean, default=False)
+    agreed_action: Mapped[str] = mapped_column(Text)
+    success_measure: Mapped[str] = mapped_column(Text, default="")
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="actions")
+    responsible_people: Mapped[list[Person]] = relationship(
+        secondary=action_responsible_people, order_by=Person.name
+    )
+    updates: Mapped[list[ProgressUpdate]] = relationship(
+        back_populates="action", order_by="ProgressUpdate.id", cascade="all, delete-orphan"
+    )
+
+
+class MonitoringRound(Base):
+    """One round of progress updates for a review, named by its month ("September 2020")."""
+
+    __tablename__ = "monitoring_rounds"
+    __table_args__ = (UniqueConstraint("review_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(50))
+    month: Mapped[date] = mapped_column(Date)  # first day of the month
+    deadline: Mapped[date | None] = mapped_column(Date)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    review: Mapped[Review] = relationship(back_populates="rounds")
+
+
+class ProgressUpdate(Base):
+    """One version of an action's return for a round. Never updated in place."""
+
+    __tablename__ = "progress_updates"
+    __table_args__ = (Index("ix_progress_updates_action_round", "action_id", "round_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("agreed_actions.id", ondelete="CASCADE"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("monitoring_rounds.id", ondelete="CASCADE"))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    grade: Mapped[Grade | None] = mapped_column(Enum(Grade, native_enum=False, length=20))
+    explanation: Mapped[str | None] = mapped_column(Text)
+    impact: Mapped[str | None] = mapped_column(Text)
+    # "N/A (Fully Achieved)": the action was done in an earlier round; nothing asked of it.
+    fully_achieved_carried: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    source: Mapped[UpdateSource] = mapped_column(Enum(UpdateSource, native_enum=False, length=20))
+    # The Teams activity that saved it: a duplicate delivery of that activity saves nothing more.
+    activity_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    action: Mapped[AgreedAction] = relationship(back_populates="updates")
+    round: Mapped[MonitoringRound] = relationship()
+    recorded_by: Mapped[Person | None] = relationship()
+
+
+class BotStateItem(Base):
+    """botbuilder Storage rows: conversation and dialog state, so dialogs survive restarts."""
+
+    __tablename__ = "bot_state"
+
+    key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    data: Mapped[dict[str, object]] = mapped_column(JSON)
+    e_tag: Mapped[str] = mapped_column(String(64))
+
+
+class ConversationKind(enum.StrEnum):
+    PERSONAL = "personal"
+    CHANNEL = "channel"
+    GROUP_CHAT = "groupChat"
+
+
+class TeamsConversation(Base):
+    """Where the bot may speak unprompted: a channel it was added to, a 1:1 chat it was installed in."""
+
+    __tablename__ = "teams_conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(500), unique=True)
+    kind: Mapped[ConversationKind] = mapped_column(Enum(ConversationKind, native_enum=False, length=20))
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    team_id: Mapped[str | None] = mapped_column(String(500))
+    team_name: Mapped[str | None] = mapped_column(String(300))
+    channel_id: Mapped[str | None] = mapped_column(String(500))
+    service_url: Mapped[str] = mapped_column(String(1000))
+    # The botbuilder ConversationReference, serialised, for continue_conversation.
+    reference: Mapped[dict[str, object]] = mapped_column(JSON)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    installed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 403 from Teams: the app was removed or blocked here. Stop posting until it is re-added.
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person | None] = relationship()
+
+
+class ProcessedActivity(Base):
+    """Inbound activity ids already handled: Teams may deliver the same activity twice."""
+
+    __tablename__ = "processed_activities"
+
+    activity_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(500), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

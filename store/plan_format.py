@@ -1,0 +1,178 @@
+"""The plan format: one review's action plan and its progress, as YAML or JSON.
+
+Every importer (Word, its text export, YAML/JSON) produces a `PlanDocument`, and every exporter
+starts from one, so there is a single way into the database and a single way out.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.functional_validators import BeforeValidator
+
+from store.dates import canonical_round_label
+from store.errors import ImportRefused
+from store.models import Grade
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _grade(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None or isinstance(value, Grade):
+        return value
+    try:
+        return Grade.parse(value)
+    except ValueError as error:
+        raise ValueError(str(error)) from None
+
+
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+NonBlank = Annotated[
+    str, Field(min_length=1), BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v)
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ProgressEntry(Strict):
+    evidence: str = ""
+    grade: Annotated[Grade | None, BeforeValidator(_grade)] = None
+    explanation: OptionalText = None
+    impact: OptionalText = None
+    fully_achieved_carried: bool = False
+
+    def same_content(self, other: ProgressEntry) -> bool:
+        return self.model_dump() == other.model_dump()
+
+
+class PlannedAction(Strict):
+    group: OptionalText = None
+    responsibility: NonBlank
+    date: str = ""
+    agreed_action: NonBlank
+    success_measure: str = ""
+    progress: dict[str, ProgressEntry] = Field(default_factory=dict)
+
+    @field_validator("progress", mode="before")
+    @classmethod
+    def round_labels_are_months(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        canonical: dict[str, Any] = {}
+        for label, entry in value.items():
+            canonical[canonical_round_label(str(label))] = entry  # ValueError names the label
+        return canonical
+
+
+class PlannedRecommendation(Strict):
+    number: int = Field(ge=1)
+    text: NonBlank
+    actions: list[PlannedAction] = Field(min_length=1)
+
+
+class PlannedRound(Strict):
+    label: str
+    deadline: str | None = None  # ISO date
+    open: bool = False
+
+    @field_validator("label")
+    @classmethod
+    def label_is_a_month(cls, value: str) -> str:
+        return canonical_round_label(value)
+
+
+class PlanDocument(Strict):
+    review: NonBlank
+    committee: OptionalText = None
+    link_officers: list[str] = Field(default_factory=list)
+    action_plan_agreed: OptionalText = None
+    rounds: list[PlannedRound] = Field(default_factory=list)
+    recommendations: list[PlannedRecommendation] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def numbers_are_unique(self) -> PlanDocument:
+        seen: set[int] = set()
+        for rec in self.recommendations:
+            if rec.number in seen:
+                raise ValueError(f"recommendation {rec.number} appears twice")
+            seen.add(rec.number)
+        return self
+
+    def round_labels(self) -> list[str]:
+        """Every round named in the plan, oldest first."""
+        from store.dates import parse_month
+
+        labels = {r.label for r in self.rounds}
+        for rec in self.recommendations:
+            for action in rec.actions:
+                labels.update(action.progress)
+        return sorted(labels, key=parse_month)
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json", exclude_defaults=True), indent=2, ensure_ascii=False)
+
+
+def where(loc: tuple[int | str, ...], data: Any) -> str:
+    """A pydantic error location in the committee's words: "Recommendation 7, action 2, grade"."""
+    parts: list[str] = []
+    node = data
+    for i, key in enumerate(loc):
+        parent = loc[i - 1] if i else None
+        if isinstance(key, int) and parent == "recommendations":
+            number = (
+                node[key].get("number") if isinstance(node, list) and isinstance(node[key], dict) else None
+            )
+            parts.append(f"Recommendation {number if number is not None else key + 1}")
+        elif isinstance(key, int) and parent == "actions":
+            parts.append(f"action {key + 1}")
+        elif isinstance(key, int):
+            parts.append(f"item {key + 1}")
+        elif key in ("recommendations", "actions"):
+            pass
+        elif parent == "progress":
+            parts.append(f"round “{key}”")
+        else:
+            parts.append(str(key).replace("_", " "))
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ", ".join(parts) or "the document"
+
+
+def plan_from_data(data: Any, *, source: str) -> PlanDocument:
+    try:
+        return PlanDocument.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for problem in error.errors()[:5]:
+            message = problem["msg"].removeprefix("Value error, ")
+            if problem["type"] == "missing":
+                message = "is missing"
+            elif problem["type"] == "string_too_short":
+                message = "is empty"
+            problems.append(f"{where(problem['loc'], data)}: {message}")
+        raise ImportRefused(f"{source}: " + "; ".join(problems)) from None
+
+
+def parse_plan_text(text: str, *, source: str) -> PlanDocument:
+    """YAML or JSON (JSON is YAML) in the plan format."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark else ""
+        raise ImportRefused(f"{source}: not valid YAML or JSON{line}") from None
+    if not isinstance(data, dict):
+        raise ImportRefused(f"{source}: empty, or not a plan (expected “review:” and “recommendations:”)")
+    return plan_from_data(data, source=source)
