@@ -1,0 +1,75 @@
+"""Settings, from the environment, validated once at start-up and passed in (never a module global)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field("sqlite:///var/scrutiny.db", validation_alias=_env("DATABASE_URL"))
+
+    # The Bot Framework's usual names. No app id: anonymous local mode, loopback only.
+    app_id: str = Field("", validation_alias=_env("MicrosoftAppId", "MICROSOFT_APP_ID"))
+    app_password: SecretStr | None = Field(
+        None, validation_alias=_env("MicrosoftAppPassword", "MICROSOFT_APP_PASSWORD")
+    )
+    app_tenant_id: str = Field("", validation_alias=_env("MicrosoftAppTenantId", "MICROSOFT_APP_TENANT_ID"))
+    # New multi-tenant bot registrations are deprecated.
+    app_type: Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"] = Field(
+        "SingleTenant", validation_alias=_env("MicrosoftAppType", "MICROSOFT_APP_TYPE")
+    )
+
+    host: str = Field("127.0.0.1", validation_alias=_env("HOST", "SCRUTINY_HOST"))
+    port: int = Field(3978, validation_alias=_env("PORT", "SCRUTINY_PORT"))
+    # Anonymous mode on a public interface lets anyone on the network act as anyone: opt in explicitly.
+    allow_anonymous_public: bool = Field(False, validation_alias=_env("SCRUTINY_ALLOW_ANONYMOUS_PUBLIC"))
+
+    # Emails/UPNs of admins, who may record for any action and manage rounds (comma-separated).
+    admins: str = Field("", validation_alias=_env("SCRUTINY_ADMINS"))
+    time_zone: str = Field("Europe/London", validation_alias=_env("SCRUTINY_TIME_ZONE"))
+    # Longest evidence text accepted in one field; longer text is kept in the dialog and refused politely.
+    max_text_length: int = Field(20_000, validation_alias=_env("SCRUTINY_MAX_TEXT_LENGTH"))
+
+    @property
+    def anonymous(self) -> bool:
+        return not self.app_id
+
+    @property
+    def admin_emails(self) -> set[str]:
+        return {e.strip().lower() for e in self.admins.split(",") if e.strip()}
+
+    @model_validator(mode="after")
+    def check_security(self) -> Settings:
+        if self.app_id:
+            if self.app_type != "UserAssignedMSI" and not (
+                self.app_password and self.app_password.get_secret_value()
+            ):
+                raise ValueError("MicrosoftAppPassword is required when MicrosoftAppId is set")
+            if self.app_type in ("SingleTenant", "UserAssignedMSI") and not self.app_tenant_id:
+                raise ValueError(f"MicrosoftAppTenantId is required for MicrosoftAppType={self.app_type}")
+        elif not is_loopback(self.host) and not self.allow_anonymous_public:
+            raise ValueError(
+                f"HOST={self.host} is not loopback, and no MicrosoftAppId is set, so requests would be "
+                "unauthenticated. Set MicrosoftAppId/MicrosoftAppPassword/MicrosoftAppTenantId, or bind to "
+                "127.0.0.1, or set SCRUTINY_ALLOW_ANONYMOUS_PUBLIC=true if you really mean it."
+            )
+        return self

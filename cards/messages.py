@@ -1,0 +1,1 @@
+"""Every sentence a user reads, in one place, so the wording stays consistent and easy to review."""
