@@ -1,0 +1,1 @@
+"""botbuilder-dialogs waterfalls and prompts; they call store services and send cards."""
