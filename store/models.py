@@ -72,13 +72,11 @@ class Grade(enum.IntEnum):
     @classmethod
     def parse(cls, text: str | int) -> Grade:
         """'2', 2, 'On-Track', 'on track' -> Grade.ON_TRACK; ValueError otherwise."""
-        if isinstance(text, int) and not isinstance(text, bool):
-            return cls(text)
         key = str(text).strip().lower().replace("-", " ").replace("_", " ")
         for grade in cls:
             if key in (str(grade.value), grade.label.lower().replace("-", " ")):
                 return grade
-        raise ValueError(f"{text!r} is not a grade (1 Fully Achieved, 2 On-Track, 3 Slipped, 4 Not Achieved)")
+        raise ValueError(f"“{text}” is not a grade (1 Fully Achieved, 2 On-Track, 3 Slipped, 4 Not Achieved)")
 
 
 GRADE_LABELS = {
