@@ -1,0 +1,429 @@
+"""Questions asked of a review: its status, counts, changes, gaps. Answers are read models (store/views.py).
+
+Every answer about actions goes through `_action_views`, which loads any number of actions, their
+owners, their review's rounds and their current updates in five queries, never one per action.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from rapidfuzz import fuzz, utils
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager, selectinload
+
+from store.models import (
+    AgreedAction,
+    Grade,
+    MonitoringRound,
+    Person,
+    ProgressUpdate,
+    Recommendation,
+    Review,
+)
+from store.people import names_in_responsibility
+from store.views import (
+    ActionView,
+    ChangeView,
+    GradeCounts,
+    RecommendationMatch,
+    RecommendationSummary,
+    RecommendationView,
+    ReviewOverview,
+    ReviewSummary,
+    RoundGrade,
+    RoundView,
+)
+
+# "7", "rec 7", "Recommendation 7", "recommendation no. 7", "#7"
+_NUMBER = re.compile(r"(?:rec(?:ommendation)?s?\.?\s*(?:no\.?|number)?\s*)?#?\s*(\d+)", re.I)
+# Below this a word match is noise: "wifi" scores about 60 against texts without it.
+WORD_MATCH_CUTOFF = 80.0
+# Words of a question that say nothing about which recommendation is meant.
+_FILLER = frozenset(
+    {"a", "about", "an", "and", "are", "for", "how", "in", "is", "its", "of", "on", "one", "status"}
+    | {"the", "to", "what", "whats", "which", "with"}
+)
+
+
+def round_view(round_: MonitoringRound) -> RoundView:
+    return RoundView(
+        id=round_.id, label=round_.label, month=round_.month, deadline=round_.deadline, is_open=round_.is_open
+    )
+
+
+def _owners(action: AgreedAction) -> list[Person]:
+    """Responsible people in the order the plan names them, not alphabetically."""
+    order = {name.lower(): i for i, name in enumerate(names_in_responsibility(action.responsibility))}
+    return sorted(action.responsible_people, key=lambda p: order.get(p.name.lower(), len(order)))
+
+
+def _action_view(
+    action: AgreedAction,
+    rounds: Sequence[MonitoringRound],
+    current: dict[tuple[int, int], ProgressUpdate],
+) -> ActionView:
+    trend: list[RoundGrade] = []
+    achieved = False
+    last: ProgressUpdate | None = None
+    last_round: MonitoringRound | None = None
+    last_grade: Grade | None = None
+    for round_ in rounds:
+        update = current.get((action.id, round_.id))
+        trend.append(
+            RoundGrade(
+                round_id=round_.id,
+                round_label=round_.label,
+                grade=update.grade if update else None,
+                fully_achieved_carried=update.fully_achieved_carried if update else achieved,
+                has_update=update is not None,
+            )
+        )
+        if update is None:
+            continue
+        if not update.fully_achieved_carried:
+            last, last_round = update, round_
+            last_grade = update.grade if update.grade is not None else last_grade
+        achieved = achieved or update.grade is Grade.FULLY_ACHIEVED or update.fully_achieved_carried
+    owners = _owners(action)
+    recommendation = action.recommendation
+    return ActionView(
+        id=action.id,
+        review_id=recommendation.review_id,
+        review_title=recommendation.review.title,
+        recommendation_id=recommendation.id,
+        recommendation_number=recommendation.number,
+        recommendation_text=recommendation.text,
+        position=action.position,
+        group=action.group,
+        responsibility=action.responsibility,
+        owners=[p.name for p in owners],
+        owner_ids=[p.id for p in owners],
+        date_text=action.date_text,
+        due_by=action.due_by,
+        ongoing=action.ongoing,
+        agreed_action=action.agreed_action,
+        success_measure=action.success_measure,
+        trend=trend,
+        latest_grade=Grade.FULLY_ACHIEVED if achieved else last_grade,
+        done=achieved,
+        latest_evidence=last.evidence if last else None,
+        latest_explanation=last.explanation if last else None,
+        latest_impact=last.impact if last else None,
+        latest_round_label=last_round.label if last_round else None,
+        last_recorded_at=last.recorded_at if last else None,
+        last_recorded_by=last.recorded_by.name if last and last.recorded_by else None,
+    )
+
+
+async def _action_views(session: AsyncSession, *, where: ColumnElement[bool]) -> list[ActionView]:
+    """The actions matching `where` (over AgreedAction, Recommendation, Review), in plan order."""
+    actions = (
+        await session.scalars(
+            select(AgreedAction)
+            .join(AgreedAction.recommendation)
+            .join(Recommendation.review)
+            .where(where)
+            .options(
+                contains_eager(AgreedAction.recommendation).contains_eager(Recommendation.review),
+                selectinload(AgreedAction.responsible_people),
+            )
+            .order_by(Review.title, Recommendation.number, AgreedAction.position)
+        )
+    ).all()
+    if not actions:
+        return []
+    review_ids = {a.recommendation.review_id for a in actions}
+    rounds: dict[int, list[MonitoringRound]] = defaultdict(list)
+    for round_ in await session.scalars(
+        select(MonitoringRound)
+        .where(MonitoringRound.review_id.in_(review_ids))
+        .order_by(MonitoringRound.month)
+    ):
+        rounds[round_.review_id].append(round_)
+    # A subquery, not a list of ids: a council-wide question may cover thousands of actions.
+    action_ids = (
+        select(AgreedAction.id).join(AgreedAction.recommendation).join(Recommendation.review).where(where)
+    )
+    newest = (
+        select(func.max(ProgressUpdate.id))
+        .where(ProgressUpdate.action_id.in_(action_ids))
+        .group_by(ProgressUpdate.action_id, ProgressUpdate.round_id)
+    )
+    current = {
+        (u.action_id, u.round_id): u
+        for u in await session.scalars(
+            select(ProgressUpdate)
+            .where(ProgressUpdate.id.in_(newest))
+            .options(selectinload(ProgressUpdate.recorded_by))
+        )
+    }
+    return [_action_view(a, rounds[a.recommendation.review_id], current) for a in actions]
+
+
+def _group(recommendations: Sequence[Recommendation], actions: list[ActionView]) -> list[RecommendationView]:
+    by_recommendation: dict[int, list[ActionView]] = defaultdict(list)
+    for action in actions:
+        by_recommendation[action.recommendation_id].append(action)
+    return [
+        RecommendationView(
+            id=rec.id,
+            review_id=rec.review_id,
+            review_title=rec.review.title,
+            number=rec.number,
+            text=rec.text,
+            actions=by_recommendation[rec.id],
+        )
+        for rec in recommendations
+    ]
+
+
+async def recommendation_status(
+    session: AsyncSession, *, review_id: int, number: int
+) -> RecommendationView | None:
+    rec = await session.scalar(
+        select(Recommendation)
+        .where(Recommendation.review_id == review_id, Recommendation.number == number)
+        .options(selectinload(Recommendation.review))
+    )
+    if rec is None:
+        return None
+    return _group([rec], await _action_views(session, where=Recommendation.id == rec.id))[0]
+
+
+async def review_status(session: AsyncSession, *, review_id: int) -> list[RecommendationView]:
+    recommendations = (
+        await session.scalars(
+            select(Recommendation)
+            .where(Recommendation.review_id == review_id)
+            .options(selectinload(Recommendation.review))
+            .order_by(Recommendation.number)
+        )
+    ).all()
+    return _group(recommendations, await _action_views(session, where=Recommendation.review_id == review_id))
+
+
+def counts_in_round(actions: Sequence[ActionView], *, round_id: int, round_label: str) -> GradeCounts:
+    counts = dict.fromkeys(Grade, 0)
+    not_assessed = carried = 0
+    for action in actions:
+        grade = action.in_round(round_id)
+        if grade is not None and grade.fully_achieved_carried:
+            carried += 1
+        elif grade is not None and grade.grade is not None:
+            counts[grade.grade] += 1
+        else:
+            not_assessed += 1
+    return GradeCounts(
+        round_id=round_id,
+        round_label=round_label,
+        counts=counts,
+        not_assessed=not_assessed,
+        carried=carried,
+        total=len(actions),
+    )
+
+
+async def _round(session: AsyncSession, *, review_id: int, round_id: int | None) -> MonitoringRound | None:
+    """The given round of the review, or its open round when round_id is None."""
+    query = select(MonitoringRound).where(MonitoringRound.review_id == review_id)
+    if round_id is None:
+        query = query.where(MonitoringRound.is_open).order_by(MonitoringRound.month.desc()).limit(1)
+    else:
+        query = query.where(MonitoringRound.id == round_id)
+    return await session.scalar(query)
+
+
+async def grade_counts(
+    session: AsyncSession, *, review_id: int, round_id: int, recommendation_id: int | None = None
+) -> GradeCounts:
+    round_ = await _round(session, review_id=review_id, round_id=round_id)
+    if round_ is None:
+        raise ValueError(f"round {round_id} is not a round of review {review_id}")
+    where = Recommendation.review_id == review_id
+    if recommendation_id is not None:
+        where = where & (Recommendation.id == recommendation_id)
+    actions = await _action_views(session, where=where)
+    return counts_in_round(actions, round_id=round_.id, round_label=round_.label)
+
+
+async def changes_since(session: AsyncSession, *, review_id: int, since: datetime) -> list[ChangeView]:
+    """Returns recorded after `since`, oldest first, one per action and round (an edit replaces)."""
+    updates = (
+        await session.scalars(
+            select(ProgressUpdate)
+            .join(ProgressUpdate.action)
+            .join(AgreedAction.recommendation)
+            .where(Recommendation.review_id == review_id)
+            .options(selectinload(ProgressUpdate.recorded_by), selectinload(ProgressUpdate.round))
+            .order_by(ProgressUpdate.id)
+        )
+    ).all()
+    before: dict[int, dict[int, ProgressUpdate]] = defaultdict(dict)  # action -> round -> newest
+    after: dict[tuple[int, int], ProgressUpdate] = {}
+    for update in updates:
+        if update.recorded_at > since:
+            after[(update.action_id, update.round_id)] = update
+        else:
+            before[update.action_id][update.round_id] = update
+    if not after:
+        return []
+    views = {v.id: v for v in await _action_views(session, where=AgreedAction.id.in_({a for a, _ in after}))}
+    changes = []
+    for (action_id, _), update in sorted(after.items(), key=lambda item: item[1].id):
+        graded = [u for u in before[action_id].values() if u.grade is not None]
+        previous = max(graded, key=lambda u: u.round.month, default=None)
+        changes.append(
+            ChangeView(
+                action=views[action_id],
+                round_id=update.round_id,
+                round_label=update.round.label,
+                previous_grade=previous.grade if previous else None,
+                previous_round_label=previous.round.label if previous else None,
+                new_grade=update.grade,
+                fully_achieved_carried=update.fully_achieved_carried,
+                evidence=update.evidence,
+                recorded_at=update.recorded_at,
+                recorded_by=update.recorded_by.name if update.recorded_by else None,
+            )
+        )
+    return changes
+
+
+async def missing_updates(
+    session: AsyncSession, *, review_id: int, round_id: int | None = None
+) -> list[ActionView]:
+    """Actions with nothing recorded for the round (default: the open one), except those already done.
+
+    No round given and none open: nothing is being asked for, so nothing is missing.
+    """
+    round_ = await _round(session, review_id=review_id, round_id=round_id)
+    if round_ is None:
+        return []
+    actions = await _action_views(session, where=Recommendation.review_id == review_id)
+    missing = []
+    for action in actions:
+        grade = action.in_round(round_.id)
+        if grade is not None and not grade.has_update and not grade.fully_achieved_carried:
+            missing.append(action)
+    return missing
+
+
+async def overdue_actions(session: AsyncSession, *, review_id: int, today: date) -> list[ActionView]:
+    """Past their due date and never graded Fully Achieved. "Ongoing" actions have no due date."""
+    actions = await _action_views(
+        session, where=(Recommendation.review_id == review_id) & (AgreedAction.due_by < today)
+    )
+    return [a for a in actions if not a.done]
+
+
+async def actions_by_latest_grade(session: AsyncSession, *, review_id: int, grade: Grade) -> list[ActionView]:
+    actions = await _action_views(session, where=Recommendation.review_id == review_id)
+    return [a for a in actions if a.latest_grade is grade]
+
+
+async def actions_owned_by(session: AsyncSession, *, person_id: int) -> list[ActionView]:
+    """Every action, in any review, that names the person as responsible."""
+    return await _action_views(session, where=AgreedAction.responsible_people.any(Person.id == person_id))
+
+
+async def find_recommendations(
+    session: AsyncSession, *, query: str, review_id: int | None = None
+) -> list[tuple[RecommendationMatch, float]]:
+    """By number ("7", "rec 7", "recommendation 7") or by words of the text ("wifi"), best first.
+
+    Scores run 0-100; a number match scores 100. Words are matched fuzzily so a typo still finds.
+    """
+    select_recs = (
+        select(Recommendation).join(Recommendation.review).options(contains_eager(Recommendation.review))
+    )
+    if review_id is not None:
+        select_recs = select_recs.where(Recommendation.review_id == review_id)
+    number = _NUMBER.fullmatch(query.strip())
+    if number:
+        select_recs = select_recs.where(Recommendation.number == int(number.group(1)))
+    recs = (await session.scalars(select_recs.order_by(Review.title, Recommendation.number))).all()
+    matches = [
+        RecommendationMatch(
+            id=r.id, review_id=r.review_id, review_title=r.review.title, number=r.number, text=r.text
+        )
+        for r in recs
+    ]
+    if number:
+        return [(m, 100.0) for m in matches]
+    words = [w for w in _words(query) if w not in _FILLER]
+    if not words:
+        return []
+    scored = []
+    for match in matches:
+        text = " ".join(_words(match.text))
+        # Each word is looked for anywhere in the long text, so word order and typos matter little.
+        score = sum(fuzz.partial_ratio(word, text) for word in words) / len(words)
+        if score >= WORD_MATCH_CUTOFF:
+            scored.append((match, score))
+    return sorted(scored, key=lambda hit: -hit[1])
+
+
+def _words(text: str) -> list[str]:
+    # "Wi-Fi" and "WiFi" are one word to the committee.
+    return utils.default_process(text.replace("-", "")).split()
+
+
+async def reviews(session: AsyncSession) -> list[ReviewSummary]:
+    found = (
+        await session.scalars(
+            select(Review)
+            .options(selectinload(Review.committee), selectinload(Review.rounds))
+            .order_by(Review.title)
+        )
+    ).all()
+    summaries = []
+    for review in found:
+        rounds = [round_view(r) for r in review.rounds]
+        summaries.append(
+            ReviewSummary(
+                id=review.id,
+                title=review.title,
+                committee=review.committee.name if review.committee else None,
+                rounds=rounds,
+                open_round=next((r for r in reversed(rounds) if r.is_open), None),
+            )
+        )
+    return summaries
+
+
+async def review_overview(session: AsyncSession, *, review_id: int) -> ReviewOverview:
+    review = await session.scalar(
+        select(Review)
+        .where(Review.id == review_id)
+        .options(selectinload(Review.committee), selectinload(Review.rounds))
+    )
+    if review is None:
+        raise ValueError(f"no review {review_id}")
+    rounds = [round_view(r) for r in review.rounds]
+    open_round = next((r for r in reversed(rounds) if r.is_open), None)
+    shown = open_round or (rounds[-1] if rounds else None)
+    recommendations = await review_status(session, review_id=review_id)
+    actions = [a for rec in recommendations for a in rec.actions]
+    return ReviewOverview(
+        id=review.id,
+        title=review.title,
+        committee=review.committee.name if review.committee else None,
+        rounds=rounds,
+        open_round=open_round,
+        counts=counts_in_round(actions, round_id=shown.id, round_label=shown.label) if shown else None,
+        recommendations=[
+            RecommendationSummary(
+                id=rec.id,
+                number=rec.number,
+                text=rec.text,
+                worst_open_grade=rec.worst_open_grade,
+                done=rec.done,
+            )
+            for rec in recommendations
+        ],
+    )

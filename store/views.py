@@ -1,0 +1,166 @@
+"""Read models: what cards, dialogs and the CLI draw. Plain data, no database, no behaviour beyond labels.
+
+They are built by store/queries.py in a handful of queries per request, however large the council.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from store.models import FULLY_ACHIEVED_CARRIED, Grade
+
+
+class View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+def grade_text(grade: Grade | None, *, carried: bool = False) -> str:
+    """How the committee's document writes a grade: "2 On-Track", "N/A (Fully Achieved)", "" if blank."""
+    if carried:
+        return FULLY_ACHIEVED_CARRIED
+    return f"{grade.value} {grade.label}" if grade is not None else ""
+
+
+class RoundView(View):
+    id: int
+    label: str  # "September 2020"
+    month: date
+    deadline: date | None
+    is_open: bool
+
+
+class RoundGrade(View):
+    """One action's grade in one round, as the trend shows it."""
+
+    round_id: int
+    round_label: str
+    grade: Grade | None  # None: not assessed, or carried
+    # Fully Achieved in an earlier round: nothing is asked, whether or not a row says so.
+    fully_achieved_carried: bool
+    has_update: bool
+
+    @property
+    def text(self) -> str:
+        return grade_text(self.grade, carried=self.fully_achieved_carried)
+
+
+class ActionView(View):
+    id: int
+    review_id: int
+    review_title: str
+    recommendation_id: int
+    recommendation_number: int
+    recommendation_text: str
+    position: int  # 1, 2, ... within the recommendation, across sub-headings
+    group: str | None  # sub-heading, e.g. "For Council Staff"
+    responsibility: str  # as written: "Lorraine Dixon / Liz Purdy"
+    owners: list[str]  # the names in `responsibility`, in its order (groups included)
+    owner_ids: list[int]  # Person ids of `owners`, same order
+    date_text: str
+    due_by: date | None
+    ongoing: bool
+    agreed_action: str
+    success_measure: str
+    trend: list[RoundGrade]  # one per round of the review, oldest first
+    # The latest assessment: a later update left ungraded does not hide that an action slipped.
+    latest_grade: Grade | None
+    done: bool  # graded Fully Achieved in some round: it stays done
+    latest_evidence: str | None  # these four from the latest update, whatever its grade
+    latest_explanation: str | None
+    latest_impact: str | None
+    latest_round_label: str | None
+    last_recorded_at: datetime | None
+    last_recorded_by: str | None  # None for imported updates
+
+    @property
+    def ref(self) -> str:
+        """ "7.2": Recommendation 7, its second action."""
+        return f"{self.recommendation_number}.{self.position}"
+
+    def in_round(self, round_id: int) -> RoundGrade | None:
+        return next((g for g in self.trend if g.round_id == round_id), None)
+
+
+class RecommendationView(View):
+    id: int
+    review_id: int
+    review_title: str
+    number: int
+    text: str
+    actions: list[ActionView]
+
+    @property
+    def worst_open_grade(self) -> Grade | None:
+        """The worst latest grade among actions not yet done (4 Not Achieved is worst)."""
+        grades = [a.latest_grade for a in self.actions if not a.done and a.latest_grade is not None]
+        return max(grades, default=None)
+
+    @property
+    def done(self) -> bool:
+        return all(a.done for a in self.actions)
+
+
+class RecommendationMatch(View):
+    """A recommendation found by number or words, without its actions."""
+
+    id: int
+    review_id: int
+    review_title: str
+    number: int
+    text: str
+
+
+class GradeCounts(View):
+    round_id: int
+    round_label: str
+    counts: dict[Grade, int]  # every grade present, zero if none
+    not_assessed: int  # no update yet, or an update without a grade
+    carried: int  # "N/A (Fully Achieved)": done in an earlier round
+    total: int  # actions counted
+
+    @property
+    def achieved_to_date(self) -> int:
+        return self.counts[Grade.FULLY_ACHIEVED] + self.carried
+
+
+class ChangeView(View):
+    """An action's return for a round, recorded since a given time (the newest one if edited twice)."""
+
+    action: ActionView
+    round_id: int
+    round_label: str
+    previous_grade: Grade | None  # the action's latest grade before the change, any round
+    previous_round_label: str | None  # the round that grade was given in; None if first return
+    new_grade: Grade | None
+    fully_achieved_carried: bool
+    evidence: str
+    recorded_at: datetime
+    recorded_by: str | None
+
+
+class RecommendationSummary(View):
+    id: int
+    number: int
+    text: str
+    worst_open_grade: Grade | None
+    done: bool
+
+
+class ReviewSummary(View):
+    id: int
+    title: str
+    committee: str | None
+    rounds: list[RoundView]  # oldest first
+    open_round: RoundView | None
+
+
+class ReviewOverview(View):
+    id: int
+    title: str
+    committee: str | None
+    rounds: list[RoundView]  # oldest first
+    open_round: RoundView | None
+    counts: GradeCounts | None  # for the open round, else the latest; None before any round
+    recommendations: list[RecommendationSummary]
