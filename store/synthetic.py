@@ -70,7 +70,7 @@ def synthetic_council(
                         group="For Council Staff" if a <= actions // 2 and n % 5 == 0 else None,
                         responsibility=owner if a % 4 else "Digital Services Group",
                         date=f"{labels[min(a, rounds - 1)]}" + (" – ongoing" if a % 3 == 0 else ""),
-                        agreed_action=f"Action {a} on {topic}: review the service and agree improvements with users.",
+                        agreed_action=f"Action {a} on {topic}: review the service with its users.",
                         success_measure=f"Residents can use {topic} online and satisfaction is measured.",
                         progress=_progress(rng, labels, topic),
                     )
