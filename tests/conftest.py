@@ -19,6 +19,9 @@ from sqlalchemy.engine import make_url
 
 from store.db import Database, upgrade
 
+# The chat harness (tests/chat.py): harness, make_chat, fake_connector, add_person.
+pytest_plugins = ["chat"]
+
 # The council's real documents, kept in the repo so a fresh clone runs on its own.
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

@@ -1,0 +1,54 @@
+"""CloudAdapter with the HTTP edge made strict: bad credentials are a 401, bad bodies a 400/415.
+
+The stock `CloudAdapter.process` (4.17) turns only a PermissionError into 401, so a malformed bearer
+token escaped as a 500; and it re-serialises invoke bodies that are already plain dicts. Both are
+fixed here; everything past authentication is the SDK's own `process_activity`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import jwt
+from aiohttp import web
+from botbuilder.core import Bot
+from botbuilder.core.serializer_helper import serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
+from msrest.serialization import Model
+
+log = logging.getLogger(__name__)
+
+
+class ScrutinyAdapter(CloudAdapter):
+    async def process(
+        self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None
+    ) -> web.Response:
+        if request.method != "POST":
+            raise web.HTTPMethodNotAllowed(request.method, ["POST"])
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            raise web.HTTPUnsupportedMediaType()
+        try:
+            body = await request.json()
+        except ValueError:
+            raise web.HTTPBadRequest(text="The body is not JSON.") from None
+        activity = Activity().deserialize(body) if isinstance(body, dict) else None
+        if activity is None or not activity.type:
+            raise web.HTTPBadRequest(text="The body is not an activity.")
+
+        try:
+            authenticated = await self.bot_framework_authentication.authenticate_request(
+                activity, request.headers.get("Authorization", "")
+            )
+        except (PermissionError, jwt.PyJWTError) as error:
+            # The reason goes to the log, never the token itself.
+            log.warning("Refused an unauthenticated request: %s", type(error).__name__)
+            raise web.HTTPUnauthorized() from None
+
+        invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
+        if invoke_response is None:
+            return web.Response(status=201)
+        response_body = invoke_response.body
+        if isinstance(response_body, Model):
+            response_body = serializer_helper(response_body)
+        return web.json_response(data=response_body, status=int(invoke_response.status))

@@ -1,0 +1,163 @@
+"""The aiohttp app: everything is built in `create_app` and passed in; nothing lives in module globals."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import ConversationState, UserState
+from botbuilder.dialogs import Dialog, DialogContext, DialogSet
+from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from sqlalchemy import text
+
+from bot.adapter import ScrutinyAdapter
+from bot.commands import CommandRegistry
+from bot.handler import ScrutinyBot
+from bot.settings import Settings
+from bot.storage import SqlStorage
+from cards import messages
+from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
+from dialogs import build_dialogs
+from dialogs.context import Caller
+from dialogs.update_handlers import update_handlers
+from store.db import Database, upgrade
+
+log = logging.getLogger(__name__)
+
+ADAPTER = web.AppKey("adapter", ScrutinyAdapter)
+BOT = web.AppKey("bot", ScrutinyBot)
+DATABASE = web.AppKey("database", Database)
+SETTINGS = web.AppKey("settings", Settings)
+REGISTRY = web.AppKey("registry", CommandRegistry)
+DIALOGS = web.AppKey("dialogs", DialogSet)
+
+
+@dataclass(frozen=True)
+class BotFrameworkConfig:
+    """What ConfigurationBotFrameworkAuthentication reads, with getattr. An empty APP_ID is anonymous."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+
+    def __repr__(self) -> str:  # never print the password
+        return f"BotFrameworkConfig(APP_ID={self.APP_ID!r}, APP_TYPE={self.APP_TYPE!r})"
+
+
+def bot_framework_config(settings: Settings) -> BotFrameworkConfig:
+    return BotFrameworkConfig(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password.get_secret_value() if settings.app_password else "",
+        # The SDK's SingleTenant path insists on an app id; anonymous local mode is its MultiTenant path.
+        APP_TYPE=settings.app_type if settings.app_id else "MultiTenant",
+        APP_TENANTID=settings.app_tenant_id,
+    )
+
+
+# --- The one place features plug in: their commands, card verbs and dialogs. ---
+
+
+def feature_dialogs(db: Database, settings: Settings) -> list[Dialog]:
+    return build_dialogs(db, max_text_length=settings.max_text_length)
+
+
+def register_features(registry: CommandRegistry, db: Database, settings: Settings) -> None:
+    updates = update_handlers(db, max_text_length=settings.max_text_length)
+    registry.command(
+        "update", updates.start, help=messages.UPDATE_COMMAND_HELP, usage=messages.UPDATE_USAGE, records=True
+    )
+    registry.verb(OPEN_UPDATE_VERB, updates.open_update, records=True)
+    registry.verb(SAVE_UPDATE_VERB, updates.save_update, records=True)
+
+    async def show_help(dialog_context: DialogContext, caller: Caller, args: Any) -> None:
+        await dialog_context.context.send_activity(registry.help_text())
+
+    # Reached only when no dialog is active: a dialog in progress handles "cancel" itself.
+    async def nothing_to_cancel(dialog_context: DialogContext, caller: Caller, args: Any) -> None:
+        await dialog_context.context.send_activity(messages.NOTHING_TO_CANCEL)
+
+    registry.command("help", show_help, help=messages.HELP_COMMAND, usage="help")
+    registry.command("cancel", nothing_to_cancel, help=messages.CANCEL_COMMAND, usage="cancel")
+
+
+def build_registry(db: Database, settings: Settings) -> CommandRegistry:
+    registry = CommandRegistry()
+    register_features(registry, db, settings)
+    return registry
+
+
+# --- The app ---
+
+
+async def _messages(request: web.Request) -> web.StreamResponse:
+    return await request.app[ADAPTER].process(request, request.app[BOT])
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    try:
+        async with request.app[DATABASE].session() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception as error:
+        log.warning("Health check: the database is unavailable (%s)", type(error).__name__)
+        return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+    return web.json_response({"status": "ok"})
+
+
+def create_app(settings: Settings, *, db: Database | None = None) -> web.Application:
+    """Build the bot. A database passed in stays the caller's to dispose; one made here is disposed here."""
+    owns_db = db is None
+    database = db if db is not None else Database(settings.database_url)
+
+    storage = SqlStorage(database)
+    conversation_state = ConversationState(storage)
+    user_state = UserState(storage)
+    dialogs = DialogSet(conversation_state.create_property("DialogState"))
+    for dialog in feature_dialogs(database, settings):
+        dialogs.add(dialog)
+    registry = build_registry(database, settings)
+
+    adapter = ScrutinyAdapter(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
+    bot = ScrutinyBot(
+        db=database,
+        settings=settings,
+        states=[conversation_state, user_state],
+        dialogs=dialogs,
+        registry=registry,
+    )
+    adapter.on_turn_error = bot.on_turn_error
+
+    app = web.Application()
+    app[ADAPTER] = adapter
+    app[BOT] = bot
+    app[DATABASE] = database
+    app[SETTINGS] = settings
+    app[REGISTRY] = registry
+    app[DIALOGS] = dialogs
+    app.router.add_post("/api/messages", _messages)
+    app.router.add_get("/healthz", _healthz)
+    if owns_db:
+
+        async def dispose(_app: web.Application) -> None:
+            await database.dispose()
+
+        app.on_cleanup.append(dispose)
+    if settings.anonymous:
+        log.warning(
+            "No MicrosoftAppId set: accepting unauthenticated requests (local mode, %s)", settings.host
+        )
+    return app
+
+
+def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
+    """Migrate the database, then serve until interrupted. A --host override is checked like HOST."""
+    overrides = {name: value for name, value in (("host", host), ("port", port)) if value is not None}
+    if overrides:
+        # Validate again, so an override cannot open anonymous mode to the network.
+        settings = Settings.model_validate({**settings.model_dump(), **overrides})
+    # Only if the CLI has not set logging up already; settings are never logged (the password is a SecretStr).
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    upgrade(settings.database_url)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port)

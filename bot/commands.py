@@ -1,0 +1,154 @@
+"""The command registry: every command and card-submit verb is registered once, with its help text.
+
+Routing looks words up here instead of testing substrings one after another, so adding a command is one
+`registry.command(...)` line and the help, the welcome card and the manifest check all follow from it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from cards import messages
+from cards.welcome import HelpEntry
+from dialogs.context import Handler
+
+# Below this similarity (0-100) a guess is more confusing than helpful.
+SUGGESTION_CUTOFF = 70.0
+_TAG = re.compile(r"<[^>]*>")
+_EDGE_PUNCTUATION = string.punctuation + "“”‘’…"
+
+
+def clean_text(text: str | None) -> str:
+    """What the person typed, without HTML markup Teams may wrap it in, on one line."""
+    if not text:
+        return ""
+    return " ".join(html.unescape(_TAG.sub(" ", text)).split())
+
+
+def _words(text: str) -> list[str]:
+    words = (word.strip(_EDGE_PUNCTUATION).lower() for word in text.split())
+    return [word for word in words if word]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # as typed, lower case; may be several words ("my actions")
+    handler: Handler
+    help: str
+    usage: str
+    aliases: tuple[str, ...] = ()
+    # Recording needs to know who you are: people not on the roster are told whom to ask instead.
+    records: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Verb:
+    name: str
+    handler: Handler
+    records: bool = False
+
+
+@dataclass(frozen=True)
+class CommandMatch:
+    command: Command
+    args: str  # the rest of the message, as typed
+
+
+@dataclass
+class CommandRegistry:
+    _commands: dict[str, Command] = field(default_factory=dict)
+    _verbs: dict[str, Verb] = field(default_factory=dict)
+
+    def command(
+        self,
+        name: str,
+        handler: Handler,
+        *,
+        help: str,
+        usage: str | None = None,
+        aliases: tuple[str, ...] = (),
+        records: bool = False,
+    ) -> Command:
+        command = Command(
+            name=" ".join(_words(name)),
+            handler=handler,
+            help=help,
+            usage=usage or name,
+            aliases=tuple(" ".join(_words(alias)) for alias in aliases),
+            records=records,
+        )
+        for spoken in command.names:
+            if spoken in self._commands:
+                raise ValueError(f"command {spoken!r} is registered twice")
+            self._commands[spoken] = command
+        return command
+
+    def verb(self, name: str, handler: Handler, *, records: bool = False) -> Verb:
+        if name in self._verbs:
+            raise ValueError(f"card verb {name!r} is registered twice")
+        self._verbs[name] = Verb(name=name, handler=handler, records=records)
+        return self._verbs[name]
+
+    @property
+    def commands(self) -> list[Command]:
+        """Each command once, in the order registered."""
+        return list(dict.fromkeys(self._commands.values()))
+
+    @property
+    def verbs(self) -> list[str]:
+        return list(self._verbs)
+
+    def help_entries(self) -> list[HelpEntry]:
+        return [HelpEntry(usage=command.usage, help=command.help) for command in self.commands]
+
+    def match(self, text: str) -> CommandMatch | None:
+        """The command the message starts with (the longest name wins), and the words after it."""
+        words = _words(text)
+        for spoken in sorted(self._commands, key=lambda name: -len(name.split())):
+            length = len(spoken.split())
+            if words[:length] == spoken.split():
+                rest = text.split(maxsplit=length)
+                return CommandMatch(self._commands[spoken], rest[length] if len(rest) > length else "")
+        return None
+
+    def suggest(self, text: str) -> str | None:
+        """The command name closest to what was typed, if any is close enough."""
+        words = _words(text)
+        best: tuple[float, str] | None = None
+        for spoken, command in self._commands.items():
+            typed = " ".join(words[: len(spoken.split())])
+            score = fuzz.ratio(typed, spoken)
+            if score >= SUGGESTION_CUTOFF and (best is None or score > best[0]):
+                best = (score, command.name)
+        return best[1] if best else None
+
+    def verb_for(self, value: Mapping[str, Any]) -> Verb | None:
+        verb = value.get("verb")
+        return self._verbs.get(verb) if isinstance(verb, str) else None
+
+    def help_text(self) -> str:
+        entries = (messages.HELP_ENTRY.format(usage=c.usage, help=c.help) for c in self.commands)
+        return "\n".join([messages.HELP_HEADING, *entries])
+
+
+def registered_command_names() -> list[str]:
+    """Every command name and alias the bot answers to, for checking the Teams manifest's command menu."""
+    # Imported here: the app wires the features, and sits above this module.
+    from bot.app import build_registry
+    from bot.settings import Settings
+    from store.db import Database
+
+    # Registering opens no connection, so an in-memory database and default settings will do.
+    registry = build_registry(Database("sqlite://"), Settings.model_construct())
+    return [name for command in registry.commands for name in command.names]

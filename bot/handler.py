@@ -1,0 +1,249 @@
+"""The activity handler: installs, messages and card submits, routed through the command registry."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from botbuilder.core import BotState, CardFactory, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.dialogs import DialogContext, DialogSet
+from botbuilder.schema import Activity
+
+from bot.commands import CommandRegistry, clean_text
+from bot.identity import caller_for, roster_refusal
+from bot.settings import Settings
+from bot.storage import ETagConflict
+from cards import messages
+from cards.welcome import welcome_card
+from dialogs.context import Caller
+from store.activities import first_delivery
+from store.conversations import forget_conversation, refresh_service_url, remember_conversation
+from store.db import Database
+from store.errors import UserFacingError
+from store.models import ConversationKind
+
+log = logging.getLogger(__name__)
+
+# Where dialogs find the turn's Caller: turn_context.turn_state[CALLER_KEY].
+CALLER_KEY = "Caller"
+# Unambiguous to read aloud over the phone: no 0/O, 1/I/L.
+_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+
+
+def _channel_data(turn_context: TurnContext) -> dict[str, Any]:
+    data = turn_context.activity.channel_data
+    return data if isinstance(data, dict) else {}
+
+
+def _without_bot_mention(activity: Activity) -> str | None:
+    """The text without the "<at>Bot</at>" mention. TurnContext.remove_recipient_mention also deletes
+    the bot's name wherever else it appears ("status of the Scrutiny bot pilot"), so only the
+    mention's own markup is removed here."""
+    text = activity.text
+    if not text or activity.recipient is None:
+        return text
+    for entity in activity.entities or []:
+        properties = entity.additional_properties or {}
+        mentioned = properties.get("mentioned") or {}
+        if (
+            entity.type == "mention"
+            and mentioned.get("id") == activity.recipient.id
+            and properties.get("text")
+        ):
+            text = text.replace(properties["text"], " ")
+    return text
+
+
+class ScrutinyBot(TeamsActivityHandler):
+    def __init__(
+        self,
+        *,
+        db: Database,
+        settings: Settings,
+        states: list[BotState],
+        dialogs: DialogSet,
+        registry: CommandRegistry,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._states = states
+        self._dialogs = dialogs
+        self._registry = registry
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        conversation_id = activity.conversation.id if activity.conversation else None
+        async with self._db.session() as session:
+            repeat = (
+                activity.id is not None
+                and conversation_id is not None
+                and not await first_delivery(
+                    session, activity_id=activity.id, conversation_id=conversation_id
+                )
+            )
+            if repeat:
+                log.info("Ignored a repeat delivery of activity %s", activity.id)
+                return
+            if conversation_id and activity.service_url:
+                await refresh_service_url(
+                    session, conversation_id=conversation_id, service_url=activity.service_url
+                )
+        await super().on_turn(turn_context)
+        # Saved only when the turn ends well: after an error the state from before this turn stands.
+        for state in self._states:
+            await state.save_changes(turn_context)
+
+    async def on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
+        """The adapter's error hook: a UserFacingError is the reply; anything else gets a reference."""
+        if isinstance(error, UserFacingError):
+            reply = str(error)
+        elif isinstance(error, ETagConflict):
+            # Another turn in this conversation saved first; this turn's changes were not kept.
+            log.info("Turn lost a race for conversation state: %s", error)
+            reply = messages.MESSAGES_CROSSED
+        else:
+            reference = new_reference()
+            activity = turn_context.activity
+            log.error(
+                "Turn failed (reference %s): %s activity in conversation %s",
+                reference,
+                activity.type,
+                activity.conversation.id if activity.conversation else None,
+                exc_info=error,
+            )
+            reply = messages.APOLOGY.format(reference=reference)
+        try:
+            await turn_context.send_activity(reply)
+        except Exception:
+            log.exception("Could not send the error reply either")
+
+    # --- messages and card submits ---
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        activity.text = _without_bot_mention(activity)
+        async with self._db.session() as session:
+            caller = await caller_for(turn_context, session, self._settings)
+        turn_context.turn_state[CALLER_KEY] = caller
+        dialog_context = await self._dialogs.create_context(turn_context)
+
+        # A dialog in progress has the first word: it handles cancel, back and help itself.
+        if dialog_context.active_dialog is not None:
+            await dialog_context.continue_dialog()
+            return
+        if isinstance(activity.value, dict):
+            await self._on_submit(dialog_context, caller, activity.value)
+        else:
+            await self._on_text(dialog_context, caller, activity.text)
+
+    async def _on_submit(self, dialog_context: DialogContext, caller: Caller, value: dict[str, Any]) -> None:
+        verb = self._registry.verb_for(value)
+        if verb is None:
+            await dialog_context.context.send_activity(messages.CARD_OUT_OF_DATE)
+            return
+        if verb.records and caller.person_id is None:
+            await self._refuse_unknown(dialog_context.context)
+            return
+        await verb.handler(dialog_context, caller, value)
+
+    async def _on_text(self, dialog_context: DialogContext, caller: Caller, raw_text: str | None) -> None:
+        text = clean_text(raw_text)
+        if not text:
+            await dialog_context.context.send_activity(messages.EMPTY_MESSAGE)
+            return
+        match = self._registry.match(text)
+        if match is None:
+            await dialog_context.context.send_activity(self._unknown_reply(text))
+            return
+        if match.command.records and caller.person_id is None:
+            await self._refuse_unknown(dialog_context.context)
+            return
+        await match.command.handler(dialog_context, caller, match.args)
+
+    def _unknown_reply(self, text: str) -> str:
+        suggestion = self._registry.suggest(text)
+        # Never echo what was typed: it may hold markup Teams would render.
+        if suggestion:
+            return (
+                messages.UNKNOWN_COMMAND_SUGGESTION.format(suggestion=suggestion)
+                + "\n\n"
+                + messages.EMPTY_MESSAGE
+            )
+        return messages.UNKNOWN_COMMAND + "\n\n" + self._registry.help_text()
+
+    async def _refuse_unknown(self, turn_context: TurnContext) -> None:
+        async with self._db.session() as session:
+            await turn_context.send_activity(await roster_refusal(session, self._settings))
+
+    # --- installation ---
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._installed(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await self._removed(turn_context)
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        # Only the bot's own arrival and departure matter; other members coming and going do not.
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        if any(member.id == bot_id for member in activity.members_added or []):
+            await self._installed(turn_context)
+        elif any(member.id == bot_id for member in activity.members_removed or []):
+            await self._removed(turn_context)
+
+    async def _installed(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        channel_data = _channel_data(turn_context)
+        team = channel_data.get("team") or {}
+        channel = channel_data.get("channel") or {}
+        selected = (channel_data.get("settings") or {}).get("selectedChannel") or {}
+        conversation_type = activity.conversation.conversation_type if activity.conversation else None
+        if team or conversation_type == "channel":
+            kind = ConversationKind.CHANNEL
+        elif conversation_type == "groupChat":
+            kind = ConversationKind.GROUP_CHAT
+        else:
+            kind = ConversationKind.PERSONAL
+
+        async with self._db.session() as session:
+            person_id = None
+            if kind is ConversationKind.PERSONAL:
+                person_id = (await caller_for(turn_context, session, self._settings)).person_id
+            newly = await remember_conversation(
+                session,
+                conversation_id=activity.conversation.id,
+                kind=kind,
+                service_url=activity.service_url,
+                reference=TurnContext.get_conversation_reference(activity).serialize(),
+                # ConversationAccount.tenant_id reads JSON "tenantID", which Teams never sends.
+                tenant_id=(channel_data.get("tenant") or {}).get("id"),
+                team_id=team.get("id"),
+                team_name=team.get("name"),
+                channel_id=channel.get("id") or selected.get("id") or team.get("id"),
+                person_id=person_id,
+            )
+        # Teams announces one install twice (installationUpdate and conversationUpdate): greet once.
+        if not newly:
+            return
+        log.info("Installed in a %s conversation", kind.value)
+        if kind is ConversationKind.PERSONAL:
+            card = welcome_card(commands=self._registry.help_entries())
+            await turn_context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+        else:
+            await turn_context.send_activity(messages.CHANNEL_HELLO)
+
+    async def _removed(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        team = _channel_data(turn_context).get("team") or {}
+        async with self._db.session() as session:
+            await forget_conversation(
+                session, conversation_id=activity.conversation.id, team_id=team.get("id")
+            )
+        log.info("Removed from a conversation")

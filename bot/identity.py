@@ -1,0 +1,104 @@
+"""Who is speaking: the Teams user behind a turn, matched to the roster by what Teams vouches for.
+
+Only the AAD object id on the activity and the email/UPN Teams reports for that user count; nothing a
+person types can make the bot take them for someone else.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema.teams import TeamsChannelAccount
+from botframework.connector import Channels
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from cards import messages
+from dialogs.context import Caller
+from store.models import Person
+from store.people import person_by_aad_id, person_by_email
+
+log = logging.getLogger(__name__)
+
+
+async def _teams_member(turn_context: TurnContext) -> TeamsChannelAccount | None:
+    sender = turn_context.activity.from_property
+    if turn_context.activity.channel_id != Channels.ms_teams or sender is None or not sender.id:
+        return None
+    try:
+        return await TeamsInfo.get_member(turn_context, sender.id)
+    except Exception as error:
+        # Without the directory entry the person is simply unknown; the turn goes on.
+        log.warning("Could not look up the Teams member who sent this: %s", type(error).__name__)
+        return None
+
+
+def _addresses(member: TeamsChannelAccount | None) -> list[str]:
+    if member is None:
+        return []
+    found = (member.email, member.user_principal_name)
+    return list(dict.fromkeys(address.strip().lower() for address in found if address and address.strip()))
+
+
+async def _new_admin(session: AsyncSession, *, name: str, email: str) -> Person:
+    """An admin configured by email who is not on the roster yet: add them, so they can record."""
+    taken = await session.scalar(select(Person.id).where(func.lower(Person.name) == name.lower()))
+    person = Person(name=f"{name} ({email})" if taken else name, email=email, is_admin=True)
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def caller_for(turn_context: TurnContext, session: AsyncSession, settings: Settings) -> Caller:
+    sender = turn_context.activity.from_property
+    teams_name = (sender.name if sender else None) or ""
+    aad_object_id = sender.aad_object_id if sender else None
+
+    person = await person_by_aad_id(session, aad_object_id=aad_object_id) if aad_object_id else None
+    addresses: list[str] = []
+    if person is None:
+        member = await _teams_member(turn_context)
+        addresses = _addresses(member)
+        aad_object_id = aad_object_id or (member.aad_object_id if member else None)
+        teams_name = teams_name or (member.name if member and member.name else "")
+        for address in addresses:
+            person = await person_by_email(session, email=address)
+            if person is not None:
+                break
+        if person is None:
+            admin_address = next((a for a in addresses if a in settings.admin_emails), None)
+            if admin_address:
+                person = await _new_admin(session, name=teams_name or admin_address, email=admin_address)
+        if person is not None and aad_object_id and person.aad_object_id != aad_object_id:
+            # Remembered so the next turn matches at once, without asking Teams.
+            person.aad_object_id = aad_object_id
+            await session.flush()
+
+    if person is None:
+        return Caller(person_id=None, name=teams_name, aad_object_id=aad_object_id, is_admin=False)
+    is_admin = person.is_admin or any(
+        address in settings.admin_emails for address in [*addresses, (person.email or "").lower()]
+    )
+    return Caller(person_id=person.id, name=person.name, aad_object_id=aad_object_id, is_admin=is_admin)
+
+
+async def roster_refusal(session: AsyncSession, settings: Settings) -> str:
+    """What to tell someone the bot doesn't know, naming whom to ask."""
+    admins = list(
+        await session.scalars(
+            select(Person.name)
+            .where(
+                or_(Person.is_admin.is_(True), func.lower(Person.email).in_(settings.admin_emails or {""}))
+            )
+            .order_by(Person.name)
+        )
+    )
+    if not admins:
+        admins = sorted(settings.admin_emails)
+    if not admins:
+        return messages.NOT_ON_ROSTER + messages.NOT_ON_ROSTER_ASK_ANY_ADMIN
+    named = admins[0] if len(admins) == 1 else ", ".join(admins[:-1]) + " or " + admins[-1]
+    return messages.NOT_ON_ROSTER + messages.NOT_ON_ROSTER_ASK.format(admins=named)

@@ -1,0 +1,357 @@
+"""Cards for giving a progress update: the action in context, questions, the summary, the form.
+
+Text that people typed (evidence, explanations) and text from the plan is shown in TextRuns, which
+Adaptive Cards never read as Markdown, so "**" or "<b>" appear exactly as written. Read-only cards
+trim long text with "…" to stay under the message size limit; the form never trims what it sends
+back, and leaves a field empty rather than send a card too big for Teams.
+
+Buttons answer the guided dialog with {"answer": ...} and no verb: the dialog, when active, takes the
+turn first. The form's Save names the verb "save_update".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from microsoft_teams.cards import (
+    AdaptiveCard,
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    Container,
+    RichTextBlock,
+    SubmitAction,
+    TextBlock,
+    TextInput,
+    TextRun,
+)
+
+from cards import messages
+from cards.grades import GRADES, look
+from store.models import Grade
+from store.updates import ActionForUpdate, DraftAnswer, RoundAnswer
+
+CARD_BYTE_LIMIT = 28_000  # Teams' strictest message limit (Workflows/webhook posts) is about 28 KB
+LONG_TEXT = 1_500  # characters of a long text shown in a read-only card
+SUMMARY_TEXT = 4_000  # the summary to confirm shows more: it is what will be saved
+
+SAVE_UPDATE_VERB = "save_update"
+OPEN_UPDATE_VERB = "open_update"
+
+
+def open_update_data(action_id: int, *, guided: bool = False) -> dict[str, Any]:
+    """Action.Submit data for a button that opens the update for one action (reminders, status cards):
+    the form, or with `guided` the step-by-step dialog."""
+    return {"verb": OPEN_UPDATE_VERB, "action_id": action_id, "guided": guided}
+
+
+def card_bytes(card: dict[str, Any]) -> int:
+    """Size on the wire: the connector's JSON escapes non-ASCII, the worst case."""
+    return len(json.dumps(card).encode())
+
+
+def trimmed(text: str, limit: int) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def _card(body: list[CardElement], actions: Sequence[SubmitAction] = ()) -> dict[str, Any]:
+    card = AdaptiveCard(version="1.5", body=body, actions=list(actions) or None)
+    dumped: dict[str, Any] = card.model_dump(mode="json", exclude_none=True)
+    return _fitted(dumped)
+
+
+def _text_runs(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, list):
+        return [run for item in node for run in _text_runs(item)]
+    if not isinstance(node, dict):
+        return []
+    runs = [node] if node.get("type") == "TextRun" else []
+    return runs + [run for value in node.values() for run in _text_runs(value)]
+
+
+def _fitted(card: dict[str, Any]) -> dict[str, Any]:
+    """Trim the shown (never the submitted) texts further until the card fits in a Teams message.
+
+    Text far from English (each character escaped to six bytes on the wire) can need it.
+    """
+    for limit in (LONG_TEXT, 600, 200, 80):
+        if card_bytes(card) <= CARD_BYTE_LIMIT:
+            break
+        for run in _text_runs(card):
+            if len(run["text"]) > limit:
+                run["text"] = trimmed(run["text"], limit)
+    return card
+
+
+def _heading(text: str) -> TextBlock:
+    return TextBlock(text=text, weight="Bolder", size="Medium", wrap=True)
+
+
+def _label(text: str) -> TextBlock:
+    return TextBlock(text=text, weight="Bolder", wrap=True, spacing="Medium")
+
+
+def _verbatim(text: str, limit: int = LONG_TEXT, *, subtle: bool = False) -> RichTextBlock:
+    run: CardElement = TextRun(text=trimmed(text, limit) or "—", is_subtle=subtle or None)
+    return RichTextBlock(inlines=[run])
+
+
+def _field(label: str, text: str | None, limit: int = LONG_TEXT) -> list[CardElement]:
+    return [_label(label), _verbatim(text or "—", limit)]
+
+
+def _grade(grade: Grade | None) -> TextBlock:
+    shown = look(grade)
+    return TextBlock(text=shown.words, color=shown.color, weight="Bolder", wrap=True)
+
+
+def _answer_button(title: str, answer: str, *, positive: bool = False) -> SubmitAction:
+    return SubmitAction(title=title, data={"answer": answer}, style="positive" if positive else None)
+
+
+def day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def _answer_block(answer: RoundAnswer, limit: int = LONG_TEXT) -> list[CardElement]:
+    items: list[CardElement] = [_grade(answer.grade), _verbatim(answer.evidence, limit)]
+    if answer.explanation:
+        items += _field("Explanation", answer.explanation, limit)
+    if answer.impact:
+        items += _field("Evidence of impact", answer.impact, limit)
+    return items
+
+
+def _action_context(view: ActionForUpdate) -> list[CardElement]:
+    body: list[CardElement] = [
+        _heading(f"{view.name} · {view.round_label} update"),
+        _verbatim(
+            f"{view.review_title} — Recommendation {view.recommendation_number}: {view.recommendation_text}",
+            600,
+            subtle=True,
+        ),
+    ]
+    if view.group:
+        body.append(_verbatim(view.group, 200, subtle=True))
+    body += _field("Agreed action", view.agreed_action)
+    if view.success_measure:
+        body += _field("Success measure", view.success_measure)
+    body += _field("Date", view.date_text, 200)
+    body += _field("Responsibility", view.responsibility, 300)
+    return body
+
+
+def action_card(view: ActionForUpdate) -> dict[str, Any]:
+    """The action as the officer answers it: what was agreed, last round's answer, any saved answer."""
+    body = _action_context(view)
+    if view.last_round is not None:
+        body.append(
+            Container(
+                separator=True,
+                spacing="Medium",
+                items=[
+                    _label(f"Last round ({view.last_round.round_label})"),
+                    *_answer_block(view.last_round),
+                ],
+            )
+        )
+    if view.current is not None:
+        body.append(
+            Container(
+                style="emphasis",
+                spacing="Medium",
+                items=[
+                    _label(changing_saved_answer(view.current)),
+                    *_answer_block(view.current),
+                ],
+            )
+        )
+    body.append(TextBlock(text=messages.UPDATE_HINT, wrap=True, is_subtle=True, spacing="Medium"))
+    return _card(body)
+
+
+def changing_saved_answer(current: RoundAnswer) -> str:
+    return messages.CHANGING_SAVED_ANSWER.format(
+        when=day(current.recorded_at), who=current.recorded_by or "an import"
+    )
+
+
+def question_card(
+    question: str,
+    buttons: Sequence[tuple[str, str]] = (),
+    *,
+    quote: str | None = None,
+    quote_label: str = "",
+) -> dict[str, Any]:
+    """A question with reply buttons, each (title, answer), and perhaps an earlier answer quoted."""
+    body: list[CardElement] = [TextBlock(text=question, wrap=True)]
+    if quote:
+        body += [
+            TextBlock(text=quote_label, wrap=True, is_subtle=True),
+            _verbatim(quote, LONG_TEXT, subtle=True),
+        ]
+    return _card(body, [_answer_button(t, a) for t, a in buttons])
+
+
+def choice_card(question: str, choices: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """Pick one of (answer, title); radio buttons for a few, a drop-down for many. Typing works too."""
+    choice_set = ChoiceSetInput(
+        id="answer",
+        label=question,
+        style="expanded" if len(choices) <= 8 else "compact",
+        wrap=True,
+        is_required=True,
+        error_message=messages.NOT_A_CHOICE,
+        choices=[Choice(title=title, value=answer) for answer, title in choices],
+    )
+    return _card([choice_set], [SubmitAction(title=messages.NEXT_BUTTON)])
+
+
+def grade_card(question: str) -> dict[str, Any]:
+    body: list[CardElement] = [TextBlock(text=question, wrap=True)]
+    for shown in GRADES.values():
+        runs: list[CardElement] = [
+            TextRun(text=shown.numbered, color=shown.color, weight="Bolder"),
+            TextRun(text=f": {shown.meaning}"),
+        ]
+        body.append(RichTextBlock(inlines=runs, spacing="None"))
+    return _card(body, [_answer_button(shown.numbered, str(grade.value)) for grade, shown in GRADES.items()])
+
+
+def summary_card(view: ActionForUpdate, draft: DraftAnswer) -> dict[str, Any]:
+    """What will be saved, to confirm: Save / Change / Cancel."""
+    body: list[CardElement] = [
+        _heading(f"{view.name} · {view.round_label} update"),
+        TextBlock(text=messages.ASK_CONFIRM, wrap=True),
+        *_field("Evidence of progress", draft.evidence, SUMMARY_TEXT),
+        _label("Assessment of progress"),
+        _grade(draft.grade),
+    ]
+    if draft.explanation:
+        body += _field("Explanation", draft.explanation, SUMMARY_TEXT)
+    body += _field("Evidence of impact", draft.impact, SUMMARY_TEXT)
+    return _card(
+        body,
+        [
+            _answer_button(messages.SAVE_BUTTON, "save", positive=True),
+            _answer_button(messages.CHANGE_BUTTON, "change"),
+            _answer_button(messages.CANCEL_BUTTON, "cancel"),
+        ],
+    )
+
+
+def saved_card(view: ActionForUpdate, saved: RoundAnswer) -> dict[str, Any]:
+    """Read-only: replaces the form once saved, so it cannot be submitted again."""
+    body: list[CardElement] = [
+        _heading(f"Saved: {view.name} · {saved.round_label} update"),
+        TextBlock(
+            text=f"Saved on {day(saved.recorded_at)} by {saved.recorded_by or 'an admin'}.",
+            wrap=True,
+            is_subtle=True,
+        ),
+        *_verbatim_context(view),
+        _label("Evidence of progress"),
+        *_answer_block(saved),
+    ]
+    return _card(body)
+
+
+def _verbatim_context(view: ActionForUpdate) -> list[CardElement]:
+    return _field("Agreed action", view.agreed_action, 600)
+
+
+def _form_body(
+    view: ActionForUpdate, *, max_text_length: int, prefill: RoundAnswer | None, problem: str | None
+) -> list[CardElement]:
+    body = _action_context(view)
+    if view.last_round is not None:
+        body.append(
+            Container(
+                separator=True,
+                items=[
+                    _label(f"Last round ({view.last_round.round_label})"),
+                    *_answer_block(view.last_round),
+                ],
+            )
+        )
+    if view.current is not None:
+        body.append(TextBlock(text=changing_saved_answer(view.current), wrap=True, color="Accent"))
+    if problem:
+        body.append(TextBlock(text=problem, wrap=True, color="Attention"))
+
+    def text_input(id_: str, label: str, value: str | None, *, required: bool = False) -> TextInput:
+        return TextInput(
+            id=id_,
+            label=label,
+            is_multiline=True,
+            max_length=max_text_length,
+            value=value or None,
+            is_required=required or None,
+            error_message=messages.FORM_EVIDENCE_NEEDED if required else None,
+        )
+
+    evidence = text_input(
+        "evidence",
+        f"Evidence of progress for {view.round_label}",
+        prefill.evidence if prefill else None,
+        required=True,
+    )
+    evidence.separator, evidence.spacing = True, "Large"
+    body += [
+        evidence,
+        ChoiceSetInput(
+            id="grade",
+            label="Assessment of progress",
+            style="expanded",
+            is_required=True,
+            error_message=messages.GRADE_NEEDED,
+            value=str(prefill.grade.value) if prefill and prefill.grade else None,
+            choices=[Choice(title=shown.numbered, value=str(g.value)) for g, shown in GRADES.items()],
+        ),
+        text_input(
+            "explanation",
+            "Explanation (needed for Slipped or Not Achieved)",
+            prefill.explanation if prefill else None,
+        ),
+        text_input("impact", "Evidence of impact (optional)", prefill.impact if prefill else None),
+    ]
+    return body
+
+
+def update_form_card(
+    view: ActionForUpdate, *, form_id: str, max_text_length: int, problem: str | None = None
+) -> dict[str, Any]:
+    """One card to answer for the action: evidence, grade, explanation, impact, and Save.
+
+    The saved answer is filled in to edit, unless that would make the card too big for Teams: then
+    the fields start empty and the card says so, rather than trim what the officer wrote.
+    """
+    save = SubmitAction(
+        title=messages.SAVE_BUTTON,
+        style="positive",
+        data={
+            "verb": SAVE_UPDATE_VERB,
+            "action_id": view.action_id,
+            "round_id": view.round_id,
+            "form_id": form_id,
+        },
+    )
+    card = _card(
+        _form_body(view, max_text_length=max_text_length, prefill=view.current, problem=problem), [save]
+    )
+    if card_bytes(card) <= CARD_BYTE_LIMIT or view.current is None:
+        return card
+    note = messages.FORM_EVIDENCE_TOO_LONG_TO_SHOW.format(length=len(view.current.evidence))
+    return _card(
+        _form_body(
+            view,
+            max_text_length=max_text_length,
+            prefill=None,
+            problem=" ".join(filter(None, [problem, note])),
+        ),
+        [save],
+    )

@@ -1,0 +1,125 @@
+"""A prompt that takes typed text or a card's submitted answer, and the cancel/back/help base dialog.
+
+In-dialog cards answer with Action.Submit data {"answer": "..."} and no "verb" (or an Input named
+"answer"): the activity arrives with text=None and that value, which a TextPrompt would re-ask on.
+Card submits that carry a "verb" belong to the command registry; the dialog hands those to
+`on_card_submit` instead of reading them as an answer.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.dialogs import (
+    ComponentDialog,
+    DialogContext,
+    DialogTurnResult,
+    DialogTurnStatus,
+)
+from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult
+from botbuilder.schema import Activity, ActivityTypes
+
+_TAG = re.compile(r"<[^>]*>")
+CANCEL_WORDS = {"cancel", "stop", "quit", "exit"}
+BACK_WORDS = {"back", "go back", "previous"}
+HELP_WORDS = {"help", "?"}
+
+
+def submitted(activity: Activity) -> dict[str, Any] | None:
+    return activity.value if isinstance(activity.value, dict) else None
+
+
+def answer_of(activity: Activity) -> str | None:
+    """What the person answered: a card's "answer", else the text as typed; None if nothing."""
+    if activity.type != ActivityTypes.message:
+        return None
+    value = submitted(activity)
+    if value is not None and "verb" not in value:
+        answer = value.get("answer")
+        return str(answer) if isinstance(answer, str | int) and str(answer).strip() else None
+    text = activity.text
+    return text if text is not None and text.strip() else None
+
+
+def command_word(activity: Activity) -> str:
+    """The answer folded for matching keywords ("Cancel.", "<p>cancel</p>" -> "cancel"); "" if none."""
+    answer = answer_of(activity)
+    if not answer:
+        return ""
+    return " ".join(html.unescape(_TAG.sub(" ", answer)).lower().strip(" .!").split())
+
+
+class AnswerPrompt(Prompt):
+    """Like TextPrompt, but a card button or input named "answer" is an answer too."""
+
+    async def on_prompt(
+        self, turn_context: TurnContext, state: dict[str, object], options: PromptOptions, is_retry: bool
+    ) -> None:
+        activity = options.retry_prompt if is_retry and options.retry_prompt is not None else options.prompt
+        if activity is not None:
+            await turn_context.send_activity(activity)
+
+    async def on_recognize(
+        self, turn_context: TurnContext, state: dict[str, object], options: PromptOptions
+    ) -> PromptRecognizerResult:
+        result = PromptRecognizerResult()
+        answer = answer_of(turn_context.activity)
+        if answer is not None:
+            result.succeeded = True
+            result.value = answer
+        return result
+
+
+def current_question(inner_dc: DialogContext) -> str | None:
+    """The name of the question being asked: the active prompt's validations["field"]."""
+    active = inner_dc.active_dialog
+    options = active.state.get(Prompt.persisted_options) if active is not None else None
+    validations = getattr(options, "validations", None)
+    return validations.get("field") if isinstance(validations, dict) else None
+
+
+class GuidedDialog(ComponentDialog):
+    """ "cancel", "back" and "help" at every step, as the SDK's CancelAndHelpDialog does it."""
+
+    async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
+        result = await self.interrupt(inner_dc)
+        if result is not None:
+            return result
+        return await super().on_continue_dialog(inner_dc)
+
+    async def interrupt(self, inner_dc: DialogContext) -> DialogTurnResult | None:
+        activity = inner_dc.context.activity
+        if activity.type != ActivityTypes.message:
+            return None
+        value = submitted(activity)
+        if value is not None and "verb" in value:
+            return await self.on_card_submit(inner_dc, value)
+        word = command_word(activity)
+        if word in CANCEL_WORDS:
+            await self.on_cancel(inner_dc)
+            return await inner_dc.cancel_all_dialogs()
+        if word in HELP_WORDS:
+            await self.on_help(inner_dc, current_question(inner_dc))
+            await inner_dc.reprompt_dialog()
+            return DialogTurnResult(DialogTurnStatus.Waiting)
+        if word in BACK_WORDS:
+            return await self.on_back(inner_dc, current_question(inner_dc))
+        return None
+
+    async def on_cancel(self, inner_dc: DialogContext) -> None:
+        """Say what cancelling means before the dialog ends."""
+
+    async def on_help(self, inner_dc: DialogContext, question: str | None) -> None:
+        """Explain the current question; the question is asked again after it."""
+
+    async def on_back(self, inner_dc: DialogContext, question: str | None) -> DialogTurnResult:
+        await inner_dc.reprompt_dialog()
+        return DialogTurnResult(DialogTurnStatus.Waiting)
+
+    async def on_card_submit(self, inner_dc: DialogContext, value: dict[str, Any]) -> DialogTurnResult:
+        """A card submit with a verb, from a card outside this dialog, arrived mid-dialog."""
+        await inner_dc.reprompt_dialog()
+        return DialogTurnResult(DialogTurnStatus.Waiting)

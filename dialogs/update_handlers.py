@@ -1,0 +1,93 @@
+"""The "update" command and the update card verbs, as handlers the bot's registry can take.
+
+registry.command("update", handlers.start, help=messages.UPDATE_COMMAND_HELP,
+                 usage=messages.UPDATE_USAGE, records=True)
+registry.verb("open_update", handlers.open_update, records=True)
+registry.verb("save_update", handlers.save_update, records=True)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from botbuilder.dialogs import DialogContext
+from pydantic import ValidationError
+
+from cards import messages
+from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
+from dialogs.context import Caller, Handler
+from dialogs.update_dialog import UpdateDialog
+from dialogs.update_form import OpenUpdate, UpdateForm
+from store.db import Database
+
+# "7", "recommendation 7", "7.2", "7 2", "7/2": a recommendation, perhaps one of its actions.
+_TARGET = re.compile(r"^(?:rec(?:ommendation)?\s*)?(\d+)(?:\s*(?:[./,]|\s|action)\s*(\d+))?$", re.I)
+
+
+def dialog_options(dc: DialogContext, caller: Caller, **more: Any) -> dict[str, Any]:
+    sender = dc.context.activity.from_property
+    return {
+        "person_id": caller.person_id,
+        "is_admin": caller.is_admin,
+        "user_id": sender.id if sender is not None else None,
+        **more,
+    }
+
+
+class UpdateHandlers:
+    def __init__(self, db: Database, *, max_text_length: int) -> None:
+        self.form = UpdateForm(db, max_text_length=max_text_length)
+
+    async def start(self, dc: DialogContext, caller: Caller, args: Any) -> None:
+        """ "update", "update 7", "update 7.2": the guided dialog."""
+        text = str(args or "").strip().strip(".?!")
+        target: dict[str, int] = {}
+        if text:
+            match = _TARGET.match(text)
+            if match is None:
+                await dc.context.send_activity(messages.UPDATE_ARGUMENT_NOT_UNDERSTOOD)
+                return
+            target["recommendation"] = int(match.group(1))
+            if match.group(2):
+                target["position"] = int(match.group(2))
+        await dc.begin_dialog(UpdateDialog.__name__, dialog_options(dc, caller, **target))
+
+    async def open_update(self, dc: DialogContext, caller: Caller, value: Any) -> None:
+        """A button for one action: the form, or with "guided" the step-by-step dialog."""
+        try:
+            request = OpenUpdate.model_validate(value)
+        except ValidationError:
+            await dc.context.send_activity(messages.FORM_NOT_UNDERSTOOD)
+            return
+        if request.guided:
+            await dc.begin_dialog(
+                UpdateDialog.__name__, dialog_options(dc, caller, action_id=request.action_id)
+            )
+            return
+        await self.form.send_form(
+            dc.context, person_id=caller.person_id, is_admin=caller.is_admin, action_id=request.action_id
+        )
+
+    async def save_update(self, dc: DialogContext, caller: Caller, value: Any) -> None:
+        await self.form.save(
+            dc.context,
+            person_id=caller.person_id,
+            is_admin=caller.is_admin,
+            value=value if isinstance(value, dict) else {},
+        )
+
+    def commands(self) -> dict[str, Handler]:
+        return {"update": self.start}
+
+    def verbs(self) -> dict[str, Handler]:
+        return {OPEN_UPDATE_VERB: self.open_update, SAVE_UPDATE_VERB: self.save_update}
+
+    @staticmethod
+    def help() -> dict[str, tuple[str, str]]:
+        """Command -> (usage, help text)."""
+        return {"update": (messages.UPDATE_USAGE, messages.UPDATE_COMMAND_HELP)}
+
+
+def update_handlers(db: Database, *, max_text_length: int) -> UpdateHandlers:
+    return UpdateHandlers(db, max_text_length=max_text_length)

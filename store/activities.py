@@ -1,0 +1,37 @@
+"""Inbound Teams activities already handled: Teams may deliver the same activity more than once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import ProcessedActivity, utcnow
+
+# Teams retries within seconds or minutes; a few days is ample and keeps the table small.
+KEEP_FOR = timedelta(days=3)
+
+
+async def first_delivery(session: AsyncSession, *, activity_id: str, conversation_id: str) -> bool:
+    """True the first time an activity arrives; False for a repeat delivery of it.
+
+    The unique key does the work, so two replicas receiving the same delivery agree on which one
+    handles it.
+    """
+    values = {"activity_id": activity_id, "conversation_id": conversation_id, "received_at": utcnow()}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    result = await session.execute(
+        insert(ProcessedActivity)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(ProcessedActivity.activity_id)
+    )
+    first = result.scalar_one_or_none() is not None
+    if first:
+        # An indexed range delete that nearly always finds nothing: cheap enough to run every time.
+        await session.execute(
+            delete(ProcessedActivity).where(ProcessedActivity.received_at < utcnow() - KEEP_FOR)
+        )
+    return first

@@ -1,0 +1,101 @@
+"""Where the bot may speak unprompted: the channels it was added to and the 1:1 chats it was installed in."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import ConversationKind, TeamsConversation, utcnow
+
+# A channel thread's conversation id is the channel's id plus ";messageid=...".
+_THREAD_SUFFIX = ";messageid="
+
+
+def base_conversation_id(conversation_id: str) -> str:
+    return conversation_id.split(_THREAD_SUFFIX, 1)[0]
+
+
+async def remember_conversation(
+    session: AsyncSession,
+    *,
+    conversation_id: str,
+    kind: ConversationKind,
+    service_url: str,
+    reference: dict[str, object],
+    tenant_id: str | None,
+    team_id: str | None = None,
+    team_name: str | None = None,
+    channel_id: str | None = None,
+    person_id: int | None = None,
+) -> bool:
+    """Record that the app is installed here. True when it was not installed here until now.
+
+    Teams announces one installation with two activities (installationUpdate and conversationUpdate),
+    so the caller greets only when this returns True.
+    """
+    conversation_id = base_conversation_id(conversation_id)
+    row = await session.scalar(
+        select(TeamsConversation).where(TeamsConversation.conversation_id == conversation_id)
+    )
+    newly = row is None or not row.installed
+    if row is None:
+        row = TeamsConversation(conversation_id=conversation_id, kind=kind)
+        session.add(row)
+    row.kind = kind
+    row.service_url = service_url
+    row.reference = reference
+    row.tenant_id = tenant_id or row.tenant_id
+    row.team_id = team_id or row.team_id
+    row.team_name = team_name or row.team_name
+    row.channel_id = channel_id or row.channel_id
+    row.person_id = person_id or row.person_id
+    row.installed = True
+    row.blocked_at = None
+    row.updated_at = utcnow()
+    await session.flush()
+    return newly
+
+
+async def forget_conversation(
+    session: AsyncSession, *, conversation_id: str, team_id: str | None = None
+) -> None:
+    """The app was removed: from a team (every channel of it) or from a chat."""
+    conversation_id = base_conversation_id(conversation_id)
+    where = TeamsConversation.conversation_id == conversation_id
+    if team_id:
+        where = or_(where, TeamsConversation.team_id == team_id)
+    for row in await session.scalars(select(TeamsConversation).where(where)):
+        row.installed = False
+
+
+async def refresh_service_url(session: AsyncSession, *, conversation_id: str, service_url: str) -> None:
+    """Keep the newest serviceUrl: Teams may move a conversation, and proactive posts must follow."""
+    row = await session.scalar(
+        select(TeamsConversation).where(
+            TeamsConversation.conversation_id == base_conversation_id(conversation_id),
+            TeamsConversation.service_url != service_url,
+        )
+    )
+    if row is not None:
+        row.service_url = service_url
+        row.reference = {**row.reference, "serviceUrl": service_url}
+
+
+async def conversation_by_id(session: AsyncSession, *, conversation_id: str) -> TeamsConversation | None:
+    return await session.scalar(
+        select(TeamsConversation).where(
+            TeamsConversation.conversation_id == base_conversation_id(conversation_id)
+        )
+    )
+
+
+async def installed_conversations(
+    session: AsyncSession, *, kind: ConversationKind | None = None
+) -> list[TeamsConversation]:
+    """Where posting is allowed now: installed and not blocked."""
+    query = select(TeamsConversation).where(
+        TeamsConversation.installed.is_(True), TeamsConversation.blocked_at.is_(None)
+    )
+    if kind is not None:
+        query = query.where(TeamsConversation.kind == kind)
+    return list(await session.scalars(query.order_by(TeamsConversation.id)))

@@ -1,0 +1,400 @@
+"""Progress updates from officers: who may record one, what they are asked about, and saving it.
+
+An update is appended as a new version, never written over: the newest per action and round is the
+current answer, the rest is history. The read models here are what the update cards draw.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from store.errors import UserFacingError
+from store.models import (
+    AgreedAction,
+    Grade,
+    MonitoringRound,
+    Person,
+    ProgressUpdate,
+    Recommendation,
+    Review,
+    UpdateSource,
+)
+
+
+class RoundAnswer(BaseModel):
+    """One round's current answer for an action."""
+
+    round_label: str
+    evidence: str
+    grade: Grade | None
+    explanation: str | None
+    impact: str | None
+    fully_achieved_carried: bool = False
+    recorded_at: datetime
+    recorded_by: str | None
+
+
+class ActionForUpdate(BaseModel):
+    """Everything an officer sees before answering for one action in the open round."""
+
+    action_id: int
+    review_id: int
+    review_title: str
+    recommendation_number: int
+    recommendation_text: str
+    position: int
+    group: str | None
+    agreed_action: str
+    success_measure: str
+    date_text: str
+    responsibility: str
+    round_id: int
+    round_label: str
+    deadline: date | None
+    last_round: RoundAnswer | None  # the latest earlier round that has an answer
+    current: RoundAnswer | None  # already saved for the open round
+
+    @property
+    def name(self) -> str:
+        return action_name(self.recommendation_number, self.position)
+
+
+class RecordableAction(BaseModel):
+    """An action the caller may answer for in its review's open round."""
+
+    action_id: int
+    review_id: int
+    review_title: str
+    recommendation_number: int
+    recommendation_text: str
+    position: int
+    group: str | None
+    agreed_action: str
+    responsibility: str
+    round_label: str
+    owned: bool  # the caller is named as responsible (not just link officer or admin)
+    answered: bool  # an answer is already saved for the open round
+
+    @property
+    def name(self) -> str:
+        return action_name(self.recommendation_number, self.position)
+
+
+class DraftAnswer(BaseModel):
+    """An answer being given, not saved yet."""
+
+    evidence: str
+    grade: Grade | None
+    explanation: str | None = None
+    impact: str | None = None
+
+
+def action_name(recommendation_number: int, position: int) -> str:
+    return f"Recommendation {recommendation_number}, action {position}"
+
+
+def _answer(update: ProgressUpdate, round_: MonitoringRound) -> RoundAnswer:
+    return RoundAnswer(
+        round_label=round_.label,
+        evidence=update.evidence,
+        grade=update.grade,
+        explanation=update.explanation,
+        impact=update.impact,
+        fully_achieved_carried=update.fully_achieved_carried,
+        recorded_at=update.recorded_at,
+        recorded_by=update.recorded_by.name if update.recorded_by else None,
+    )
+
+
+async def _load_action(session: AsyncSession, action_id: int) -> AgreedAction | None:
+    return await session.scalar(
+        select(AgreedAction)
+        .where(AgreedAction.id == action_id)
+        .options(
+            selectinload(AgreedAction.responsible_people),
+            selectinload(AgreedAction.recommendation)
+            .selectinload(Recommendation.review)
+            .selectinload(Review.link_officers),
+            selectinload(AgreedAction.recommendation)
+            .selectinload(Recommendation.review)
+            .selectinload(Review.rounds),
+            selectinload(AgreedAction.updates).selectinload(ProgressUpdate.recorded_by),
+        )
+    )
+
+
+async def _require_action(session: AsyncSession, action_id: int) -> AgreedAction:
+    action = await _load_action(session, action_id)
+    if action is None:
+        raise UserFacingError("That action is not in any plan (it may have been removed).")
+    return action
+
+
+def _open_round(review: Review) -> MonitoringRound | None:
+    open_rounds = [r for r in review.rounds if r.is_open]
+    return max(open_rounds, key=lambda r: r.month) if open_rounds else None
+
+
+def _current_by_round(action: AgreedAction) -> dict[int, ProgressUpdate]:
+    latest: dict[int, ProgressUpdate] = {}
+    for update in action.updates:  # ordered by id: the last one per round wins
+        latest[update.round_id] = update
+    return latest
+
+
+def _fully_achieved_before(action: AgreedAction, month: date) -> MonitoringRound | None:
+    latest = _current_by_round(action)
+    for round_ in action.recommendation.review.rounds:  # oldest first
+        update = latest.get(round_.id)
+        done = update is not None and (update.grade == Grade.FULLY_ACHIEVED or update.fully_achieved_carried)
+        if round_.month < month and done:
+            return round_
+    return None
+
+
+def _may_record(action: AgreedAction, *, person_id: int | None, is_admin: bool) -> bool:
+    if is_admin:
+        return True
+    if person_id is None:
+        return False
+    allowed = {p.id for p in action.responsible_people} | {
+        p.id for p in action.recommendation.review.link_officers
+    }
+    return person_id in allowed
+
+
+def _names(people: list[Person]) -> str:
+    names = [p.name for p in people]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _refusal(action: AgreedAction) -> str:
+    name = action_name(action.recommendation.number, action.position)
+    people = [p for p in action.responsible_people if not p.is_group]
+    officers = [p for p in action.recommendation.review.link_officers if p not in people]
+    ask = (["them"] if people else []) + ([f"the link officer ({_names(officers)})"] if officers else [])
+    whom = f"{', '.join(ask)} or an admin" if ask else "an admin"
+    if people:
+        owners = " or ".join(f"{p.name}’s" for p in people)
+        return f"{name} is {owners} to update: ask {whom}."
+    return f"{name} is for {action.responsibility} to update: ask {whom}."
+
+
+async def may_record(session: AsyncSession, *, person_id: int | None, is_admin: bool, action_id: int) -> bool:
+    """Named responsible officers, the review's link officers and admins may record for an action."""
+    action = await _load_action(session, action_id)
+    return action is not None and _may_record(action, person_id=person_id, is_admin=is_admin)
+
+
+async def require_may_record(
+    session: AsyncSession, *, person_id: int | None, is_admin: bool, action_id: int
+) -> None:
+    """Raise a plain refusal naming whom to ask, unless the caller may record for the action."""
+    action = await _require_action(session, action_id)
+    if not _may_record(action, person_id=person_id, is_admin=is_admin):
+        raise UserFacingError(_refusal(action))
+
+
+async def refusal_for(session: AsyncSession, *, action_id: int) -> str:
+    return _refusal(await _require_action(session, action_id))
+
+
+async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionForUpdate:
+    """The action as the officer answers it in its review's open round; refused in plain words."""
+    action = await _require_action(session, action_id)
+    review = action.recommendation.review
+    round_ = _open_round(review)
+    name = action_name(action.recommendation.number, action.position)
+    if round_ is None:
+        raise UserFacingError(f"“{review.title}” has no open round: no updates are being asked for just now.")
+    done = _fully_achieved_before(action, round_.month)
+    if done is not None:
+        raise UserFacingError(
+            f"{name} was already Fully Achieved in {done.label}: nothing more is asked of it."
+        )
+    latest = _current_by_round(action)
+    rounds = {r.id: r for r in review.rounds}
+    earlier = [r for r in review.rounds if r.month < round_.month and r.id in latest]
+    last = earlier[-1] if earlier else None
+    current = latest.get(round_.id)
+    return ActionForUpdate(
+        action_id=action.id,
+        review_id=review.id,
+        review_title=review.title,
+        recommendation_number=action.recommendation.number,
+        recommendation_text=action.recommendation.text,
+        position=action.position,
+        group=action.group,
+        agreed_action=action.agreed_action,
+        success_measure=action.success_measure,
+        date_text=action.date_text,
+        responsibility=action.responsibility,
+        round_id=round_.id,
+        round_label=round_.label,
+        deadline=round_.deadline,
+        last_round=_answer(latest[last.id], rounds[last.id]) if last else None,
+        current=_answer(current, round_) if current else None,
+    )
+
+
+async def recordable_actions(
+    session: AsyncSession, *, person_id: int | None, is_admin: bool
+) -> list[RecordableAction]:
+    """Actions the caller may answer for now: their review has an open round and they are not done.
+
+    In plan order (review title, recommendation number, position); `owned` marks the caller's own.
+    """
+    if person_id is None and not is_admin:
+        return []
+    reviews = (
+        await session.scalars(
+            select(Review)
+            .join(MonitoringRound)
+            .where(MonitoringRound.is_open.is_(True))
+            .order_by(Review.title)
+            .options(
+                selectinload(Review.link_officers),
+                selectinload(Review.rounds),
+                selectinload(Review.recommendations)
+                .selectinload(Recommendation.actions)
+                .selectinload(AgreedAction.responsible_people),
+                selectinload(Review.recommendations)
+                .selectinload(Recommendation.actions)
+                .selectinload(AgreedAction.updates),
+            )
+        )
+    ).unique()
+    found: list[RecordableAction] = []
+    for review in reviews:
+        round_ = _open_round(review)
+        assert round_ is not None
+        for recommendation in review.recommendations:
+            for action in recommendation.actions:
+                if not _may_record(action, person_id=person_id, is_admin=is_admin):
+                    continue
+                if _fully_achieved_before(action, round_.month) is not None:
+                    continue
+                found.append(
+                    RecordableAction(
+                        action_id=action.id,
+                        review_id=review.id,
+                        review_title=review.title,
+                        recommendation_number=recommendation.number,
+                        recommendation_text=recommendation.text,
+                        position=action.position,
+                        group=action.group,
+                        agreed_action=action.agreed_action,
+                        responsibility=action.responsibility,
+                        round_label=round_.label,
+                        owned=person_id in {p.id for p in action.responsible_people},
+                        answered=round_.id in _current_by_round(action),
+                    )
+                )
+    return found
+
+
+async def update_saved_by_activity(session: AsyncSession, *, activity_id: str) -> ProgressUpdate | None:
+    return await session.scalar(select(ProgressUpdate).where(ProgressUpdate.activity_id == activity_id))
+
+
+def _checked_text(label: str, text: str | None, *, max_text_length: int) -> str | None:
+    text = (text or "").strip()
+    if len(text) > max_text_length:
+        raise UserFacingError(
+            f"The {label} is {len(text):,} characters long; the limit is {max_text_length:,}. "
+            "Please shorten it."
+        )
+    return text or None
+
+
+async def record_update(
+    session: AsyncSession,
+    *,
+    action_id: int,
+    round_id: int,
+    evidence: str,
+    grade: Grade | None,
+    explanation: str | None,
+    impact: str | None,
+    by_person_id: int | None,
+    source: UpdateSource,
+    activity_id: str | None = None,
+    max_text_length: int,
+) -> ProgressUpdate:
+    """Append a new version of the action's answer for the round; refused in plain words.
+
+    The same `activity_id` twice (Teams delivering a message again, a form submitted twice) returns
+    the update already saved and adds nothing.
+    """
+    if activity_id is not None:
+        saved = await update_saved_by_activity(session, activity_id=activity_id)
+        if saved is not None:
+            return saved
+    action = await _require_action(session, action_id)
+    review = action.recommendation.review
+    round_ = next((r for r in review.rounds if r.id == round_id), None)
+    name = action_name(action.recommendation.number, action.position)
+    if round_ is None:
+        raise UserFacingError(f"That monitoring round is not part of “{review.title}”.")
+    if not round_.is_open:
+        raise UserFacingError(
+            f"The {round_.label} round of “{review.title}” is closed: it takes no more updates."
+        )
+    done = _fully_achieved_before(action, round_.month)
+    if done is not None:
+        raise UserFacingError(
+            f"{name} was already Fully Achieved in {done.label}: nothing more is asked of it."
+        )
+    checked_evidence = _checked_text("evidence of progress", evidence, max_text_length=max_text_length)
+    if checked_evidence is None:
+        raise UserFacingError("Evidence of progress is needed: say what has been done so far.")
+    checked_explanation = _checked_text("explanation", explanation, max_text_length=max_text_length)
+    if grade is not None and grade.needs_explanation and checked_explanation is None:
+        raise UserFacingError(f"{grade.label} needs an explanation: say what has held it up.")
+    update = ProgressUpdate(
+        action_id=action.id,
+        round_id=round_.id,
+        evidence=checked_evidence,
+        grade=grade,
+        explanation=checked_explanation,
+        impact=_checked_text("evidence of impact", impact, max_text_length=max_text_length),
+        recorded_by_id=by_person_id,
+        source=source,
+        activity_id=activity_id,
+    )
+    try:
+        # A savepoint, so a duplicate delivered to another replica at the same moment loses cleanly.
+        async with session.begin_nested():
+            session.add(update)
+    except IntegrityError:
+        if activity_id is None:
+            raise
+        saved = await update_saved_by_activity(session, activity_id=activity_id)
+        if saved is None:
+            raise
+        return saved
+    await session.refresh(update, ["recorded_by"])
+    return update
+
+
+async def open_actions_numbered(
+    session: AsyncSession, *, recommendation_number: int, position: int | None = None
+) -> list[int]:
+    """Ids of the actions so numbered in reviews with an open round, whoever may update them."""
+    query = (
+        select(AgreedAction.id)
+        .join(Recommendation)
+        .join(MonitoringRound, MonitoringRound.review_id == Recommendation.review_id)
+        .where(Recommendation.number == recommendation_number, MonitoringRound.is_open.is_(True))
+        .order_by(AgreedAction.id)
+        .distinct()
+    )
+    if position is not None:
+        query = query.where(AgreedAction.position == position)
+    return list((await session.scalars(query)).all())
