@@ -60,6 +60,20 @@ class Reply:
         ]
 
     @property
+    def text_runs(self) -> list[str]:
+        """Texts the cards show verbatim (TextRuns are never read as Markdown)."""
+
+        def runs(node: Any) -> list[str]:
+            if isinstance(node, dict):
+                own = [node["text"]] if node.get("type") == "TextRun" else []
+                return own + [r for value in node.values() for r in runs(value)]
+            if isinstance(node, list):
+                return [r for value in node for r in runs(value)]
+            return []
+
+        return runs(self.cards)
+
+    @property
     def card_text(self) -> str:
         """Every string in the reply's cards, joined: what a reader would see, for `in` checks."""
 
