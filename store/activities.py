@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.db import insert_or_ignore
 from store.models import ProcessedActivity, utcnow
 
 # Teams retries within seconds or minutes; a few days is ample and keeps the table small.
@@ -21,12 +21,8 @@ async def first_delivery(session: AsyncSession, *, activity_id: str, conversatio
     handles it.
     """
     values = {"activity_id": activity_id, "conversation_id": conversation_id, "received_at": utcnow()}
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     result = await session.execute(
-        insert(ProcessedActivity)
-        .values(**values)
-        .on_conflict_do_nothing()
-        .returning(ProcessedActivity.activity_id)
+        insert_or_ignore(session, ProcessedActivity, **values).returning(ProcessedActivity.activity_id)
     )
     first = result.scalar_one_or_none() is not None
     if first:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.db import insert_or_ignore
 from store.models import ConversationKind, TeamsConversation, utcnow
 
 # A channel thread's conversation id is the channel's id plus ";messageid=...".
@@ -34,13 +35,32 @@ async def remember_conversation(
     so the caller greets only when this returns True.
     """
     conversation_id = base_conversation_id(conversation_id)
-    row = await session.scalar(
-        select(TeamsConversation).where(TeamsConversation.conversation_id == conversation_id)
+    # Both activities arrive at once: create the row race-free, then let exactly one turn flip it to
+    # installed (the other waits for the row lock and then matches nothing).
+    await session.execute(
+        insert_or_ignore(
+            session,
+            TeamsConversation,
+            conversation_id=conversation_id,
+            kind=kind,
+            service_url=service_url,
+            reference=reference,
+            installed=False,
+            updated_at=utcnow(),
+        )
     )
-    newly = row is None or not row.installed
-    if row is None:
-        row = TeamsConversation(conversation_id=conversation_id, kind=kind)
-        session.add(row)
+    flipped = await session.execute(
+        update(TeamsConversation)
+        .where(TeamsConversation.conversation_id == conversation_id, TeamsConversation.installed.is_(False))
+        .values(installed=True)
+    )
+    newly = flipped.rowcount == 1  # type: ignore[attr-defined]
+    row = await session.scalar(
+        select(TeamsConversation)
+        .where(TeamsConversation.conversation_id == conversation_id)
+        .execution_options(populate_existing=True)
+    )
+    assert row is not None
     row.kind = kind
     row.service_url = service_url
     row.reference = reference

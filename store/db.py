@@ -8,9 +8,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -59,6 +61,15 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def insert_or_ignore(
+    session: AsyncSession, target: Table | type[DeclarativeBase], **values: object
+) -> postgresql.Insert | sqlite.Insert:
+    """INSERT that does nothing when a unique key already exists: the race-free way for concurrent
+    turns or replicas to create the same row (both dialects we support spell it ON CONFLICT)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(target).values(**values).on_conflict_do_nothing()
 
 
 def alembic_config(url: str) -> Config:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from importlib import resources
@@ -13,6 +14,7 @@ from jsonschema import Draft6Validator
 from sqlalchemy import select
 
 from cards.welcome import HelpEntry, welcome_card
+from store.conversations import forget_conversation, remember_conversation
 from store.db import Database
 from store.models import ConversationKind, Person, TeamsConversation
 
@@ -117,3 +119,24 @@ def test_the_welcome_card_is_valid_adaptive_card_1_5_and_small() -> None:
 
     assert [e.message for e in Draft6Validator(schema).iter_errors(card)] == []
     assert len(json.dumps(card).encode()) < 28_000
+
+
+async def test_two_install_activities_at_once_greet_once_and_fail_neither(db: Database) -> None:
+    """Teams (and the Agents Playground) send installationUpdate and conversationUpdate together."""
+
+    async def install() -> bool:
+        async with db.session() as session:
+            return await remember_conversation(
+                session,
+                conversation_id="a:1on1",
+                kind=ConversationKind.PERSONAL,
+                service_url="http://127.0.0.1:1/",
+                reference={"conversation": {"id": "a:1on1"}},
+                tenant_id="tenant",
+            )
+
+    for _ in range(5):
+        results = await asyncio.gather(install(), install())
+        assert sorted(results) == [False, True]
+        async with db.session() as session:
+            await forget_conversation(session, conversation_id="a:1on1")
