@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/node-deps.sh
+tools/card-renderer/install.sh  # the card tests render with Microsoft's renderer in Chromium
 . .venv/bin/activate
 
 pgdir=$(mktemp -d /tmp/scrutiny-pg.XXXXXX)
