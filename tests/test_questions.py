@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.questions import Ask, Question, parse_question
+from dialogs.questions import Ask, Question, parse_question
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,13 @@ from bot.questions import Ask, Question, parse_question
         ("show me the overdue actions", Question(Ask.OVERDUE)),
         ("overdue", Question(Ask.OVERDUE)),
         ("my actions", Question(Ask.MY_ACTIONS)),
+        ("My actions, please", Question(Ask.MY_ACTIONS)),
+        ("what about rec 7?", Question(Ask.RECOMMENDATION, number=7)),
+        ("tell me about recommendation 12", Question(Ask.RECOMMENDATION, number=12)),
+        ("tell me about the wifi one", Question(Ask.SEARCH, words="wifi")),
+        ("how's rec 7 going?", Question(Ask.RECOMMENDATION, number=7)),
+        ("status #7", Question(Ask.RECOMMENDATION, number=7)),
+        ("What is missing?", Question(Ask.MISSING)),
     ],
 )
 def test_questions_are_understood(said: str, question: Question) -> None:
@@ -33,7 +40,19 @@ def test_questions_are_understood(said: str, question: Question) -> None:
 
 
 @pytest.mark.parametrize(
-    "said", ["update 7", "help", "", None, "summary", "cancel", "hello there", "<b>7</b> update"]
+    "said",
+    [
+        "update 7",
+        "help",
+        "",
+        None,
+        "summary",
+        "cancel",
+        "hello there",
+        "<b>7</b> update",
+        "stauts 7",
+        "please",
+    ],
 )
 def test_other_text_is_not_a_status_question(said: str | None) -> None:
     assert parse_question(said) is None

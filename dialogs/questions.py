@@ -47,6 +47,8 @@ _STATUS_OF = re.compile(
     r"^(?:what\s*(?:is|s)\s+|whats\s+|how\s*(?:is|s)\s+|hows\s+|tell me\s+|give me\s+)?"
     r"(?:the\s+)?(?:latest\s+|current\s+)?(?:status|progress|position)\s*(?:of|on|for|with)?\s*(?:the\s+)?(.*)$"
 )
+_ABOUT = re.compile(r"^(?:what about|how about|tell me about|show me|show|about)\s+(?:the\s+)?(.+)$")
+_POLITE = re.compile(r"\b(?:please|thanks|thank you|pls)\b")
 _HOW_IS = re.compile(
     r"^(?:how\s*(?:is|s|are)|hows)\s+(?:the\s+)?(.+?)(?:\s+one)?\s+(?:going|doing|getting on|progressing)$"
 )
@@ -60,7 +62,7 @@ def normalise(text: str) -> str:
 
 def parse_question(text: str | None) -> Question | None:
     """The question in `text`, or None when it is not a status question (then it may be a command)."""
-    said = normalise(text or "")
+    said = " ".join(_POLITE.sub(" ", normalise(text or "")).split())
     if not said:
         return None
     if said in ("status", "overview", "summary of status", "how are we doing", "whats the status"):
@@ -74,6 +76,8 @@ def parse_question(text: str | None) -> Question | None:
     for ask, pattern in _LISTS:
         if pattern.search(said) and not _LIST_FILLER.sub(" ", pattern.sub(" ", said)).strip():
             return Question(ask)
+    if match := _ABOUT.match(said):
+        return _about(match.group(1))
     return None
 
 

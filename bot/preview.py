@@ -1,0 +1,248 @@
+"""Every card the bot can send, filled from the loaded data, and Microsoft's renderer to look at them.
+
+`scrutiny-bot cards preview -o DIR` writes these as JSON and PNG; tests/test_all_cards.py checks each
+against the Adaptive Card 1.5 schema, Teams' size limit and the renderer. The cards come from the
+largest review (the longest lists) and its largest recommendation, so the preview shows the worst case.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from cards import messages
+from cards.reminder import after_deadline_card, reminder_card
+from cards.status import (
+    Page,
+    action_list_card,
+    overview_card,
+    recommendation_card,
+    recommendation_choice_card,
+    review_choice_card,
+)
+from cards.summary import summary_card
+from cards.update import (
+    action_card,
+    choice_card,
+    grade_card,
+    question_card,
+    saved_card,
+    update_form_card,
+)
+from cards.update import summary_card as update_summary_card
+from cards.welcome import welcome_card
+from dialogs.summary import review_summary
+from store import queries
+from store.errors import UserFacingError
+from store.models import AgreedAction, Grade, Recommendation
+from store.updates import ActionForUpdate, DraftAnswer, RoundAnswer, action_for_update
+from store.views import ActionView, RecommendationMatch, RecommendationView, ReviewSummary
+
+RENDERER = Path(__file__).resolve().parents[1] / "tools" / "card-renderer"
+
+
+async def _largest_review(session: AsyncSession, known: list[ReviewSummary]) -> ReviewSummary:
+    sizes = dict(
+        (
+            await session.execute(
+                select(Recommendation.review_id, func.count(AgreedAction.id))
+                .join(AgreedAction.recommendation)
+                .group_by(Recommendation.review_id)
+            )
+        ).all()
+    )
+    return max(known, key=lambda r: (sizes.get(r.id, 0), -r.id))
+
+
+def _largest(recommendations: list[RecommendationView]) -> RecommendationView:
+    return max(
+        recommendations,
+        key=lambda r: (len(r.actions), sum(len(a.latest_evidence or "") for a in r.actions), -r.number),
+    )
+
+
+def _answer(action: ActionView) -> RoundAnswer | None:
+    if action.latest_round_label is None:
+        return None
+    return RoundAnswer(
+        round_label=action.latest_round_label,
+        evidence=action.latest_evidence or "",
+        grade=action.latest_grade,
+        explanation=action.latest_explanation,
+        impact=action.latest_impact,
+        recorded_at=action.last_recorded_at or datetime.now(UTC),
+        recorded_by=action.last_recorded_by,
+    )
+
+
+async def _for_update(session: AsyncSession, action: ActionView, review: ReviewSummary) -> ActionForUpdate:
+    """The action as an officer answers it; when no round is open, as if the next one were."""
+    try:
+        return await action_for_update(session, action_id=action.id)
+    except UserFacingError:
+        round_ = review.open_round or (review.rounds[-1] if review.rounds else None)
+        return ActionForUpdate(
+            action_id=action.id,
+            review_id=action.review_id,
+            review_title=action.review_title,
+            recommendation_number=action.recommendation_number,
+            recommendation_text=action.recommendation_text,
+            position=action.position,
+            group=action.group,
+            agreed_action=action.agreed_action,
+            success_measure=action.success_measure,
+            date_text=action.date_text,
+            responsibility=action.responsibility,
+            round_id=round_.id if round_ else 0,
+            round_label=round_.label if round_ else "Next round",
+            deadline=round_.deadline if round_ else None,
+            last_round=_answer(action),
+            current=None,
+        )
+
+
+async def card_gallery(
+    session: AsyncSession, *, settings: Settings, today: date
+) -> dict[str, dict[str, Any]]:
+    """Each kind of card the bot sends, by name, from the loaded data."""
+    from bot.app import build_registry  # the command list for the welcome card; loads botbuilder
+    from store.db import Database
+
+    known = await queries.reviews(session)
+    if not known:
+        raise UserFacingError("There are no reviews yet. Import a plan first: scrutiny-bot import FILE")
+    review = await _largest_review(session, known)
+    overview = await queries.review_overview(session, review_id=review.id)
+    recommendations = await queries.review_status(session, review_id=review.id)
+    actions = [a for r in recommendations for a in r.actions]
+    biggest = _largest(recommendations)
+    shown_round = review.open_round or (review.rounds[-1] if review.rounds else None)
+    missing = await queries.missing_updates(
+        session, review_id=review.id, round_id=shown_round.id if shown_round else None
+    )
+    owner_id, _ = Counter(pid for a in actions for pid in a.owner_ids).most_common(1)[0]
+    owned = await queries.actions_owned_by(session, person_id=owner_id)
+    owner = next(
+        name for a in owned for pid, name in zip(a.owner_ids, a.owners, strict=False) if pid == owner_id
+    )
+    page = Page(question="status", review_id=review.id)
+    label = shown_round.label if shown_round else "the next round"
+
+    cards: dict[str, dict[str, Any]] = {
+        "status-recommendation": recommendation_card(
+            biggest, updatable={a.id for a in biggest.actions if not a.done}, page=page
+        ),
+        "status-overview": overview_card(overview, page=page),
+        "status-slipped": action_list_card(
+            messages.STATUS_SLIPPED_TITLE,
+            [a for a in actions if a.latest_grade is Grade.SLIPPED],
+            page=page,
+            subtitle=review.title,
+            empty=messages.STATUS_SLIPPED_NONE,
+        ),
+        "status-missing": action_list_card(
+            messages.STATUS_MISSING_TITLE.format(round=label),
+            missing,
+            page=page,
+            subtitle=review.title,
+            empty=messages.STATUS_MISSING_NONE.format(round=label),
+        ),
+        "status-overdue": action_list_card(
+            messages.STATUS_OVERDUE_TITLE,
+            await queries.overdue_actions(session, review_id=review.id, today=today),
+            page=page,
+            subtitle=review.title,
+            empty=messages.STATUS_OVERDUE_NONE,
+        ),
+        "status-my-actions": action_list_card(
+            messages.STATUS_MY_ACTIONS_TITLE,
+            owned,
+            page=page,
+            subtitle=owner,
+            empty=messages.STATUS_MY_ACTIONS_NONE,
+        ),
+        "status-choose-recommendation": recommendation_choice_card(
+            [
+                RecommendationMatch(
+                    id=r.id, review_id=r.review_id, review_title=r.review_title, number=r.number, text=r.text
+                )
+                for r in recommendations[:5]
+            ]
+        ),
+        "status-choose-review": review_choice_card(known, question="status"),
+    }
+
+    view = await _for_update(session, biggest.actions[0], review)
+    draft = DraftAnswer(
+        evidence=biggest.actions[0].latest_evidence or "Work has begun.",
+        grade=Grade.SLIPPED,
+        explanation="A supplier withdrew; a new one starts next month.",
+    )
+    saved = RoundAnswer(
+        round_label=view.round_label,
+        evidence=draft.evidence,
+        grade=draft.grade,
+        explanation=draft.explanation,
+        impact=None,
+        recorded_at=datetime.now(UTC),
+        recorded_by=owner,
+    )
+    cards |= {
+        "update-action": action_card(view),
+        "update-question": question_card(
+            "**Evidence of impact**: what difference has it made so far?", [("Skip", "skip")]
+        ),
+        "update-choose-recommendation": choice_card(
+            "Which recommendation?", [(str(r.number), f"Recommendation {r.number}") for r in recommendations]
+        ),
+        "update-grade": grade_card(
+            f"**Assessment of progress** for {view.round_label}: how would you grade it?"
+        ),
+        "update-confirm": update_summary_card(view, draft),
+        "update-saved": saved_card(view, saved),
+        "update-form": update_form_card(view, form_id="0" * 32, max_text_length=settings.max_text_length),
+    }
+
+    registry = build_registry(Database("sqlite://"), settings)
+    cards["welcome"] = welcome_card(commands=registry.help_entries())
+    summary = await review_summary(session, review=review, since=datetime.now(UTC) - timedelta(days=7))
+    cards["summary"] = summary_card(summary)
+    deadline = (shown_round.deadline if shown_round else None) or today
+    cards["reminder"] = reminder_card(
+        review_title=review.title,
+        round_label=label,
+        deadline=deadline,
+        actions=[a for a in missing if owner_id in a.owner_ids] or missing[:3],
+    )
+    cards["after-deadline"] = after_deadline_card(
+        review_title=review.title, round_label=label, deadline=deadline, actions=missing
+    )
+    return cards
+
+
+def renderer_ready() -> bool:
+    return bool(shutil.which("node")) and (RENDERER / "node_modules" / "adaptivecards").is_dir()
+
+
+def render(cards: dict[str, dict[str, Any]], out_dir: Path) -> dict[str, list[dict[str, Any]]]:
+    """OUT_DIR/NAME.png per card, drawn by Microsoft's renderer with Teams' host config in headless
+    Chromium; every parse or validation event it reported, per card (none: the card is clean)."""
+    named = [{"name": name, "card": card} for name, card in cards.items()]
+    rendered = subprocess.run(
+        ["node", str(RENDERER / "render.mjs"), str(out_dir)],
+        input=json.dumps(named),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    return {result["name"]: result["events"] for result in json.loads(rendered.stdout)}

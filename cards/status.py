@@ -1,0 +1,529 @@
+"""Status cards: a recommendation with its actions' grades over time, a review at a glance, and lists.
+
+Pure functions of the read models in store/views.py. Text from plans and updates is shown in TextRuns,
+which Adaptive Cards never read as Markdown, so what people typed appears exactly as typed. Every card
+stays under Teams' message size limit: long lists are paged ("Next 20"), long texts trimmed with "…",
+and a full text kept one tap away is trimmed too, saying so, when a council's data would not fit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from microsoft_teams.cards import (
+    Action,
+    ActionSet,
+    AdaptiveCard,
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    Column,
+    ColumnSet,
+    Container,
+    Fact,
+    FactSet,
+    RichTextBlock,
+    SubmitAction,
+    TextBlock,
+    TextRun,
+    ToggleVisibilityAction,
+)
+from pydantic import BaseModel
+
+from cards import messages
+from cards.charts import NOT_ASSESSED_STYLE, grade_distribution
+from cards.grades import look
+from cards.update import CARD_BYTE_LIMIT, card_bytes, open_update_data, trimmed
+from store.models import Grade
+from store.views import (
+    ActionView,
+    RecommendationMatch,
+    RecommendationView,
+    ReviewOverview,
+    ReviewSummary,
+    RoundGrade,
+)
+
+STATUS_PAGE_VERB = "status_page"  # a question asked again, at another page: {"question", "page", "review_id"}
+STATUS_REVIEW_VERB = "status_review"  # the review a question is about: {"review_id", "question"}
+STATUS_RECOMMENDATION_VERB = "status_recommendation"  # one recommendation: {"review_id", "number"}
+
+PAGE_SIZE = 20  # lines of a list or an overview per card
+ACTIONS_PER_CARD = 6  # actions of one recommendation per card
+ROUNDS_PER_ROW = 4  # trend cells side by side: "Not Achieved" still fits on a phone
+EVIDENCE_PREVIEW = 280  # characters of the latest evidence shown before "Show all"
+FULL_TEXT_LIMITS = (6_000, 3_000, 1_500, 600)  # the full evidence, shortened until the card fits
+PICK_LIST_SIZE = 5
+BADGE_WIDTH = "124px"  # "Fully Achieved" on one line; the same for every row, so texts line up
+LINE_TEXT = 90  # characters of a recommendation or an action on a one-line row
+
+
+def page_data(question: str, *, page: int, review_id: int | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"verb": STATUS_PAGE_VERB, "question": question, "page": page}
+    if review_id is not None:
+        data["review_id"] = review_id
+    return data
+
+
+def review_data(review_id: int, *, question: str) -> dict[str, Any]:
+    return {"verb": STATUS_REVIEW_VERB, "review_id": review_id, "question": question}
+
+
+def recommendation_data(review_id: int, number: int) -> dict[str, Any]:
+    return {"verb": STATUS_RECOMMENDATION_VERB, "review_id": review_id, "number": number}
+
+
+class Page(BaseModel):
+    """Which slice of a long answer this card shows, and the question that asks for the next one."""
+
+    question: str
+    number: int = 1
+    review_id: int | None = None
+
+
+# --- building blocks ---
+
+
+def plain(
+    text: str, limit: int, *, subtle: bool = False, bold: bool = False, small: bool = False
+) -> RichTextBlock:
+    """Text shown exactly as written: a TextRun is never read as Markdown or HTML."""
+    run: CardElement = TextRun(
+        text=trimmed(text, limit) or "—",
+        is_subtle=subtle or None,
+        weight="Bolder" if bold else None,
+        size="Small" if small else None,
+    )
+    return RichTextBlock(inlines=[run], spacing="Small")
+
+
+def _heading(text: str) -> TextBlock:
+    return TextBlock(text=text, size="Large", weight="Bolder", wrap=True)
+
+
+def _subheading(text: str) -> TextBlock:
+    return TextBlock(text=text, weight="Bolder", wrap=True, spacing="Medium")
+
+
+def _note(text: str) -> TextBlock:
+    return TextBlock(text=text, size="Small", is_subtle=True, wrap=True, spacing="Small")
+
+
+def grade_badge(grade: Grade | None, *, done: bool = False) -> Column:
+    """The grade's words on its colour, as a cell at the end of a row: readable on any background,
+    where coloured words (yellow "Slipped" on white) are not."""
+    shown = look(Grade.FULLY_ACHIEVED if done else grade)
+    return Column(
+        width=BADGE_WIDTH,
+        style=shown.style if grade is not None or done else NOT_ASSESSED_STYLE,
+        vertical_content_alignment="Center",
+        items=[
+            TextBlock(
+                text=shown.words, size="Small", weight="Bolder", wrap=True, horizontal_alignment="Center"
+            )
+        ],
+    )
+
+
+_EMPHASIS = re.compile(r"\*\*(?P<bold>[^*\n]+)\*\*|\*(?P<italic>[^*\n]+)\*")
+
+
+def _emphasised(text: str) -> list[tuple[str, str | None]]:
+    """(text, "bold" | "italic" | None) pieces of a plan's cell text."""
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for match in _EMPHASIS.finditer(text):
+        if match.start() > position:
+            pieces.append((text[position : match.start()], None))
+        kind = "bold" if match.group("bold") else "italic"
+        pieces.append((match.group(kind), kind))
+        position = match.end()
+    if position < len(text):
+        pieces.append((text[position:], None))
+    return pieces
+
+
+def plan_text(text: str, limit: int, *, subtle: bool = False) -> RichTextBlock:
+    """Text from a plan, whose Word cells mark italics `*so*` and bold `**so**` (store/word.py):
+    shown with that emphasis (trimmed to `limit` characters with "…"), nothing else read as markup."""
+    runs: list[CardElement] = []
+    room = limit
+    for piece, kind in _emphasised(text.strip()) or [("—", None)]:
+        if room <= 0:
+            break
+        shown = piece if len(piece) <= room else piece[:room].rstrip() + "…"
+        room -= len(piece)
+        runs.append(
+            TextRun(
+                text=shown,
+                weight="Bolder" if kind == "bold" else None,
+                italic=True if kind == "italic" else None,
+                is_subtle=subtle or None,
+            )
+        )
+    return RichTextBlock(inlines=runs, spacing="Small")
+
+
+def short_round(label: str) -> str:
+    """ "March 2020" -> "Mar 2020": four of them side by side fit a phone."""
+    month, _, year = label.partition(" ")
+    return f"{month[:3]} {year}".strip()
+
+
+def _trend_cell(grade: RoundGrade) -> Column:
+    if grade.fully_achieved_carried:
+        shown, words = look(Grade.FULLY_ACHIEVED), messages.STATUS_DONE_EARLIER
+    else:
+        shown = look(grade.grade)
+        words = shown.words if grade.grade is not None else messages.STATUS_NO_GRADE
+    return Column(
+        width=1.0,
+        style=NOT_ASSESSED_STYLE if grade.grade is None and not grade.fully_achieved_carried else shown.style,
+        spacing="Small",
+        items=[
+            TextBlock(text=short_round(grade.round_label), size="Small", is_subtle=True, wrap=True),
+            TextBlock(text=words, size="Small", weight="Bolder", wrap=True, spacing="None"),
+        ],
+    )
+
+
+def trend(grades: Sequence[RoundGrade]) -> list[CardElement]:
+    """The action's grade in every round, oldest first, in rows of four coloured cells."""
+    rows: list[CardElement] = []
+    for start in range(0, len(grades), ROUNDS_PER_ROW):
+        cells = [_trend_cell(g) for g in grades[start : start + ROUNDS_PER_ROW]]
+        # Empty cells keep every row's cells the same width, so rounds line up.
+        cells += [Column(width=1.0, spacing="Small") for _ in range(ROUNDS_PER_ROW - len(cells))]
+        rows.append(ColumnSet(columns=cells, spacing="Small"))
+    return rows
+
+
+def _pager(page: Page, *, shown_from: int, shown_to: int, total: int, size: int) -> list[CardElement]:
+    if total <= size and page.number == 1:
+        return []
+    buttons: list[Action] = []
+    if page.number > 1:
+        buttons.append(
+            SubmitAction(
+                title=messages.STATUS_PREVIOUS.format(count=size),
+                data=page_data(page.question, page=page.number - 1, review_id=page.review_id),
+            )
+        )
+    if shown_to < total:
+        buttons.append(
+            SubmitAction(
+                title=messages.STATUS_NEXT.format(count=min(size, total - shown_to)),
+                data=page_data(page.question, page=page.number + 1, review_id=page.review_id),
+            )
+        )
+    elements: list[CardElement] = [
+        _note(messages.STATUS_SHOWING.format(first=shown_from, last=shown_to, total=total))
+    ]
+    if buttons:
+        elements.append(ActionSet(actions=buttons))
+    return elements
+
+
+def _slice(items: Sequence[Any], page: Page, size: int) -> tuple[list[Any], int, Page]:
+    """The items on this page (the last page if asked past the end), its first index, the page."""
+    last_page = max(1, -(-len(items) // size))
+    number = min(max(page.number, 1), last_page)
+    start = (number - 1) * size
+    return list(items[start : start + size]), start, page.model_copy(update={"number": number})
+
+
+def _dump(body: Sequence[CardElement], actions: Sequence[SubmitAction] = ()) -> dict[str, Any]:
+    card = AdaptiveCard(version="1.5", body=list(body), actions=list(actions) or None)
+    dumped: dict[str, Any] = card.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return dumped
+
+
+def _runs(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, list):
+        return [run for item in node for run in _runs(item)]
+    if not isinstance(node, dict):
+        return []
+    runs = [node] if node.get("type") == "TextRun" else []
+    return runs + [run for value in node.values() for run in _runs(value)]
+
+
+def fitted(card: dict[str, Any]) -> dict[str, Any]:
+    """The last resort for text far from English (six bytes a character on the wire): shorten every
+    long shown text until the card fits. Pages and limits above keep ordinary councils well clear."""
+    for limit in (600, 200, 80, 40):
+        if card_bytes(card) <= CARD_BYTE_LIMIT:
+            break
+        for run in _runs(card):
+            if len(run["text"]) > limit:
+                run["text"] = trimmed(run["text"], limit)
+    return card
+
+
+# --- one recommendation ---
+
+
+def _evidence(action: ActionView, full_limit: int) -> list[CardElement]:
+    evidence = (action.latest_evidence or "").strip()
+    if not evidence:
+        return [_note(messages.STATUS_NO_EVIDENCE)]
+    label = messages.STATUS_LATEST_EVIDENCE.format(round=action.latest_round_label or "")
+    elements: list[CardElement] = [_note(label)]
+    if len(evidence) <= EVIDENCE_PREVIEW:
+        return [*elements, plain(evidence, EVIDENCE_PREVIEW)]
+    short_id, full_id = f"evidence-{action.id}-short", f"evidence-{action.id}-full"
+    full: list[CardElement] = [plain(evidence, full_limit)]
+    if len(evidence) > full_limit:
+        full.append(_note(messages.STATUS_EVIDENCE_SHORTENED.format(length=len(evidence))))
+    toggle = [short_id, full_id]
+    elements += [
+        Container(
+            id=short_id,
+            spacing="Small",
+            items=[
+                plain(evidence, EVIDENCE_PREVIEW),
+                ActionSet(
+                    actions=[ToggleVisibilityAction(title=messages.STATUS_SHOW_ALL, target_elements=toggle)]
+                ),
+            ],
+        ),
+        Container(
+            id=full_id,
+            is_visible=False,
+            spacing="Small",
+            items=[
+                *full,
+                ActionSet(
+                    actions=[ToggleVisibilityAction(title=messages.STATUS_SHOW_LESS, target_elements=toggle)]
+                ),
+            ],
+        ),
+    ]
+    return elements
+
+
+def _action_block(action: ActionView, *, may_update: bool, full_limit: int) -> Container:
+    title = messages.STATUS_ACTION_TITLE.format(ref=action.ref)
+    # No grade beside the title: the trend below ends with the latest, in the same colours.
+    items: list[CardElement] = [TextBlock(text=title, weight="Bolder", wrap=True)]
+    if action.group:
+        items.append(plain(action.group, 200, subtle=True, small=True))
+    items.append(plan_text(action.agreed_action, 600))
+    items.append(
+        FactSet(
+            facts=[
+                Fact(title=messages.STATUS_RESPONSIBILITY, value=trimmed(action.responsibility, 200) or "—"),
+                Fact(title=messages.STATUS_DATE, value=trimmed(action.date_text, 100) or "—"),
+            ],
+            spacing="Small",
+        )
+    )
+    items += trend(action.trend)
+    items += _evidence(action, full_limit)
+    if action.latest_explanation and action.latest_grade in (Grade.SLIPPED, Grade.NOT_ACHIEVED):
+        items += [_note(messages.STATUS_EXPLANATION), plain(action.latest_explanation, 400)]
+    if may_update:
+        button = SubmitAction(
+            title=messages.STATUS_UPDATE_BUTTON.format(ref=action.ref), data=open_update_data(action.id)
+        )
+        items.append(ActionSet(actions=[button], spacing="Small"))
+    return Container(items=items, separator=True, spacing="Large")
+
+
+def recommendation_card(
+    recommendation: RecommendationView, *, updatable: set[int] | frozenset[int] = frozenset(), page: Page
+) -> dict[str, Any]:
+    """Its text, then each action: responsibility, date, its grade in every round, the latest evidence,
+    and "Update" on the actions in `updatable` (those the reader may update now)."""
+    actions, start, page = _slice(recommendation.actions, page, ACTIONS_PER_CARD)
+    card: dict[str, Any] = {}
+    for full_limit in FULL_TEXT_LIMITS:
+        body: list[CardElement] = [
+            _heading(messages.STATUS_RECOMMENDATION_TITLE.format(number=recommendation.number)),
+            plain(recommendation.review_title, 200, subtle=True, small=True),
+            plan_text(recommendation.text, 1_500),
+        ]
+        if not recommendation.actions:
+            body.append(_note(messages.STATUS_NO_ACTIONS))
+        body += [_action_block(a, may_update=a.id in updatable, full_limit=full_limit) for a in actions]
+        body += _pager(
+            page,
+            shown_from=start + 1,
+            shown_to=start + len(actions),
+            total=len(recommendation.actions),
+            size=ACTIONS_PER_CARD,
+        )
+        card = _dump(body)
+        if card_bytes(card) <= CARD_BYTE_LIMIT:
+            return card
+    return fitted(card)
+
+
+# --- a review at a glance ---
+
+
+def _round_line(overview: ReviewOverview) -> str:
+    if overview.open_round is not None:
+        if overview.open_round.deadline is not None:
+            deadline = overview.open_round.deadline
+            return messages.STATUS_OPEN_ROUND_DUE.format(
+                round=overview.open_round.label, deadline=f"{deadline.day} {deadline:%B %Y}"
+            )
+        return messages.STATUS_OPEN_ROUND.format(round=overview.open_round.label)
+    if overview.counts is not None:
+        return messages.STATUS_LATEST_ROUND.format(round=overview.counts.round_label)
+    return messages.STATUS_NO_ROUNDS
+
+
+def _recommendation_line(
+    review_id: int, number: int, text: str, grade: Grade | None, done: bool
+) -> ColumnSet:
+    return ColumnSet(
+        separator=True,
+        spacing="Small",
+        select_action=SubmitAction(
+            title=messages.STATUS_RECOMMENDATION_TITLE.format(number=number),
+            data=recommendation_data(review_id, number),
+        ),
+        columns=[
+            Column(width="28px", items=[TextBlock(text=str(number), weight="Bolder")]),
+            Column(width="stretch", items=[plan_text(text, LINE_TEXT)]),
+            grade_badge(grade, done=done),
+        ],
+    )
+
+
+def overview_card(overview: ReviewOverview, *, page: Page) -> dict[str, Any]:
+    """Counts by grade for the current round, as a picture and in words; then every recommendation on
+    one line with its worst open grade (tap one for its status)."""
+    lines, start, page = _slice(overview.recommendations, page, PAGE_SIZE)
+    body: list[CardElement] = [_heading(trimmed(overview.title, 200))]
+    if overview.committee:
+        body.append(_note(trimmed(overview.committee, 200)))
+    body.append(TextBlock(text=_round_line(overview), wrap=True, spacing="Small"))
+    if overview.counts is not None:
+        body.append(_note(messages.STATUS_ACTION_COUNT.format(count=overview.counts.total)))
+        # JSON elements: AdaptiveCard validates them into its own models.
+        body += grade_distribution(overview.counts)  # type: ignore[arg-type]
+    body.append(_subheading(messages.STATUS_RECOMMENDATIONS_HEADING))
+    if not overview.recommendations:
+        body.append(_note(messages.STATUS_NO_RECOMMENDATIONS))
+    body += [_recommendation_line(overview.id, r.number, r.text, r.worst_open_grade, r.done) for r in lines]
+    body.append(_note(messages.STATUS_TAP_A_LINE))
+    body += _pager(
+        page,
+        shown_from=start + 1,
+        shown_to=start + len(lines),
+        total=len(overview.recommendations),
+        size=PAGE_SIZE,
+    )
+    return fitted(_dump(body))
+
+
+# --- lists: slipped, not achieved, missing, overdue, my actions ---
+
+
+class ListKind(BaseModel):
+    title: str  # "Slipped"
+    empty: str  # what to say when there are none
+
+
+def _action_line(action: ActionView) -> ColumnSet:
+    detail = f"{action.responsibility} · {action.date_text}" if action.date_text else action.responsibility
+    return ColumnSet(
+        separator=True,
+        spacing="Small",
+        select_action=SubmitAction(
+            title=messages.STATUS_RECOMMENDATION_TITLE.format(number=action.recommendation_number),
+            data=recommendation_data(action.review_id, action.recommendation_number),
+        ),
+        columns=[
+            Column(width="36px", items=[TextBlock(text=action.ref, weight="Bolder")]),
+            Column(
+                width="stretch",
+                items=[
+                    plan_text(action.agreed_action, LINE_TEXT),
+                    plain(detail, LINE_TEXT, subtle=True, small=True),
+                ],
+            ),
+            grade_badge(action.latest_grade, done=action.done),
+        ],
+    )
+
+
+def action_list_card(
+    title: str, actions: Sequence[ActionView], *, page: Page, subtitle: str | None = None, empty: str
+) -> dict[str, Any]:
+    """A compact table: reference, the action with who and when, its latest grade (tap for the
+    recommendation). Actions from several reviews are grouped under each review's title."""
+    shown, start, page = _slice(actions, page, PAGE_SIZE)
+    body: list[CardElement] = [_heading(messages.STATUS_LIST_TITLE.format(title=title, count=len(actions)))]
+    if subtitle:
+        body.append(plain(subtitle, 200, subtle=True, small=True))
+    if not actions:
+        body.append(TextBlock(text=empty, wrap=True))
+        return _dump(body)
+    several_reviews = len({a.review_id for a in actions}) > 1
+    review_id = None
+    for action in shown:
+        if several_reviews and action.review_id != review_id:
+            review_id = action.review_id
+            body.append(plain(action.review_title, 200, bold=True))
+        body.append(_action_line(action))
+    body += _pager(
+        page, shown_from=start + 1, shown_to=start + len(shown), total=len(actions), size=PAGE_SIZE
+    )
+    return fitted(_dump(body))
+
+
+# --- choosing ---
+
+
+def _stacked(buttons: Sequence[SubmitAction]) -> list[CardElement]:
+    """One button a line: side by side, Teams cuts long titles to "Recom…"."""
+    return [ActionSet(actions=[button], spacing="Small") for button in buttons]  # type: ignore[list-item]
+
+
+def recommendation_choice_card(matches: Sequence[RecommendationMatch]) -> dict[str, Any]:
+    """Several recommendations match the words: the best few, each with its button."""
+    shown = list(matches[:PICK_LIST_SIZE])
+    body: list[CardElement] = [TextBlock(text=messages.STATUS_SEVERAL_MATCH, weight="Bolder", wrap=True)]
+    several_reviews = len({m.review_id for m in shown}) > 1
+    for match in shown:
+        title = messages.STATUS_RECOMMENDATION_TITLE.format(number=match.number)
+        entry: list[CardElement] = [TextBlock(text=title, weight="Bolder", wrap=True)]
+        if several_reviews:
+            entry.append(plain(match.review_title, 200, subtle=True, small=True))
+        entry.append(plan_text(match.text, 200))
+        button = SubmitAction(
+            title=messages.STATUS_SHOW_RECOMMENDATION.format(number=match.number),
+            data=recommendation_data(match.review_id, match.number),
+        )
+        body.append(Container(items=[*entry, *_stacked([button])], separator=True, spacing="Medium"))
+    return fitted(_dump(body))
+
+
+def review_choice_card(reviews: Sequence[ReviewSummary], *, question: str) -> dict[str, Any]:
+    """Which review the question is about: buttons for a few, a drop-down for many."""
+    body: list[CardElement] = [TextBlock(text=messages.STATUS_WHICH_REVIEW, weight="Bolder", wrap=True)]
+    if len(reviews) <= PICK_LIST_SIZE:
+        buttons = [
+            SubmitAction(title=trimmed(r.title, 60), data=review_data(r.id, question=question))
+            for r in reviews
+        ]
+        return _dump([*body, *_stacked(buttons)])
+    body.append(
+        ChoiceSetInput(
+            id="review_id",
+            style="compact",
+            is_required=True,
+            error_message=messages.STATUS_PICK_A_REVIEW,
+            value=str(reviews[0].id),
+            choices=[Choice(title=trimmed(r.title, 80), value=str(r.id)) for r in reviews],
+        )
+    )
+    submit = SubmitAction(
+        title=messages.STATUS_SHOW_BUTTON, data={"verb": STATUS_REVIEW_VERB, "question": question}
+    )
+    return fitted(_dump(body, [submit]))

@@ -1,0 +1,341 @@
+"""The chair's status questions, answered with cards: one recommendation, the review, and lists.
+
+Registered in bot/app.py: the commands "status", "recommendation", "slipped", "not achieved",
+"missing", "overdue", "my actions"; free sentences ("what's the status of rec 7?", "how is the iDEA
+one going") reach `ask` through parse_question. Card buttons come back as the verbs in cards/status.py.
+
+With several reviews, the one chosen in a conversation is remembered in its ConversationState, so
+"status 7" afterwards refers to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from botbuilder.core import CardFactory, MessageFactory, StatePropertyAccessor, TurnContext
+from botbuilder.dialogs import DialogContext
+from pydantic import BaseModel, Field, ValidationError
+from rapidfuzz import fuzz
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cards import messages
+from cards.status import (
+    Page,
+    action_list_card,
+    overview_card,
+    recommendation_card,
+    recommendation_choice_card,
+    review_choice_card,
+)
+from dialogs.context import Caller, Handler
+from dialogs.questions import Ask, Question, normalise, parse_question
+from store import queries
+from store.db import Database
+from store.models import Grade
+from store.updates import recordable_action_ids
+from store.views import RecommendationMatch, ReviewSummary
+
+# A best match this much ahead of the next is the answer; closer than that, the reader picks.
+CLEAR_LEAD = 10.0
+# A team named much like a review (or its committee) is that review's team.
+TEAM_MATCH = 85.0
+
+
+class PageRequest(BaseModel):
+    question: str = Field("status", max_length=1_000)
+    page: int = Field(1, ge=1, le=10_000)
+    review_id: int | None = None
+
+
+class ReviewChoice(BaseModel):
+    review_id: int
+    question: str = Field("status", max_length=1_000)
+
+
+class RecommendationChoice(BaseModel):
+    review_id: int
+    number: int
+
+
+class ChosenReview(BaseModel):
+    """What this conversation's state keeps: the review its questions are about."""
+
+    review_id: int | None = None
+
+
+def _card(card: dict[str, Any]) -> Any:
+    return MessageFactory.attachment(CardFactory.adaptive_card(card))
+
+
+def _team_name(turn_context: TurnContext) -> str | None:
+    data = turn_context.activity.channel_data
+    team = data.get("team") if isinstance(data, dict) else None
+    return team.get("name") if isinstance(team, dict) else None
+
+
+class StatusHandlers:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        chosen_review: StatePropertyAccessor,
+        time_zone: str,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._db = db
+        self._chosen_review = chosen_review
+        self._zone = ZoneInfo(time_zone)
+        self._clock = clock  # what "overdue" is judged against
+
+    # --- commands ---
+
+    def command(self, name: str) -> Handler:
+        """A handler for a registered command: its name and the words after it are the question."""
+
+        async def handle(dc: DialogContext, caller: Caller, args: Any) -> None:
+            text = f"{name} {args or ''}".strip()
+            listed = parse_question(name)
+            if parse_question(text) is None and listed is not None and listed.ask is not Ask.OVERVIEW:
+                text = name  # "slipped in my area": the list is what was asked for
+            await self.ask(dc, caller, text)
+
+        return handle
+
+    # --- card buttons ---
+
+    async def page(self, dc: DialogContext, caller: Caller, value: Any) -> None:
+        """A question asked again at another page ("Next 20"), or first asked in plain words."""
+        try:
+            request = PageRequest.model_validate(value)
+        except ValidationError:
+            await dc.context.send_activity(messages.CARD_OUT_OF_DATE)
+            return
+        await self.ask(dc, caller, request.question, page=request.page, review_id=request.review_id)
+
+    async def choose_review(self, dc: DialogContext, caller: Caller, value: Any) -> None:
+        try:
+            choice = ReviewChoice.model_validate(value)
+        except ValidationError:
+            await dc.context.send_activity(messages.CARD_OUT_OF_DATE)
+            return
+        await self.ask(dc, caller, choice.question, review_id=choice.review_id)
+
+    async def choose_recommendation(self, dc: DialogContext, caller: Caller, value: Any) -> None:
+        try:
+            choice = RecommendationChoice.model_validate(value)
+        except ValidationError:
+            await dc.context.send_activity(messages.CARD_OUT_OF_DATE)
+            return
+        async with self._db.session() as session:
+            await self._remember(dc.context, choice.review_id)
+            await self._recommendation(
+                dc,
+                session,
+                caller,
+                choice.review_id,
+                choice.number,
+                Page(question=f"status {choice.number}", review_id=choice.review_id),
+            )
+
+    # --- answering ---
+
+    async def ask(
+        self, dc: DialogContext, caller: Caller, text: str, *, page: int = 1, review_id: int | None = None
+    ) -> None:
+        question = parse_question(text) or _as_words(text)
+        async with self._db.session() as session:
+            if question.ask is Ask.MY_ACTIONS:
+                await self._my_actions(dc, session, caller, Page(question=text, number=page))
+                return
+            if question.ask is Ask.SEARCH and review_id is None:
+                review_id = await self._remembered(dc.context)
+            if question.ask is Ask.SEARCH and review_id is None:
+                # Words can find a recommendation in any review: no need to ask which first.
+                await self._search(dc, session, caller, question.words, review_id=None)
+                return
+            review = await self._review(dc, session, text, review_id)
+            if review is None:
+                return
+            where = Page(question=text, number=page, review_id=review.id)
+            if question.ask is Ask.OVERVIEW:
+                overview = await queries.review_overview(session, review_id=review.id)
+                await dc.context.send_activity(_card(overview_card(overview, page=where)))
+            elif question.ask is Ask.RECOMMENDATION:
+                assert question.number is not None
+                await self._recommendation(dc, session, caller, review.id, question.number, where)
+            elif question.ask is Ask.SEARCH:
+                await self._search(dc, session, caller, question.words, review_id=review.id)
+            else:
+                await self._list(dc, session, question.ask, review, where)
+
+    async def _recommendation(
+        self,
+        dc: DialogContext,
+        session: AsyncSession,
+        caller: Caller,
+        review_id: int,
+        number: int,
+        page: Page,
+    ) -> None:
+        recommendation = await queries.recommendation_status(session, review_id=review_id, number=number)
+        if recommendation is None:
+            try:
+                overview = await queries.review_overview(session, review_id=review_id)
+            except ValueError:  # a button naming a review since removed
+                await dc.context.send_activity(messages.CARD_OUT_OF_DATE)
+                return
+            numbers = [r.number for r in overview.recommendations]
+            await dc.context.send_activity(
+                messages.STATUS_NO_SUCH_RECOMMENDATION.format(
+                    review=overview.title,
+                    number=number,
+                    first=min(numbers, default=0),
+                    last=max(numbers, default=0),
+                )
+            )
+            return
+        updatable = await recordable_action_ids(
+            session,
+            person_id=caller.person_id,
+            is_admin=caller.is_admin,
+            action_ids=[a.id for a in recommendation.actions],
+        )
+        await dc.context.send_activity(
+            _card(recommendation_card(recommendation, updatable=updatable, page=page))
+        )
+
+    async def _search(
+        self,
+        dc: DialogContext,
+        session: AsyncSession,
+        caller: Caller,
+        words: str,
+        *,
+        review_id: int | None,
+    ) -> None:
+        found = await queries.find_recommendations(session, query=words, review_id=review_id)
+        if not found and review_id is not None:
+            # Not in the review chosen here: the words may well be about another.
+            found = await queries.find_recommendations(session, query=words)
+        if not found:
+            await dc.context.send_activity(messages.STATUS_NOTHING_MATCHES)
+            return
+        best, score = found[0]
+        if len(found) == 1 or score - found[1][1] >= CLEAR_LEAD:
+            await self._remember(dc.context, best.review_id)
+            page = Page(question=f"status {best.number}", review_id=best.review_id)
+            await self._recommendation(dc, session, caller, best.review_id, best.number, page)
+            return
+        matches: list[RecommendationMatch] = [match for match, _ in found]
+        await dc.context.send_activity(_card(recommendation_choice_card(matches)))
+
+    async def _list(
+        self, dc: DialogContext, session: AsyncSession, ask: Ask, review: ReviewSummary, page: Page
+    ) -> None:
+        if ask is Ask.SLIPPED or ask is Ask.NOT_ACHIEVED:
+            grade = Grade.SLIPPED if ask is Ask.SLIPPED else Grade.NOT_ACHIEVED
+            actions = await queries.actions_by_latest_grade(session, review_id=review.id, grade=grade)
+            title, empty = (
+                (messages.STATUS_SLIPPED_TITLE, messages.STATUS_SLIPPED_NONE)
+                if grade is Grade.SLIPPED
+                else (messages.STATUS_NOT_ACHIEVED_TITLE, messages.STATUS_NOT_ACHIEVED_NONE)
+            )
+            card = action_list_card(title, actions, page=page, subtitle=review.title, empty=empty)
+        elif ask is Ask.MISSING:
+            if review.open_round is None:
+                await dc.context.send_activity(messages.STATUS_MISSING_NO_ROUND.format(review=review.title))
+                return
+            actions = await queries.missing_updates(session, review_id=review.id)
+            round_label = review.open_round.label
+            card = action_list_card(
+                messages.STATUS_MISSING_TITLE.format(round=round_label),
+                actions,
+                page=page,
+                subtitle=review.title,
+                empty=messages.STATUS_MISSING_NONE.format(round=round_label),
+            )
+        else:
+            today = self._clock().astimezone(self._zone).date()
+            actions = await queries.overdue_actions(session, review_id=review.id, today=today)
+            card = action_list_card(
+                messages.STATUS_OVERDUE_TITLE,
+                actions,
+                page=page,
+                subtitle=messages.STATUS_OVERDUE_SUBTITLE.format(review=review.title, today=_day(today)),
+                empty=messages.STATUS_OVERDUE_NONE,
+            )
+        await dc.context.send_activity(_card(card))
+
+    async def _my_actions(self, dc: DialogContext, session: AsyncSession, caller: Caller, page: Page) -> None:
+        if caller.person_id is None:
+            await dc.context.send_activity(messages.STATUS_MY_ACTIONS_UNKNOWN)
+            return
+        actions = await queries.actions_owned_by(session, person_id=caller.person_id)
+        card = action_list_card(
+            messages.STATUS_MY_ACTIONS_TITLE,
+            actions,
+            page=page,
+            subtitle=caller.name,
+            empty=messages.STATUS_MY_ACTIONS_NONE,
+        )
+        await dc.context.send_activity(_card(card))
+
+    # --- which review ---
+
+    async def _review(
+        self, dc: DialogContext, session: AsyncSession, question: str, review_id: int | None
+    ) -> ReviewSummary | None:
+        """The review the question is about: the one given, the only one, the one chosen here before,
+        the one this team is named after; else a pick list is sent and None returned."""
+        known = await queries.reviews(session)
+        if not known:
+            await dc.context.send_activity(messages.STATUS_NO_REVIEWS)
+            return None
+        by_id = {r.id: r for r in known}
+        if review_id in by_id:
+            await self._remember(dc.context, review_id)
+            return by_id[review_id]
+        if len(known) == 1:
+            return known[0]
+        remembered = await self._remembered(dc.context)
+        if remembered in by_id:
+            return by_id[remembered]
+        team = _team_name(dc.context)
+        if team and (named := _named_after(team, known)) is not None:
+            return named
+        await dc.context.send_activity(_card(review_choice_card(known, question=question)))
+        return None
+
+    async def _remembered(self, turn_context: TurnContext) -> int | None:
+        stored = await self._chosen_review.get(turn_context, dict)
+        try:
+            return ChosenReview.model_validate(stored).review_id
+        except ValidationError:
+            return None
+
+    async def _remember(self, turn_context: TurnContext, review_id: int) -> None:
+        await self._chosen_review.set(turn_context, ChosenReview(review_id=review_id).model_dump())
+
+
+def _as_words(text: str) -> Question:
+    """Not a form parse_question knows ("recommendation wifi"): the words after the command."""
+    words = normalise(text).split()
+    if words and words[0] in ("status", "recommendation", "rec"):
+        words = words[1:]
+    return Question(Ask.SEARCH, words=" ".join(words)) if words else Question(Ask.OVERVIEW)
+
+
+def _named_after(team: str, reviews: list[ReviewSummary]) -> ReviewSummary | None:
+    scored = [
+        (max(fuzz.token_set_ratio(team, r.title), fuzz.token_set_ratio(team, r.committee or "")), r)
+        for r in reviews
+    ]
+    close = [r for score, r in scored if score >= TEAM_MATCH]
+    return close[0] if len(close) == 1 else None
+
+
+def _day(moment: date) -> str:
+    return f"{moment.day} {moment:%B %Y}"

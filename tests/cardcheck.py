@@ -1,0 +1,65 @@
+"""The one way tests check a card: the Adaptive Card 1.5 schema, the Teams size limit, and Microsoft's
+own renderer (tools/card-renderer) reading it without a complaint."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft6Validator, ValidationError
+from jsonschema.exceptions import best_match
+
+from bot.preview import RENDERER, render
+from cards.update import CARD_BYTE_LIMIT, card_bytes
+
+SCHEMA = json.loads((resources.files("adaptive_cards") / "schemas" / "schema-1.5.json").read_text())
+VALIDATOR = Draft6Validator(SCHEMA)
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def _explained(error: ValidationError) -> str:
+    """The innermost reason: "not valid under any of the given schemas" alone says nothing."""
+    deepest = best_match([error, *error.context]) if error.context else error
+    return f"{'/'.join(map(str, deepest.absolute_path))}: {deepest.message[:300]}"
+
+
+def assert_valid_card(card: dict[str, Any], name: str = "card") -> None:
+    """Valid against the Adaptive Card 1.5 schema, version at most 1.5, and small enough for Teams."""
+    # "msteams" (full width, @mention entities) is Teams' documented extension of the card, which
+    # the Adaptive Card schema does not list; everything else must be plain Adaptive Card 1.5.
+    core = {key: value for key, value in card.items() if key != "msteams"}
+    errors = [_explained(error) for error in VALIDATOR.iter_errors(core)]
+    assert not errors, f"{name}: {errors[:3]}"
+    assert card.get("type") == "AdaptiveCard", name
+    assert _version(card.get("version", "1.0")) <= (1, 5), f"{name} is version {card.get('version')}"
+    assert card_bytes(card) < CARD_BYTE_LIMIT, f"{name} is {card_bytes(card)} bytes"
+
+
+def renderer_installed() -> bool:
+    return bool(
+        shutil.which("node")
+        and (RENDERER / "node_modules" / "adaptivecards").is_dir()
+        and (RENDERER / "node_modules" / "playwright-core").is_dir()
+        and CHROMIUM.exists()
+    )
+
+
+# scripts/test.sh installs the renderer, so there these tests always run.
+requires_renderer = pytest.mark.skipif(
+    not renderer_installed(), reason="the card renderer is not installed (tools/card-renderer/install.sh)"
+)
+
+
+def render_cards(cards: dict[str, dict[str, Any]], out_dir: Path) -> dict[str, list[dict[str, Any]]]:
+    """Render each card to OUT_DIR/NAME.png with the Teams host config; the renderer's parse and
+    validation events per card name (an empty list: the card is clean)."""
+    return render(cards, out_dir)
