@@ -1,0 +1,161 @@
+"""The "summary" command, and the summary views the scheduler posts each week.
+
+"summary": every review's summary card, here and now (a channel or a 1:1 chat); what changed is
+counted from this conversation's last weekly summary, or from a week ago.
+
+"summary every Friday at 14:00" (or "summary Tue 16.30 Europe/Dublin"): an admin sets when this
+channel hears its weekly summary; the bot answers in words with the next date. Anyone else is told
+the current schedule and that only an admin can change it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.dialogs import DialogContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cards import messages
+from cards.summary import Owner, SummaryView, grade_order, summary_card
+from dialogs.context import Caller
+from store.conversations import conversation_by_id
+from store.db import Database
+from store.deliveries import last_sent, people_by_id, set_summary_schedule, summary_schedule, weekly_of
+from store.models import ConversationKind, DeliveryKind, Grade
+from store.queries import changes_since, counts_in_round, review_status, reviews
+from store.schedule import Weekly, parse_weekly
+from store.views import ReviewSummary
+
+WEEK = timedelta(days=7)
+
+
+def default_weekly(*, summary_default: str, time_zone: str) -> Weekly:
+    return parse_weekly(summary_default, default_zone=time_zone)
+
+
+def next_post(weekly: Weekly, *, now: datetime) -> datetime:
+    """The next moment a summary is due under a schedule set `now` (slots before now never are)."""
+    latest = weekly.latest_slot(now)
+    return latest if latest >= now else weekly.next_slot(now)
+
+
+def describe_day(moment: datetime, zone: str) -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{calendar.day_name[local.weekday()]} {local.day} {local:%B}"
+
+
+async def review_summary(session: AsyncSession, *, review: ReviewSummary, since: datetime) -> SummaryView:
+    """One review's summary: a handful of queries, whatever the size of the plan."""
+    recommendations = await review_status(session, review_id=review.id)
+    actions = [a for rec in recommendations for a in rec.actions]
+    shown = review.open_round or (review.rounds[-1] if review.rounds else None)
+    counts = counts_in_round(actions, round_id=shown.id, round_label=shown.label) if shown else None
+    slipped = [a for a in actions if not a.done and a.latest_grade in (Grade.SLIPPED, Grade.NOT_ACHIEVED)]
+    missing = []
+    if review.open_round is not None:
+        for action in actions:
+            grade = action.in_round(review.open_round.id)
+            if grade is not None and not grade.has_update and not grade.fully_achieved_carried:
+                missing.append(action)
+    # "N/A (Fully Achieved)" rows restate what was done before: not news.
+    changes = [
+        c
+        for c in await changes_since(session, review_id=review.id, since=since)
+        if not c.fully_achieved_carried
+    ]
+    ids = {pid for a in [*slipped, *missing] for pid in a.owner_ids}
+    people = await people_by_id(session, ids=ids)
+    return SummaryView(
+        review_title=review.title,
+        round_label=shown.label if shown else None,
+        round_open=review.open_round is not None,
+        deadline=review.open_round.deadline if review.open_round else None,
+        counts=counts,
+        since=since,
+        changes=changes,
+        slipped=grade_order(slipped),
+        missing=missing,
+        owners={
+            p.id: Owner(name=p.name, aad_object_id=p.aad_object_id, is_group=p.is_group)
+            for p in people.values()
+        },
+    )
+
+
+async def summary_cards(
+    session: AsyncSession, *, conversation_id: str | None, now: datetime, weekly: bool = False
+) -> list[dict[str, Any]]:
+    """Every review's summary card, with changes since this conversation's last weekly summary."""
+    cards = []
+    for review in await reviews(session):
+        since = None
+        if conversation_id is not None:
+            since = await last_sent(
+                session, kind=DeliveryKind.SUMMARY, target=conversation_id, review_id=review.id
+            )
+        view = await review_summary(session, review=review, since=since or now - WEEK)
+        cards.append(summary_card(view, weekly=weekly))
+    return cards
+
+
+class SummaryHandlers:
+    def __init__(
+        self, db: Database, *, time_zone: str, summary_default: str, clock: Callable[[], datetime]
+    ) -> None:
+        self._db = db
+        self._zone = time_zone
+        self._default = default_weekly(summary_default=summary_default, time_zone=time_zone)
+        self._clock = clock
+
+    async def summary(self, dc: DialogContext, caller: Caller, args: Any) -> None:
+        text = str(args or "").strip().strip(".!?")
+        if text:
+            await self._schedule(dc, caller, text)
+            return
+        activity = dc.context.activity
+        conversation_id = activity.conversation.id if activity.conversation else None
+        async with self._db.session() as session:
+            cards = await summary_cards(session, conversation_id=conversation_id, now=self._clock())
+        if not cards:
+            await dc.context.send_activity(messages.SUMMARY_NO_REVIEWS)
+            return
+        for card in cards:
+            await dc.context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+
+    async def _schedule(self, dc: DialogContext, caller: Caller, text: str) -> None:
+        activity = dc.context.activity
+        is_channel = (
+            activity.conversation is not None and activity.conversation.conversation_type == "channel"
+        )
+        if not is_channel:
+            await dc.context.send_activity(messages.SUMMARY_SCHEDULE_CHANNEL_ONLY)
+            return
+        now = self._clock()
+        async with self._db.session() as session:
+            conversation = await conversation_by_id(session, conversation_id=activity.conversation.id)
+            if conversation is None or conversation.kind is not ConversationKind.CHANNEL:
+                reply = messages.SUMMARY_SCHEDULE_NOT_INSTALLED
+            elif not caller.is_admin:
+                row = await summary_schedule(
+                    session, conversation_row_id=conversation.id, default=self._default, now=now
+                )
+                reply = messages.SUMMARY_SCHEDULE_ADMINS_ONLY.format(schedule=weekly_of(row).describe())
+            else:
+                # A UserFacingError (an unreadable day or time) is the reply, via the bot's error hook.
+                weekly = parse_weekly(text, default_zone=self._zone)
+                await set_summary_schedule(
+                    session,
+                    conversation_row_id=conversation.id,
+                    weekly=weekly,
+                    now=now,
+                    changed_by_id=caller.person_id,
+                )
+                reply = messages.SUMMARY_SCHEDULE_SET.format(
+                    schedule=weekly.describe(), next=describe_day(next_post(weekly, now=now), weekly.zone)
+                )
+        await dc.context.send_activity(reply)
