@@ -14,15 +14,22 @@ from sqlalchemy import text
 
 from bot.adapter import ScrutinyAdapter
 from bot.commands import CommandRegistry
+from bot.connector import ReusedClients
 from bot.handler import ScrutinyBot
+from bot.proactive import Proactive
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.storage import SqlStorage
 from cards import messages
+from cards.status import STATUS_PAGE_VERB, STATUS_RECOMMENDATION_VERB, STATUS_REVIEW_VERB
 from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
 from dialogs import build_dialogs
 from dialogs.context import Caller
+from dialogs.status import StatusHandlers
+from dialogs.summary import SummaryHandlers
 from dialogs.update_handlers import update_handlers
 from store.db import Database, upgrade
+from store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +39,7 @@ DATABASE = web.AppKey("database", Database)
 SETTINGS = web.AppKey("settings", Settings)
 REGISTRY = web.AppKey("registry", CommandRegistry)
 DIALOGS = web.AppKey("dialogs", DialogSet)
+SCHEDULER = web.AppKey("scheduler", Scheduler)
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,31 @@ def register_features(registry: CommandRegistry, db: Database, settings: Setting
     )
     registry.verb(OPEN_UPDATE_VERB, updates.open_update, records=True)
     registry.verb(SAVE_UPDATE_VERB, updates.save_update, records=True)
+
+    summaries = SummaryHandlers(
+        db, time_zone=settings.time_zone, summary_default=settings.summary_default, clock=utcnow
+    )
+    registry.command(
+        "summary", summaries.summary, help=messages.SUMMARY_COMMAND_HELP, usage=messages.SUMMARY_USAGE
+    )
+
+    # Another ConversationState on the same storage shares the turn's cached state (botbuilder caches
+    # it in turn_state by class), so the bot's own save at the end of the turn keeps the chosen review.
+    chosen_review = ConversationState(SqlStorage(db)).create_property("StatusReview")
+    status = StatusHandlers(db, chosen_review=chosen_review, time_zone=settings.time_zone, clock=utcnow)
+    for name, help_text, usage, aliases in (
+        ("status", messages.STATUS_COMMAND_HELP, messages.STATUS_USAGE, ()),
+        ("recommendation", messages.RECOMMENDATION_COMMAND_HELP, messages.RECOMMENDATION_USAGE, ("rec",)),
+        ("my actions", messages.MY_ACTIONS_COMMAND_HELP, "my actions", ()),
+        ("slipped", messages.SLIPPED_COMMAND_HELP, "slipped", ()),
+        ("not achieved", messages.NOT_ACHIEVED_COMMAND_HELP, "not achieved", ()),
+        ("missing", messages.MISSING_COMMAND_HELP, "missing", ("outstanding",)),
+        ("overdue", messages.OVERDUE_COMMAND_HELP, "overdue", ()),
+    ):
+        registry.command(name, status.command(name), help=help_text, usage=usage, aliases=aliases)
+    registry.verb(STATUS_PAGE_VERB, status.page)
+    registry.verb(STATUS_REVIEW_VERB, status.choose_review)
+    registry.verb(STATUS_RECOMMENDATION_VERB, status.choose_recommendation)
 
     async def show_help(dialog_context: DialogContext, caller: Caller, args: Any) -> None:
         await dialog_context.context.send_activity(registry.help_text())
@@ -119,7 +152,8 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
         dialogs.add(dialog)
     registry = build_registry(database, settings)
 
-    adapter = ScrutinyAdapter(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
+    authentication = ReusedClients(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
+    adapter = ScrutinyAdapter(authentication)
     bot = ScrutinyBot(
         db=database,
         settings=settings,
@@ -136,6 +170,27 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     app[SETTINGS] = settings
     app[REGISTRY] = registry
     app[DIALOGS] = dialogs
+    # Every replica runs one; the delivery rows make sure each summary and reminder goes out once.
+    scheduler = Scheduler(
+        db=database, settings=settings, proactive=Proactive(adapter=adapter, app_id=settings.app_id)
+    )
+    app[SCHEDULER] = scheduler
+    if settings.scheduler:
+
+        async def start_scheduler(_app: web.Application) -> None:
+            scheduler.start()
+
+        app.on_startup.append(start_scheduler)
+
+    async def stop_scheduler(_app: web.Application) -> None:
+        await scheduler.stop()
+
+    app.on_cleanup.append(stop_scheduler)
+
+    async def close_connections(_app: web.Application) -> None:
+        await authentication.close()
+
+    app.on_cleanup.append(close_connections)
     app.router.add_post("/api/messages", _messages)
     app.router.add_get("/healthz", _healthz)
     if owns_db:

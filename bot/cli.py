@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import enum
+import json
 import os
 import re
 from collections.abc import Awaitable, Callable, Iterator
@@ -630,6 +631,137 @@ def package(
     with _plain_errors():
         written = build_package(settings, output=output)
     _console().print(f"Wrote {written}.")
+
+
+# --- cards ---------------------------------------------------------------------------------------
+
+cards_app = typer.Typer(help="The cards the bot sends in Teams.", no_args_is_help=True)
+app.add_typer(cards_app, name="cards")
+
+
+@cards_app.command("preview")
+def cards_preview(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write them in.")],
+    today: Annotated[str | None, typer.Option(help="The day “overdue” is judged on, YYYY-MM-DD.")] = None,
+) -> None:
+    """Write every card the bot can send, filled from the loaded data, as JSON and (with the card
+    renderer installed: tools/card-renderer/install.sh) as a PNG drawn as Teams draws it."""
+    settings = _settings()
+    day = _deadline(today) or date.today()
+    from bot.preview import card_gallery, render, renderer_ready
+
+    cards = run(lambda session: card_gallery(session, settings=settings, today=day), settings=settings)
+    with _plain_errors():
+        output.mkdir(parents=True, exist_ok=True)
+        for name, card in cards.items():
+            (output / f"{name}.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+    console = _console()
+    if not renderer_ready():
+        console.print(
+            f"Wrote {len(cards)} cards as JSON to {output}. For pictures, run tools/card-renderer/install.sh."
+        )
+        return
+    events = render(cards, output)
+    complaints = {name: found for name, found in events.items() if found}
+    console.print(f"Wrote {len(cards)} cards to {output}, as JSON and PNG.")
+    for name, found in complaints.items():
+        for event in found:
+            console.print(f"{name}: {event['phase']} {event['event']}: {event['message']}", markup=False)
+    if complaints:
+        raise typer.Exit(1)
+
+
+# --- weekly summaries ----------------------------------------------------------------------------
+
+summary_app = typer.Typer(
+    help="The weekly summary each channel hears, and posting one now.", no_args_is_help=True
+)
+app.add_typer(summary_app, name="summary")
+
+ChannelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--channel", "-c", help="The team's name or the conversation id; needed only when there are several."
+    ),
+]
+
+
+@summary_app.command("schedule")
+def summary_schedule_command(
+    when: Annotated[
+        str | None, typer.Argument(help="e.g. “Friday 14:00”, “Tue 16.30 Europe/Dublin”. Omit to list.")
+    ] = None,
+    channel: ChannelOption = None,
+) -> None:
+    """Each channel's weekly summary time; with WHEN, change it (from now on: no catching up)."""
+    from dialogs.summary import default_weekly, describe_day, next_post
+    from store.conversations import installed_conversations
+    from store.deliveries import set_summary_schedule, weekly_of
+    from store.models import ConversationKind, SummarySchedule, utcnow
+    from store.schedule import parse_weekly
+
+    settings = _settings()
+    default = default_weekly(summary_default=settings.summary_default, time_zone=settings.time_zone)
+
+    async def work(session: AsyncSession) -> list[str]:
+        now = utcnow()
+        channels = await installed_conversations(session, kind=ConversationKind.CHANNEL)
+        if channel is not None:
+            channels = [c for c in channels if channel in (c.conversation_id, c.team_name)]
+        if not channels:
+            raise UserFacingError(
+                "No channel matches." if channel else "The app has not been added to any channel yet."
+            )
+        if when is None:
+            lines = []
+            for row in channels:
+                schedule = await session.get(SummarySchedule, row.id)
+                weekly = weekly_of(schedule) if schedule else default
+                following = describe_day(next_post(weekly, now=now), weekly.zone)
+                lines.append(
+                    f"{row.team_name or row.conversation_id}: {weekly.describe()}. Next: {following}."
+                )
+            return lines
+        if len(channels) > 1:
+            names = "; ".join(c.team_name or c.conversation_id for c in channels)
+            raise UserFacingError(f"There are {len(channels)} channels; say which with --channel: {names}.")
+        weekly = parse_weekly(when, default_zone=settings.time_zone)
+        await set_summary_schedule(
+            session, conversation_row_id=channels[0].id, weekly=weekly, now=now, changed_by_id=None
+        )
+        following = describe_day(next_post(weekly, now=now), weekly.zone)
+        return [
+            f"{channels[0].team_name or channels[0].conversation_id}: {weekly.describe()}. Next: {following}."
+        ]
+
+    for line in run(work, settings=settings):
+        _console().print(line, markup=False)
+
+
+@summary_app.command("send")
+def summary_send(channel: ChannelOption = None) -> None:
+    """Post every review's summary to the channels now, as “summary” does in Teams. The weekly one
+    still goes out at its time."""
+    settings = _settings()
+    from bot.app import SCHEDULER, create_app
+
+    async def send() -> tuple[int, int]:
+        database = Database(settings.database_url)
+        bot_app = create_app(settings, db=database)
+        try:
+            return await bot_app[SCHEDULER].send_summaries_now(channel=channel)
+        finally:
+            # The app is never served: run its clean-up (connections to Teams) by hand.
+            bot_app.freeze()
+            await bot_app.cleanup()
+            await database.dispose()
+
+    with _plain_errors():
+        upgrade(settings.database_url)
+        posted, failed = asyncio.run(send())
+    _console().print(f"Posted {posted} summary card(s).", markup=False)
+    if failed:
+        fail(f"{failed} channel(s) could not be reached; the log says why.")
 
 
 def main() -> None:

@@ -16,8 +16,10 @@ from bot.identity import caller_for, roster_refusal
 from bot.settings import Settings
 from bot.storage import ETagConflict
 from cards import messages
+from cards.status import page_data
 from cards.welcome import welcome_card
 from dialogs.context import Caller
+from dialogs.questions import parse_question
 from store.activities import first_delivery
 from store.conversations import forget_conversation, refresh_service_url, remember_conversation
 from store.db import Database
@@ -159,7 +161,13 @@ class ScrutinyBot(TeamsActivityHandler):
             return
         match = self._registry.match(text)
         if match is None:
-            await dialog_context.context.send_activity(self._unknown_reply(text))
+            # A question in plain words ("what's the status of rec 7?") is answered like its card button.
+            asked = page_data(text, page=1)
+            question = self._registry.verb_for(asked) if parse_question(text) is not None else None
+            if question is not None:
+                await question.handler(dialog_context, caller, asked)
+            else:
+                await dialog_context.context.send_activity(self._unknown_reply(text))
             return
         if match.command.records and caller.person_id is None:
             await self._refuse_unknown(dialog_context.context)

@@ -48,10 +48,20 @@ class Settings(BaseSettings):
     time_zone: str = Field("Europe/London", validation_alias=_env("SCRUTINY_TIME_ZONE"))
     # Longest evidence text accepted in one field; longer text is kept in the dialog and refused politely.
     max_text_length: int = Field(20_000, validation_alias=_env("SCRUTINY_MAX_TEXT_LENGTH"))
+    # Weekly summaries and reminders (bot/scheduler.py). "off" for a replica that should only answer.
+    scheduler: bool = Field(True, validation_alias=_env("SCRUTINY_SCHEDULER"))
+    # A channel's weekly summary until an admin says otherwise, in `time_zone`.
+    summary_default: str = Field("Monday 09:00", validation_alias=_env("SCRUTINY_SUMMARY_DEFAULT"))
+    # Days before an open round's deadline when officers are reminded (comma-separated).
+    reminder_days: str = Field("14,3", validation_alias=_env("SCRUTINY_REMINDER_DAYS"))
 
     @property
     def anonymous(self) -> bool:
         return not self.app_id
+
+    @property
+    def reminder_days_before(self) -> list[int]:
+        return sorted({int(d) for d in self.reminder_days.split(",") if d.strip()}, reverse=True)
 
     @property
     def admin_emails(self) -> set[str]:

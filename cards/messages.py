@@ -132,3 +132,133 @@ UPDATE_FINISH_FIRST = (
 GRADE_NEEDED = "Choose a grade: 1 Fully Achieved, 2 On-Track, 3 Slipped or 4 Not Achieved."
 UPDATE_HINT = "At any question you can say **back**, **cancel** or **help**."
 FORM_EVIDENCE_NEEDED = "Evidence of progress is needed: say what has been done so far."
+
+# --- Status questions and cards (issue 4) ---
+CHART_CARRIED = "{count} Fully Achieved in an earlier round"
+CHART_NOT_ASSESSED = "{count} not assessed"
+
+# --- Weekly summaries and reminders (cards/summary.py, cards/reminder.py, dialogs/summary.py) ---
+
+SUMMARY_COMMAND_HELP = (
+    "Post the summary of every review here now. An admin can set this channel's weekly time: "
+    "**summary every Friday at 14:00**."
+)
+SUMMARY_USAGE = "summary [every DAY at HH:MM]"
+SUMMARY_TITLE_WEEKLY = "Weekly summary: {review}"
+SUMMARY_TITLE = "Summary: {review}"
+SUMMARY_NO_ROUNDS = "No monitoring round yet."
+SUMMARY_LATEST_ROUND = "No round is open; these are the grades from {round}."
+SUMMARY_OPEN_ROUND = "{round} round, open."
+SUMMARY_OPEN_ROUND_DUE = "{round} round, updates due by {deadline}."
+SUMMARY_CHANGES_HEADING = "Since {since}"
+SUMMARY_NO_CHANGES = "No new updates."
+SUMMARY_CHANGE_LINE = "{round}: {grade}{who}"  # after the action's number
+SUMMARY_CARRIED = "N/A (Fully Achieved)"
+SUMMARY_NO_GRADE = "not graded yet"
+SUMMARY_UNCHANGED = "{grade} (unchanged)"
+SUMMARY_SLIPPED_HEADING = "Slipped or Not Achieved"
+SUMMARY_NONE_SLIPPED = "Nothing has slipped."
+SUMMARY_SLIPPED_LINE = "{grade} — {owners}: {action}"  # after the action's number
+SUMMARY_MISSING_HEADING = "Still to update for {round}"
+SUMMARY_MISSING_HEADING_CLOSED = "Updates"
+SUMMARY_NO_OPEN_ROUND = "No round is open, so no updates are being asked for."
+SUMMARY_NONE_MISSING = "Every action has its update. Thank you!"
+SUMMARY_MISSING_LINE = "{owner}: {refs}"
+SUMMARY_MORE = "…and {count} more — say “{say}” to see them all."
+SUMMARY_SAY_MISSING = "missing"
+SUMMARY_SAY_SLIPPED = "slipped"
+SUMMARY_SAY_STATUS = "status"
+SUMMARY_NO_REVIEWS = "There are no reviews to summarise yet. An admin can import an action plan."
+SUMMARY_SCHEDULE_SET = "Weekly summary here: {schedule}. Next: {next}."
+SUMMARY_SCHEDULE_ADMINS_ONLY = (
+    "Only an admin can change when this channel's weekly summary is posted. It is {schedule}; "
+    "say **summary** to see one now."
+)
+SUMMARY_SCHEDULE_CHANNEL_ONLY = (
+    "The weekly summary goes to channels. Say **summary every Friday at 14:00** in a channel the app "
+    "has been added to."
+)
+SUMMARY_SCHEDULE_NOT_INSTALLED = (
+    "I don't have this channel on my list yet. Remove and add the app again, then set the time."
+)
+
+REMINDER_TITLE = "Your progress updates for {round} are due by {deadline}"
+REMINDER_INTRO = "{review}: these actions have no update yet. Press a button to give one now."
+REMINDER_BUTTON = "Update {ref}"
+REMINDER_UNREACHABLE = (
+    "I couldn't remind these officers myself (they haven't used the app in Teams yet); please pass it on:"
+)
+REMINDER_UNREACHABLE_LINE = "{name}: {refs}"
+AFTER_DEADLINE_TITLE = "{round} updates: the deadline ({deadline}) has passed"
+AFTER_DEADLINE_INTRO = "{review}: {count} action(s) still have no update."
+AFTER_DEADLINE_LINE = "— {owners}: {action}"  # after the action's number
+
+STATUS_COMMAND_HELP = (
+    "The review at a glance, or one recommendation: **status 7**, **status wifi**, "
+    "or ask “what's the status of rec 7?”."
+)
+STATUS_USAGE = "status [number or words]"
+RECOMMENDATION_COMMAND_HELP = "One recommendation's actions, grades in every round and latest evidence."
+RECOMMENDATION_USAGE = "recommendation 7"
+SLIPPED_COMMAND_HELP = "Actions whose latest grade is Slipped, with who is responsible."
+NOT_ACHIEVED_COMMAND_HELP = "Actions whose latest grade is Not Achieved."
+MISSING_COMMAND_HELP = "Actions with no update yet in the open round."
+OVERDUE_COMMAND_HELP = "Actions past their date and not Fully Achieved."
+MY_ACTIONS_COMMAND_HELP = "The actions you are responsible for, with their latest grades."
+STATUS_RECOMMENDATION_TITLE = "Recommendation {number}"
+STATUS_ACTION_TITLE = "Action {ref}"
+STATUS_RESPONSIBILITY = "Responsibility"
+STATUS_DATE = "Date"
+STATUS_DONE_EARLIER = "Achieved earlier"
+STATUS_NO_GRADE = "No grade"
+STATUS_LATEST_EVIDENCE = "Latest evidence ({round})"
+STATUS_NO_EVIDENCE = "No evidence given yet."
+STATUS_EVIDENCE_SHORTENED = (
+    "Shortened to fit in a Teams message (the whole text is {length:,} characters): "
+    "an exported progress update has all of it."
+)
+STATUS_SHOW_ALL = "Show all"
+STATUS_SHOW_LESS = "Show less"
+STATUS_EXPLANATION = "Why"
+STATUS_UPDATE_BUTTON = "Update {ref}"
+STATUS_NO_ACTIONS = "No agreed actions yet."
+STATUS_SHOWING = "Showing {first}–{last} of {total}."
+STATUS_NEXT = "Next {count}"
+STATUS_PREVIOUS = "Previous {count}"
+STATUS_OPEN_ROUND = "{round} round: open for updates."
+STATUS_OPEN_ROUND_DUE = "{round} round: updates due by {deadline}."
+STATUS_LATEST_ROUND = "No round is open: these are the grades from {round}."
+STATUS_NO_ROUNDS = "No monitoring round yet."
+STATUS_ACTION_COUNT = "{count} agreed actions"
+STATUS_RECOMMENDATIONS_HEADING = "Recommendations (worst open grade)"
+STATUS_NO_RECOMMENDATIONS = "No recommendations yet."
+STATUS_TAP_A_LINE = "Tap a recommendation for its actions, or say “status 7”."
+STATUS_LIST_TITLE = "{title}: {count}"
+STATUS_SEVERAL_MATCH = "Several recommendations match. Which one?"
+STATUS_SHOW_RECOMMENDATION = "Show Recommendation {number}"
+STATUS_WHICH_REVIEW = "Which review?"
+STATUS_PICK_A_REVIEW = "Pick a review."
+STATUS_SHOW_BUTTON = "Show"
+STATUS_SLIPPED_TITLE = "Slipped"
+STATUS_SLIPPED_NONE = "No action's latest grade is Slipped."
+STATUS_NOT_ACHIEVED_TITLE = "Not Achieved"
+STATUS_NOT_ACHIEVED_NONE = "No action's latest grade is Not Achieved."
+STATUS_MISSING_TITLE = "No update yet for {round}"
+STATUS_MISSING_NONE = "Every action has an update for {round}."
+STATUS_MISSING_NO_ROUND = "No round is open in “{review}”, so no updates are being asked for just now."
+STATUS_OVERDUE_TITLE = "Overdue"
+STATUS_OVERDUE_SUBTITLE = "{review} — past their date on {today}, not Fully Achieved"
+STATUS_OVERDUE_NONE = "No action is past its date without being Fully Achieved."
+STATUS_MY_ACTIONS_TITLE = "Your actions"
+STATUS_MY_ACTIONS_NONE = "No agreed action names you as responsible."
+STATUS_MY_ACTIONS_UNKNOWN = (
+    "I don't know who you are in the plans yet, so I can't tell which actions are yours. "
+    "Ask an admin to add you to the roster."
+)
+STATUS_NO_REVIEWS = "No action plan has been loaded yet, so there is no status to show."
+STATUS_NO_SUCH_RECOMMENDATION = (
+    "“{review}” has no Recommendation {number}: its recommendations are numbered {first}–{last}."
+)
+STATUS_NOTHING_MATCHES = (
+    "No recommendation matches those words. Say **status** for the list, or **status 7** for one by number."
+)

@@ -9,7 +9,7 @@ current one, the rest is history.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import (
     JSON,
@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -293,3 +294,54 @@ class ProcessedActivity(Base):
     activity_id: Mapped[str] = mapped_column(String(300), primary_key=True)
     conversation_id: Mapped[str] = mapped_column(String(500), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+# --- Weekly summaries and reminders (store/deliveries.py) ---
+
+
+class DeliveryKind(enum.StrEnum):
+    SUMMARY = "summary"  # a review's weekly summary card, to a channel
+    REMINDER = "reminder"  # an officer's 1:1 nudge before a round's deadline
+    AFTER_DEADLINE = "after_deadline"  # the link officer hears what is still missing
+
+
+class SummarySchedule(Base):
+    """When a channel hears its weekly summary. Slots before `starts_at` are never due: a channel
+    that changes its day, or has just been added, is not sent last week's summary at once."""
+
+    __tablename__ = "summary_schedules"
+
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("teams_conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    at: Mapped[time] = mapped_column(Time)  # wall-clock time in `zone`
+    zone: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+
+class Delivery(Base):
+    """One proactive message that must go out exactly once: claimed (unique key) before it is posted,
+    marked sent after. A claim whose process died is taken over once its lease has run out."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("kind", "target", "slot"),
+        Index("ix_deliveries_last_sent", "kind", "target", "review_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DeliveryKind] = mapped_column(Enum(DeliveryKind, native_enum=False, length=30))
+    # A conversation id (summaries) or "person:ID" (reminders, whichever chat reaches them).
+    target: Mapped[str] = mapped_column(String(500))
+    # Which one: "2026-11-23T09:00:00+00:00 review 3", "round 12, 14 days before".
+    slot: Mapped[str] = mapped_column(String(200))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Nobody else may take it over before then; None or past: free to (re)try.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    conversation_id: Mapped[str | None] = mapped_column(String(500))  # where it went
+    last_error: Mapped[str | None] = mapped_column(String(300))

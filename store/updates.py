@@ -6,10 +6,11 @@ current answer, the rest is history. The read models here are what the update ca
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -192,6 +193,42 @@ async def may_record(session: AsyncSession, *, person_id: int | None, is_admin: 
     return action is not None and _may_record(action, person_id=person_id, is_admin=is_admin)
 
 
+async def recordable_action_ids(
+    session: AsyncSession, *, person_id: int | None, is_admin: bool, action_ids: Collection[int]
+) -> set[int]:
+    """Of `action_ids`, those the caller may record an update for now: they may record for it, its
+    review has an open round, and it was not Fully Achieved before that round. A few queries for any
+    number of actions, so a status card can offer "Update" on exactly the right ones."""
+    if not action_ids or (person_id is None and not is_admin):
+        return set()
+    actions = (
+        await session.scalars(
+            select(AgreedAction)
+            .where(AgreedAction.id.in_(set(action_ids)))
+            .options(
+                selectinload(AgreedAction.responsible_people),
+                selectinload(AgreedAction.recommendation)
+                .selectinload(Recommendation.review)
+                .selectinload(Review.link_officers),
+                selectinload(AgreedAction.recommendation)
+                .selectinload(Recommendation.review)
+                .selectinload(Review.rounds),
+                selectinload(AgreedAction.updates),
+            )
+        )
+    ).all()
+    found = set()
+    for action in actions:
+        round_ = _open_round(action.recommendation.review)
+        if (
+            round_ is not None
+            and _may_record(action, person_id=person_id, is_admin=is_admin)
+            and _fully_achieved_before(action, round_.month) is None
+        ):
+            found.add(action.id)
+    return found
+
+
 async def require_may_record(
     session: AsyncSession, *, person_id: int | None, is_admin: bool, action_id: int
 ) -> None:
@@ -243,6 +280,17 @@ async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionF
     )
 
 
+def _has_a_part(person_id: int | None) -> ColumnElement[bool]:
+    """Reviews the person is link officer of or responsible in: one officer's "update" need not load
+    the whole council's history."""
+    return or_(
+        Review.link_officers.any(Person.id == person_id),
+        Review.recommendations.any(
+            Recommendation.actions.any(AgreedAction.responsible_people.any(Person.id == person_id))
+        ),
+    )
+
+
 async def recordable_actions(
     session: AsyncSession, *, person_id: int | None, is_admin: bool
 ) -> list[RecordableAction]:
@@ -256,7 +304,7 @@ async def recordable_actions(
         await session.scalars(
             select(Review)
             .join(MonitoringRound)
-            .where(MonitoringRound.is_open.is_(True))
+            .where(MonitoringRound.is_open.is_(True), _has_a_part(person_id) if not is_admin else true())
             .order_by(Review.title)
             .options(
                 selectinload(Review.link_officers),
