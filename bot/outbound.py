@@ -22,7 +22,8 @@ from msrest.exceptions import HttpOperationError
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-RETRIED = frozenset({412, 429, 502, 503, 504})
+# Teams asks for retries on these; a 500 is retried too, since its cause is usually as passing.
+RETRIED = frozenset({412, 429, 500, 502, 503, 504})
 LIMITS = ((7, 1.0), (60, 30.0), (1800, 3600.0))  # sends per window of seconds, per conversation
 
 
