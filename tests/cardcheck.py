@@ -63,3 +63,14 @@ def render_cards(cards: dict[str, dict[str, Any]], out_dir: Path) -> dict[str, l
     """Render each card to OUT_DIR/NAME.png with the Teams host config; the renderer's parse and
     validation events per card name (an empty list: the card is clean)."""
     return render(cards, out_dir)
+
+
+def strings(node: Any) -> list[str]:
+    """Every string in a card (or any JSON), in order: what a reader would see, for `in` checks."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in strings(value)]
+    return []

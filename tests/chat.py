@@ -18,6 +18,7 @@ from typing import Any, Literal
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
+from cardcheck import strings
 from fake_connector import TENANT_ID, FakeConnector, Received, TeamsUser
 
 from bot.app import create_app
@@ -76,15 +77,6 @@ class Reply:
     @property
     def card_text(self) -> str:
         """Every string in the reply's cards, joined: what a reader would see, for `in` checks."""
-
-        def strings(node: Any) -> list[str]:
-            if isinstance(node, str):
-                return [node]
-            if isinstance(node, dict):
-                return [s for value in node.values() for s in strings(value)]
-            if isinstance(node, list):
-                return [s for value in node for s in strings(value)]
-            return []
 
         return "\n".join(strings(self.cards))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cardcheck import assert_valid_card, render_cards, requires_renderer
+from cardcheck import assert_valid_card, render_cards, requires_renderer, strings
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -46,16 +46,6 @@ KINDS = {
     "after-deadline",
 }
 WIDE = "é" * 20_000  # six bytes a character on the wire, once JSON-escaped
-
-
-def strings(node: Any) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for value in node.values() for s in strings(value)]
-    if isinstance(node, list):
-        return [s for value in node for s in strings(value)]
-    return []
 
 
 def worst_case(plans: list[PlanDocument]) -> list[PlanDocument]:

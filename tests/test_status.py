@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cardcheck import assert_valid_card
+from cardcheck import assert_valid_card, strings
 from chat import MakeChat, Reply
 from fake_connector import TeamsUser
 from sqlalchemy import select
@@ -42,16 +42,6 @@ def card_of(replies: list[Reply]) -> dict[str, Any]:
     assert len(cards) == 1, [r.text for r in replies]
     assert_valid_card(cards[0])
     return cards[0]
-
-
-def strings(node: Any) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for value in node.values() for s in strings(value)]
-    if isinstance(node, list):
-        return [s for value in node for s in strings(value)]
-    return []
 
 
 def shown(card: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cardcheck import assert_valid_card, render_cards, requires_renderer
+from cardcheck import assert_valid_card, render_cards, requires_renderer, strings
 
 from cards.grades import GRADES, look
 from cards.update import (
@@ -59,16 +59,6 @@ def view(
         last_round=answer(evidence),
         current=current,
     )
-
-
-def strings(node: Any) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for value in node.values() for s in strings(value)]
-    if isinstance(node, list):
-        return [s for value in node for s in strings(value)]
-    return []
 
 
 def every_card(evidence: str) -> dict[str, dict[str, Any]]:

@@ -13,6 +13,7 @@ from botbuilder.core import ConversationState, TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import DialogSet
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
+from cardcheck import strings
 from sqlalchemy import delete, func, select
 from test_updates import IMPORTED, Seeded, seed
 
@@ -25,16 +26,6 @@ from store.models import BotStateItem, Grade, ProgressUpdate, UpdateSource
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 MAX = 200  # small, so over-long text is easy to type in a test
-
-
-def strings(node: Any) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for value in node.values() for s in strings(value)]
-    if isinstance(node, list):
-        return [s for value in node for s in strings(value)]
-    return []
 
 
 class Chat:
