@@ -500,10 +500,15 @@ class UpdateDialog(GuidedDialog):
 
     async def _candidates(self, step: WaterfallStepContext) -> list[RecordableAction]:
         options = step.options
-        async with self._db.session() as session:
-            found = await recordable_actions(
-                session, person_id=options.get("person_id"), is_admin=bool(options.get("is_admin"))
-            )
+        # Asked again by each step a turn passes through: the answer cannot change within the turn.
+        key = (f"{UpdateDialog.__name__}.candidates", options.get("person_id"), bool(options.get("is_admin")))
+        found: list[RecordableAction] | None = step.context.turn_state.get(key)
+        if found is None:
+            async with self._db.session() as session:
+                found = await recordable_actions(
+                    session, person_id=options.get("person_id"), is_admin=bool(options.get("is_admin"))
+                )
+            step.context.turn_state[key] = found
         if options.get("recommendation") is not None:
             found = [c for c in found if c.recommendation_number == options["recommendation"]]
         if options.get("position") is not None:

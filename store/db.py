@@ -44,7 +44,10 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = async_url(url)
-        self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, pool_pre_ping=True)
+        # A server connection can go stale (a restart, a proxy's idle timeout): test it before use. A
+        # SQLite file cannot, and the test would cost a query on every session of every turn.
+        pre_ping = make_url(self.url).get_backend_name() != "sqlite"
+        self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, pool_pre_ping=pre_ping)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)

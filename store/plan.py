@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -15,12 +15,13 @@ from store.models import (
     AgreedAction,
     Committee,
     MonitoringRound,
+    Person,
     ProgressUpdate,
     Recommendation,
     Review,
     UpdateSource,
 )
-from store.people import names_in_responsibility, person_named
+from store.people import is_group_name, names_in_responsibility
 from store.plan_format import (
     PlanDocument,
     PlannedAction,
@@ -101,6 +102,9 @@ async def import_plan(session: AsyncSession, *, plan: PlanDocument) -> ImportRes
 
     Recommendations are matched by number and actions by their order within the recommendation, so
     a later version of the same document adds its new round to the actions already here.
+
+    A council's plans run to hundreds of actions and thousands of updates, so the review is read in a
+    few queries and written in a few flushes, never a query per action.
     """
     review = await review_titled(session, plan.review)
     result = ImportResult(review=plan.review, created=review is None)
@@ -113,54 +117,147 @@ async def import_plan(session: AsyncSession, *, plan: PlanDocument) -> ImportRes
     if plan.action_plan_agreed:
         review.action_plan_agreed = plan.action_plan_agreed
     await session.flush()
-    await session.refresh(review, ["link_officers", "recommendations", "rounds"])
+    await session.refresh(review, ["link_officers", "rounds"])
+    await _load_plan_of(session, review)
+
+    responsibilities = [
+        names_in_responsibility(action.responsibility)
+        for planned in plan.recommendations
+        for action in planned.actions
+    ]
+    people = await _people_named(
+        session, names=[*plan.link_officers, *(name for names in responsibilities for name in names)]
+    )
     for name in plan.link_officers:
-        officer = await person_named(session, name=name)
-        if officer is not None and officer not in review.link_officers:
+        officer = people[_name_key(name)]
+        if officer not in review.link_officers:
             review.link_officers.append(officer)
 
     existing_months = {r.month for r in review.rounds}
+    by_month = {r.month: r for r in review.rounds}
+
+    def round_labelled(label: str) -> MonitoringRound:
+        month = parse_month(label)
+        if month not in by_month:
+            by_month[month] = MonitoringRound(review=review, label=round_label(month), month=month)
+            session.add(by_month[month])
+        return by_month[month]
+
     for planned_round in plan.rounds:
-        round_ = await round_for(session, review=review, label=planned_round.label)
+        round_ = round_labelled(planned_round.label)
         round_.deadline = date.fromisoformat(planned_round.deadline) if planned_round.deadline else None
         round_.is_open = planned_round.open
-    rounds = {label: await round_for(session, review=review, label=label) for label in plan.round_labels()}
+    rounds = {label: round_labelled(label) for label in plan.round_labels()}
     result.rounds_added = [r.label for r in rounds.values() if r.month not in existing_months]
 
     by_number = {rec.number: rec for rec in review.recommendations}
+    planned_actions: list[tuple[AgreedAction, PlannedAction]] = []
+    names = iter(responsibilities)
     for planned in plan.recommendations:
         recommendation = by_number.get(planned.number)
         if recommendation is None:
-            recommendation = Recommendation(review=review, number=planned.number, text=planned.text)
+            recommendation = Recommendation(
+                review=review, number=planned.number, text=planned.text, actions=[]
+            )
             session.add(recommendation)
-            await session.flush()
         recommendation.text = planned.text
-        await session.refresh(recommendation, ["actions"])
         by_position = {action.position: action for action in recommendation.actions}
         for position, planned_action in enumerate(planned.actions, start=1):
             action = by_position.get(position)
             if action is None:
-                action = AgreedAction(recommendation=recommendation, position=position)
+                action = AgreedAction(recommendation=recommendation, position=position, responsible_people=[])
                 session.add(action)
-            await _set_action(session, action, planned_action)
-            await session.flush()
-            for label, entry in planned_action.progress.items():
-                current = await current_update(session, action_id=action.id, round_id=rounds[label].id)
-                if current is not None and entry_of(current).same_content(entry):
-                    continue
-                session.add(
-                    ProgressUpdate(
-                        action=action, round=rounds[label], source=UpdateSource.IMPORT, **entry.model_dump()
-                    )
-                )
-                result.updates_added += 1
+            _set_action(action, planned_action, [people[_name_key(name)] for name in next(names)])
+            planned_actions.append((action, planned_action))
         result.recommendations += 1
         result.actions += len(planned.actions)
     await session.flush()
+
+    current = await _current_entries(session, review_id=review.id)
+    new_updates = [
+        {
+            "action_id": action.id,
+            "round_id": rounds[label].id,
+            "source": UpdateSource.IMPORT,
+            **entry.model_dump(),
+        }
+        for action, planned_action in planned_actions
+        for label, entry in planned_action.progress.items()
+        if not (
+            (saved := current.get((action.id, rounds[label].id))) is not None and saved.same_content(entry)
+        )
+    ]
+    if new_updates:
+        await session.execute(insert(ProgressUpdate), new_updates)
+    result.updates_added = len(new_updates)
     return result
 
 
-async def _set_action(session: AsyncSession, action: AgreedAction, planned: PlannedAction) -> None:
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).lower()
+
+
+async def _people_named(session: AsyncSession, *, names: list[str]) -> dict[str, Person]:
+    """Everyone named, by `_name_key`, as person_named finds or creates them, in one query and one flush."""
+    wanted = {_name_key(name): " ".join(name.split()) for name in names}
+    found: dict[str, Person] = {}
+    if wanted:
+        for person in await session.scalars(
+            select(Person).where(func.lower(Person.name).in_(list(wanted))).order_by(Person.id)
+        ):
+            found.setdefault(person.name.lower(), person)
+    for key, name in wanted.items():
+        if key not in found:
+            found[key] = Person(name=name, is_group=is_group_name(name), is_officer=not is_group_name(name))
+            session.add(found[key])
+    await session.flush()
+    return found
+
+
+async def _load_plan_of(session: AsyncSession, review: Review) -> None:
+    """The review's recommendations, their actions and who is responsible, in one round of queries."""
+    await session.scalars(
+        select(Review)
+        .where(Review.id == review.id)
+        .options(
+            selectinload(Review.recommendations)
+            .selectinload(Recommendation.actions)
+            .selectinload(AgreedAction.responsible_people)
+        )
+    )
+
+
+async def _current_entries(session: AsyncSession, *, review_id: int) -> dict[tuple[int, int], ProgressEntry]:
+    """The current (newest) update of every action and round of the review, as plan entries."""
+    rows = await session.execute(
+        select(
+            ProgressUpdate.action_id,
+            ProgressUpdate.round_id,
+            ProgressUpdate.evidence,
+            ProgressUpdate.grade,
+            ProgressUpdate.explanation,
+            ProgressUpdate.impact,
+            ProgressUpdate.fully_achieved_carried,
+        )
+        .join(AgreedAction, ProgressUpdate.action_id == AgreedAction.id)
+        .join(Recommendation, AgreedAction.recommendation_id == Recommendation.id)
+        .where(Recommendation.review_id == review_id)
+        .order_by(ProgressUpdate.id)
+    )
+    current: dict[tuple[int, int], ProgressEntry] = {}
+    for action_id, round_id, evidence, grade, explanation, impact, carried in rows:
+        # Ordered by id: the last one per action and round is the current one.
+        current[(action_id, round_id)] = ProgressEntry(
+            evidence=evidence,
+            grade=grade,
+            explanation=explanation,
+            impact=impact,
+            fully_achieved_carried=carried,
+        )
+    return current
+
+
+def _set_action(action: AgreedAction, planned: PlannedAction, people: list[Person]) -> None:
     due = parse_due(planned.date)
     action.group = planned.group
     action.responsibility = planned.responsibility
@@ -168,12 +265,7 @@ async def _set_action(session: AsyncSession, action: AgreedAction, planned: Plan
     action.due_from, action.due_by, action.ongoing = due.due_from, due.due_by, due.ongoing
     action.agreed_action = planned.agreed_action
     action.success_measure = planned.success_measure
-    people = [
-        await person_named(session, name=name) for name in names_in_responsibility(planned.responsibility)
-    ]
-    if action.id is not None:
-        await session.refresh(action, ["responsible_people"])
-    action.responsible_people = [p for p in dict.fromkeys(people) if p is not None]
+    action.responsible_people = list(dict.fromkeys(people))
 
 
 async def export_plan(session: AsyncSession, *, title: str, up_to: str | None = None) -> PlanDocument:

@@ -16,6 +16,7 @@ and the stacked text above a merged label are bold by layout, so their bold is n
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -358,7 +359,8 @@ def _stack_values(stack: list[_Row], columns: list[int]) -> list[list[str]]:
     for depth, row in enumerate(stack):
         above = depth + 1 < len(stack) and stack[depth + 1].merged_down
         for tc in row.values:
-            start, end = tc.grid_offset, tc.grid_offset + tc.grid_span
+            start = tc.grid_offset  # python-docx works it out anew (an XPath query) each time
+            end = start + tc.grid_span
             text = _cell_text(tc, row.table, layout_bold=above)
             if not text:
                 continue
@@ -544,7 +546,15 @@ def _is_list(paragraph: Paragraph) -> bool:
     ppr: Any = paragraph._p.pPr
     if ppr is not None and ppr.numPr is not None and ppr.numPr.numId is not None:
         return bool(ppr.numPr.numId.val != 0)
-    style = paragraph.style
+    return _style_is_list(paragraph.part, paragraph._p.style)
+
+
+@functools.lru_cache(maxsize=256)
+def _style_is_list(part: Any, style_id: str | None) -> bool:
+    """Whether a paragraph style, or one it is based on, numbers its paragraphs. Remembered per
+    document: python-docx looks a style up by walking all of them, for each of a plan's thousands of
+    paragraphs."""
+    style = part.get_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
     while style is not None:
         style_ppr: Any = style.element.pPr
         num_pr = style_ppr.numPr if style_ppr is not None else None
@@ -608,6 +618,11 @@ def write_docx(plan: PlanDocument) -> bytes:
     return out.getvalue()
 
 
+def _cell(table: Table, row: int, column: int) -> _Cell:
+    """table.cell(row, column), without python-docx building every cell of the table for each call."""
+    return table.rows[row].cells[column]
+
+
 def _groups(actions: list[PlannedAction]) -> list[list[PlannedAction]]:
     groups: list[list[PlannedAction]] = []
     for action in actions:
@@ -662,8 +677,8 @@ class _Writer:
         return table
 
     def merge(self, table: Table, row: int, first: int, last: int) -> _Cell:
-        cell = table.cell(row, first)
-        return cell.merge(table.cell(row, last)) if last > first else cell
+        cell = _cell(table, row, first)
+        return cell.merge(_cell(table, row, last)) if last > first else cell
 
     def label(self, cell: _Cell, text: str, *, hint: str | None = None) -> None:
         self.fill(cell, text, bold=True)
@@ -707,17 +722,17 @@ class _Writer:
             for group, rows in zip(groups, plans, strict=True)
         )
         table = self.table([width] * columns, rows=total)
-        self.label(table.cell(0, 0), f"Recommendation {number}:")
+        self.label(_cell(table, 0, 0), f"Recommendation {number}:")
         self.fill(self.merge(table, 0, 1, columns), text)
         row = 1
         for group, rows in zip(groups, plans, strict=True):
             if group[0].group:
-                _shade(table.cell(row, 0))
+                _shade(_cell(table, row, 0))
                 self.fill(self.merge(table, row, 1, columns), group[0].group, bold=True)
                 row += 1
             spans = _spans(len(group), columns)
             for label, hint, values, merge_equal, stacked_above in rows:
-                self.label(table.cell(row, 0), label, hint=hint)
+                self.label(_cell(table, row, 0), label, hint=hint)
                 if stacked_above is not None:
                     _merge_label_down(table, row)
                     self.fill(self.merge(table, row, 1, columns), stacked_above, bold=True)

@@ -1,0 +1,124 @@
+"""The council-sized figures: the weekly summary cards, and importing the council's Word documents."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from store.db import Database
+from store.documents import read_document
+from store.models import ProgressUpdate
+from store.plan_format import PlanDocument
+from store.synthetic import synthetic_council
+from store.word import write_docx
+
+
+def summary_figures(url: str) -> dict[str, Any]:
+    """Every review's weekly summary card for the council in the database at url: time and size.
+
+    Everything was imported just now, so every update counts as changed this week: the biggest
+    "what changed" a card can be asked to show.
+    """
+    try:
+        from cards.summary import summary_card
+        from dialogs.summary import WEEK, review_summary
+    except ImportError as error:
+        return {"missing": f"the weekly summary cards are not there ({error})"}
+    return asyncio.run(_summaries(url, summary_card, review_summary, WEEK))
+
+
+async def _summaries(url: str, summary_card: Any, review_summary: Any, week: timedelta) -> dict[str, Any]:
+    from store.queries import reviews
+
+    db = Database(url)
+    try:
+        started = time.perf_counter()
+        async with db.session() as session:
+            since = datetime.now(UTC) - week
+            views = [
+                await review_summary(session, review=review, since=since) for review in await reviews(session)
+            ]
+        queried = time.perf_counter()
+        cards = [summary_card(view, weekly=True) for view in views]
+        built = time.perf_counter()
+    finally:
+        await db.dispose()
+    sizes = [len(json.dumps(card).encode()) for card in cards]
+    largest = max(range(len(cards)), key=sizes.__getitem__)
+    return {
+        "reviews": len(views),
+        "cards": len(cards),
+        "build_ms": 1000 * (built - queried),
+        "total_ms": 1000 * (built - started),
+        "largest_bytes": sizes[largest],
+        "largest_review": views[largest].review_title,
+    }
+
+
+def docx_import_figures(url: str, *, reviews: int, workdir: Path) -> dict[str, Any]:
+    """`scrutiny-bot import` of the synthetic council as the committee keeps it: one .docx per review."""
+    folder = workdir / "docx"
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for plan in map(_word_safe, synthetic_council(reviews=reviews)):
+        path = folder / (plan.review.replace(" ", "-") + ".docx")
+        path.write_bytes(write_docx(plan))
+        paths.append(path)
+
+    started = time.perf_counter()
+    for path in paths:
+        read_document(path)
+    parse_seconds = time.perf_counter() - started
+
+    command = Path(sys.executable).with_name("scrutiny-bot")
+    started = time.perf_counter()
+    subprocess.run(
+        [str(command), "import", *map(str, paths)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DATABASE_URL": url},
+    )
+    seconds = time.perf_counter() - started
+    return {
+        "documents": len(paths),
+        "megabytes": sum(path.stat().st_size for path in paths) / 1e6,
+        "updates": asyncio.run(_count_updates(url)),
+        "seconds": seconds,
+        "parse_seconds": parse_seconds,
+    }
+
+
+def _word_safe(plan: PlanDocument) -> PlanDocument:
+    """The plan with a sub-heading over actions that follow a sub-heading without one of their own.
+
+    In the Word layout a sub-heading runs until the next one, so such actions would be read back as
+    the heading's (store.word refuses the document); the synthetic council has a few.
+    """
+    recommendations = []
+    for recommendation in plan.recommendations:
+        actions, grouped = [], False
+        for action in recommendation.actions:
+            grouped = grouped or action.group is not None
+            if grouped and action.group is None:
+                action = action.model_copy(update={"group": "Other actions"})
+            actions.append(action)
+        recommendations.append(recommendation.model_copy(update={"actions": actions}))
+    return plan.model_copy(update={"recommendations": recommendations})
+
+
+async def _count_updates(url: str) -> int:
+    db = Database(url)
+    try:
+        async with db.session() as session:
+            return await session.scalar(select(func.count()).select_from(ProgressUpdate)) or 0
+    finally:
+        await db.dispose()

@@ -1,0 +1,442 @@
+"""Measured speed and scale. `python bench/run.py` (add --help for the knobs).
+
+Starts the real bot and a bare botbuilder echo bot on loopback, each in its own process, with the
+tests' fake Teams connector; drives Teams-shaped activities at 1, 10 and 50 concurrent conversations;
+then times the weekly summary cards and the import of the synthetic council's Word documents, and
+watches the bot's memory over 10,000 turns. On SQLite and on a throwaway PostgreSQL server
+(scripts/postgres.sh). Prints Markdown tables; --json keeps the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+# The fake connector and the chat's activity shapes are the tests' own: the same wire format.
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+import aiohttp  # noqa: E402
+from fake_connector import FakeConnector  # noqa: E402
+
+from bench import council  # noqa: E402
+from bench.load import (  # noqa: E402
+    DIALOG_STEPS,
+    FORM_STEPS,
+    RemoteBot,
+    Samples,
+    dialog_script,
+    form_script,
+    percentile,
+    run_scenario,
+    status_script,
+    user_of,
+)
+from bench.seed import Officer, prepare, seed  # noqa: E402
+
+STATUS_STEP = "status N"
+TURN_ROWS = [STATUS_STEP, *(step for step, _ in DIALOG_STEPS), *FORM_STEPS]
+
+
+@dataclass
+class Bot:
+    kind: str  # "ours" or "echo"
+    process: subprocess.Popen[str]
+    url: str
+
+    def rss_kib(self) -> int:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the bot's process has used: a figure the machine's other load skews less."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def served(kind: str, database_url: str, log: Path) -> Iterator[Bot]:
+    """The bot in its own process on 127.0.0.1; it stops when we close its stdin (or are killed)."""
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "serve.py"), kind, database_url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log_file,
+            text=True,
+            cwd=ROOT,
+        )
+        try:
+            ready: list[str] = []
+            reader = threading.Thread(target=lambda: ready.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+            reader.start()
+            reader.join(timeout=60)
+            if not ready or not ready[0].startswith("READY "):
+                process.kill()
+                tail = log.read_text().strip().splitlines()[-15:]
+                raise RuntimeError(f"The {kind} bot did not start:\n" + "\n".join(tail))
+            yield Bot(kind, process, f"http://127.0.0.1:{int(ready[0].split()[1])}")
+        finally:
+            if process.stdin:
+                process.stdin.close()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@dataclass
+class Figures:
+    database: str
+    turns: dict[str, dict[int, dict[str, dict[str, float]]]] = field(default_factory=dict)
+    scenario_rate: dict[str, dict[int, dict[str, float]]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    memory: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    docx_import: dict[str, Any] = field(default_factory=dict)
+
+
+def _record(figures: Figures, kind: str, level: int, scenario: str, samples: Samples, cpu: float) -> None:
+    for step, values in samples.latencies.items():
+        figures.turns.setdefault(step, {}).setdefault(level, {})[kind] = {
+            "p50": percentile(values, 0.50),
+            "p95": percentile(values, 0.95),
+            "p99": percentile(values, 0.99),
+            "n": len(values),
+            "turns_per_second": samples.turns_per_second,
+            "cpu_ms_per_turn": 1000 * cpu / samples.turns,
+        }
+    figures.scenario_rate.setdefault(scenario, {}).setdefault(level, {})[kind] = samples.turns_per_second
+    if samples.failures:
+        figures.failures.append(
+            f"{kind}, {scenario}, {level} conversations: {len(samples.failures)} turns went wrong, "
+            f"the first: {samples.failures[0]}"
+        )
+
+
+async def drive(
+    figures: Figures,
+    bots: dict[str, Bot],
+    officers: list[Officer],
+    *,
+    levels: list[int],
+    samples: int,
+    memory_turns: int,
+) -> None:
+    connector = FakeConnector()
+    for officer in officers:
+        connector.add_member(user_of(officer))
+    await connector.start()
+    # As many connections as conversations: the driver must not be the queue.
+    http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    try:
+        remote = {kind: RemoteBot(bot.url, connector, http) for kind, bot in bots.items()}
+        status = status_script(lambda officer: f"status {officer.number}")
+        scenarios = {
+            "status": (lambda kind: status, 1),
+            "update dialog": (lambda kind: dialog_script(echo=kind != "ours"), len(DIALOG_STEPS)),
+            "card form": (lambda kind: form_script(echo=kind == "echo"), len(FORM_STEPS)),
+        }
+        # Warm up both (imports, compiled queries, connection pools): one round of everything.
+        for kind, bot in remote.items():
+            for script, per_cycle in scenarios.values():
+                await run_scenario(bot, officers[:2], script(kind), cycles=1, turns_per_cycle=per_cycle)
+        for level in levels:
+            cycles = max(1, -(-samples // level))
+            for name, (script, per_cycle) in scenarios.items():
+                for kind, bot in remote.items():
+                    cpu = bots[kind].cpu_seconds()
+                    result = await run_scenario(
+                        bot, officers[:level], script(kind), cycles=cycles, turns_per_cycle=per_cycle
+                    )
+                    _record(figures, kind, level, name, result, bots[kind].cpu_seconds() - cpu)
+                    print(
+                        f"  {figures.database}: {kind:4} {name:13} × {level:2} conversations: "
+                        f"{result.turns} turns, {result.turns_per_second:.0f} turns/s, "
+                        f"CPU {1000 * (bots[kind].cpu_seconds() - cpu) / result.turns:.1f} ms/turn",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+        if memory_turns:
+            await watch_memory(figures, bots["ours"], remote["ours"], officers, memory_turns, status)
+    finally:
+        await http.close()
+        await connector.stop()
+
+
+async def watch_memory(
+    figures: Figures, bot: Bot, remote: RemoteBot, officers: list[Officer], turns: int, status: Any
+) -> None:
+    """RSS before and after `turns` turns of all three kinds, at 10 conversations."""
+    conversations = officers[:10]
+    per_cycle = 1 + len(DIALOG_STEPS) + len(FORM_STEPS)
+
+    async def mixed(chat: Any, officer: Officer, samples: Samples) -> None:
+        await status(chat, officer, samples)
+        await dialog_script(echo=False)(chat, officer, samples)
+        await form_script(echo=False)(chat, officer, samples)
+
+    before = bot.rss_kib()
+    done = 0
+    start = time.perf_counter()
+    while done < turns:
+        # In chunks, so the fake connector's record of replies is cleared as it goes.
+        cycles = max(1, min(10, -(-(turns - done) // (per_cycle * len(conversations)))))
+        result = await run_scenario(remote, conversations, mixed, cycles=cycles, turns_per_cycle=per_cycle)
+        done += result.turns
+        if result.failures:
+            figures.failures.append(
+                f"memory run: {len(result.failures)} turns went wrong, the first: {result.failures[0]}"
+            )
+    after = bot.rss_kib()
+    figures.memory |= {
+        "turns": done,
+        "seconds": time.perf_counter() - start,
+        "rss_before_mib": before / 1024,
+        "rss_after_mib": after / 1024,
+        "growth_percent": 100 * (after - before) / before,
+    }
+
+
+# --- databases ---
+
+
+@contextmanager
+def postgres_server(workdir: Path) -> Iterator[str]:
+    pgdir = Path(tempfile.mkdtemp(prefix="scrutiny-bench-pg.", dir=workdir))
+    pgdir.chmod(0o755)
+    script = ROOT / "scripts" / "postgres.sh"
+    url = subprocess.run([str(script), "start", str(pgdir)], check=True, capture_output=True, text=True)
+    try:
+        yield url.stdout.strip()
+    finally:
+        subprocess.run([str(script), "stop", str(pgdir)], check=False)
+
+
+async def _create_pg_database(server_url: str, name: str) -> str:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    connection = await asyncpg.connect(server_url)
+    try:
+        await connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await connection.execute(f"CREATE DATABASE {name}")
+    finally:
+        await connection.close()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def new_database(kind: str, name: str, *, workdir: Path, server_url: str | None) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / (name + '.db')}"
+    assert server_url is not None
+    return asyncio.run(_create_pg_database(server_url, name))
+
+
+# --- one database, all figures ---
+
+
+def bench_database(kind: str, args: argparse.Namespace, workdir: Path, server_url: str | None) -> Figures:
+    figures = Figures(database="SQLite" if kind == "sqlite" else "PostgreSQL")
+    officers_needed = max(args.levels)
+    url = new_database(kind, "scrutiny_bench", workdir=workdir, server_url=server_url)
+    prepare(url)
+    started = time.perf_counter()
+    officers = asyncio.run(seed(url, reviews=args.reviews, officers=officers_needed))
+    print(
+        f"  {figures.database}: seeded {args.reviews} reviews in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+
+    figures.summary = council.summary_figures(url) if args.documents else {"missing": "--no-documents"}
+
+    with (
+        served("ours", url, workdir / f"ours-{kind}.log") as ours,
+        served(args.echo, url, workdir / f"echo-{kind}.log") as echo,
+    ):
+        figures.memory["rss_started_mib"] = ours.rss_kib() / 1024
+        asyncio.run(
+            drive(
+                figures,
+                {"ours": ours, "echo": echo},
+                officers,
+                levels=args.levels,
+                samples=args.samples,
+                memory_turns=args.memory_turns,
+            )
+        )
+
+    if args.documents:
+        import_url = new_database(kind, "scrutiny_bench_import", workdir=workdir, server_url=server_url)
+        figures.docx_import = council.docx_import_figures(import_url, reviews=args.reviews, workdir=workdir)
+    return figures
+
+
+# --- output ---
+
+
+def _ms(value: float) -> str:
+    return f"{value * 1000:.1f}"
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    memory = next(
+        (
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "0",
+    )
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": f"{int(memory) / 1024 / 1024:.1f} GiB",
+        "python": platform.python_version(),
+        "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def report(all_figures: list[Figures], levels: list[int]) -> str:
+    lines = []
+    facts = machine()
+    lines.append(
+        f"Machine: {facts['cpus']} CPUs ({facts['cpu']}), {facts['memory']} RAM, Python {facts['python']}; "
+        f"load average at the end: {facts['load average']}."
+    )
+    for figures in all_figures:
+        lines += ["", f"### {figures.database}", ""]
+        lines.append(
+            "| Turn | Conversations | Ours p50 / p95 / p99 ms | Ours turns/s | Ours CPU ms/turn "
+            "| Echo p50 / p95 / p99 ms | Echo turns/s | Echo CPU ms/turn | p50 ours/echo |"
+        )
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for step in TURN_ROWS:
+            for level in levels:
+                row = figures.turns.get(step, {}).get(level, {})
+                ours, echo = row.get("ours"), row.get("echo")
+                if ours is None or echo is None:
+                    lines.append(f"| {step} | {level} | missing | | | | | | |")
+                    continue
+                lines.append(
+                    f"| {step} | {level} "
+                    f"| {_ms(ours['p50'])} / {_ms(ours['p95'])} / {_ms(ours['p99'])} "
+                    f"| {ours['turns_per_second']:.0f} | {ours['cpu_ms_per_turn']:.1f} "
+                    f"| {_ms(echo['p50'])} / {_ms(echo['p95'])} / {_ms(echo['p99'])} "
+                    f"| {echo['turns_per_second']:.0f} | {echo['cpu_ms_per_turn']:.1f} "
+                    f"| {ours['p50'] / echo['p50']:.2f}× |"
+                )
+        lines.append("")
+        lines.append(
+            "Turns/s and CPU ms/turn (the bot process's user + system time) are the whole scenario's: "
+            "status alone; the six dialog turns; open + submit the form."
+        )
+        lines.append("")
+        summary = figures.summary
+        if summary.get("cards"):
+            lines.append(
+                f"- Summary cards: {summary['cards']} cards for {summary['reviews']} reviews built in "
+                f"{summary['build_ms']:.0f} ms (cards alone; with their queries "
+                f"{summary['total_ms']:.0f} ms); "
+                f"largest card {summary['largest_bytes'] / 1000:.1f} KB ({summary['largest_review']})."
+            )
+        else:
+            lines.append(f"- Summary cards: not measured ({summary.get('missing', 'no summary cards')}).")
+        imported = figures.docx_import
+        lines.append(
+            "- Import: not measured (--no-documents)."
+            if not imported
+            else f"- Import: `scrutiny-bot import` of {imported['documents']} generated .docx files "
+            f"({imported['megabytes']:.1f} MB, {imported['updates']} progress updates) took "
+            f"{imported['seconds']:.1f} s (reading the Word files alone: {imported['parse_seconds']:.1f} s)."
+        )
+        memory = figures.memory
+        if "turns" in memory:
+            lines.append(
+                f"- Memory: the bot's RSS was {memory['rss_started_mib']:.0f} MiB at start, "
+                f"{memory['rss_before_mib']:.0f} MiB before {memory['turns']:,} more turns "
+                f"(at 10 conversations, {memory['turns'] / memory['seconds']:.0f} turns/s) and "
+                f"{memory['rss_after_mib']:.0f} MiB after: {memory['growth_percent']:+.1f}%."
+            )
+        for failure in figures.failures:
+            lines.append(f"- FAILED: {failure}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    parser.add_argument("--levels", default="1,10,50", help="concurrent conversations, comma-separated")
+    parser.add_argument("--samples", type=int, default=120, help="turns per step at each level (about)")
+    parser.add_argument("--memory-turns", type=int, default=10_000, help="turns between the RSS readings")
+    parser.add_argument("--reviews", type=int, default=40, help="reviews in the synthetic council")
+    parser.add_argument(
+        "--echo",
+        choices=["echo", "echo-reused"],
+        default="echo",
+        help="the floor: botbuilder's stock echo bot, or the same with our reused connector clients",
+    )
+    parser.add_argument(
+        "--no-documents",
+        dest="documents",
+        action="store_false",
+        help="skip the summary cards and the Word import: turns and memory only",
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, databases)")
+    args = parser.parse_args(argv)
+    args.levels = [int(level) for level in args.levels.split(",")]
+    databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+
+    workdir = Path(tempfile.mkdtemp(prefix="scrutiny-bench."))
+    workdir.chmod(0o755)
+    all_figures = []
+    try:
+        for kind in databases:
+            if kind == "postgresql":
+                with postgres_server(workdir) as server_url:
+                    all_figures.append(bench_database(kind, args, workdir, server_url))
+            else:
+                all_figures.append(bench_database(kind, args, workdir, None))
+    finally:
+        if args.keep or any(f.failures for f in all_figures) or len(all_figures) < len(databases):
+            print(f"The bots' logs and databases are kept in {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(report(all_figures, args.levels))
+    if args.json:
+        args.json.write_text(
+            json.dumps({"machine": machine(), "figures": [f.__dict__ for f in all_figures]}, indent=2)
+        )
+    return 1 if any(f.failures for f in all_figures) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
