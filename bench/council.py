@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 from store.db import Database
 from store.documents import read_document
 from store.models import ProgressUpdate
-from store.plan_format import PlanDocument
 from store.synthetic import synthetic_council
 from store.word import write_docx
 
@@ -69,7 +68,7 @@ def docx_import_figures(url: str, *, reviews: int, workdir: Path) -> dict[str, A
     folder = workdir / "docx"
     folder.mkdir(exist_ok=True)
     paths = []
-    for plan in map(_word_safe, synthetic_council(reviews=reviews)):
+    for plan in synthetic_council(reviews=reviews):
         path = folder / (plan.review.replace(" ", "-") + ".docx")
         path.write_bytes(write_docx(plan))
         paths.append(path)
@@ -95,24 +94,6 @@ def docx_import_figures(url: str, *, reviews: int, workdir: Path) -> dict[str, A
         "seconds": seconds,
         "parse_seconds": parse_seconds,
     }
-
-
-def _word_safe(plan: PlanDocument) -> PlanDocument:
-    """The plan with a sub-heading over actions that follow a sub-heading without one of their own.
-
-    In the Word layout a sub-heading runs until the next one, so such actions would be read back as
-    the heading's (store.word refuses the document); the synthetic council has a few.
-    """
-    recommendations = []
-    for recommendation in plan.recommendations:
-        actions, grouped = [], False
-        for action in recommendation.actions:
-            grouped = grouped or action.group is not None
-            if grouped and action.group is None:
-                action = action.model_copy(update={"group": "Other actions"})
-            actions.append(action)
-        recommendations.append(recommendation.model_copy(update={"actions": actions}))
-    return plan.model_copy(update={"recommendations": recommendations})
 
 
 async def _count_updates(url: str) -> int:

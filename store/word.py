@@ -144,6 +144,14 @@ class _Group:
     rows: list[_Row] = field(default_factory=list)
 
 
+def _starts_unheaded_group(row: _Row, group: _Group) -> bool:
+    """A second Responsibility row in one group: actions with no sub-heading after a headed group
+    ("For Community", then actions under no heading) begin there."""
+    if not row.label or row.merged_down or _row_kind(row.written) != ("responsibility", ""):
+        return False
+    return any(r.label and _row_kind(r.written) == ("responsibility", "") for r in group.rows)
+
+
 class _DocumentReader:
     def __init__(self, document: Any, *, source: str) -> None:
         self.document = document
@@ -210,6 +218,8 @@ class _DocumentReader:
                     continue
                 # A row without a label carries on the one above (a long cell split by hand).
                 row.continues = True
+            elif _starts_unheaded_group(row, groups[-1]):
+                groups.append(_Group(heading=None))
             groups[-1].rows.append(row)
         actions: list[dict[str, Any]] = []
         for group in groups:

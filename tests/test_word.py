@@ -441,3 +441,36 @@ async def test_a_refusal_rolls_back_the_whole_import(db: Database, samples: Path
             assert await session.scalar(select(func.count()).select_from(ProgressUpdate)) == 27
             await import_document(session, path=bad)
     assert await row_counts(db) == (0, 0)
+
+
+def test_actions_under_no_heading_after_a_headed_group_read_back() -> None:
+    def action(text: str, group: str | None) -> PlannedAction:
+        return PlannedAction(
+            group=group,
+            responsibility="Liz Purdy",
+            date="April 2020",
+            agreed_action=text,
+            progress={"March 2020": ProgressEntry(evidence=f"Evidence for {text}", grade=2)},
+        )
+
+    plan = PlanDocument(
+        review="Mixed Groups",
+        recommendations=[
+            PlannedRecommendation(
+                number=5,
+                text="A recommendation with a sub-heading and then actions under none.",
+                actions=[
+                    action("Staff one.", "For Council Staff"),
+                    action("Staff two.", "For Council Staff"),
+                    action("Everyone.", None),
+                ],
+            )
+        ],
+    )
+    back = read_docx(write_docx(plan), source="mixed.docx")
+    assert [(a.group, a.agreed_action) for a in back.recommendations[0].actions] == [
+        ("For Council Staff", "Staff one."),
+        ("For Council Staff", "Staff two."),
+        (None, "Everyone."),
+    ]
+    assert back == plan
