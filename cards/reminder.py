@@ -14,8 +14,9 @@ from typing import Any
 from microsoft_teams.cards import ActionSet, Container, SubmitAction, TextBlock
 
 from cards import messages
+from cards.size import CARD_BYTE_LIMIT, card_bytes, trimmed
 from cards.summary import day, plain
-from cards.update import CARD_BYTE_LIMIT, card_bytes, open_update_data, trimmed
+from cards.update import open_update_data
 from store.views import ActionView
 
 ACTION_TEXT = 160

@@ -35,7 +35,8 @@ from pydantic import BaseModel
 from cards import messages
 from cards.charts import NOT_ASSESSED_STYLE, grade_distribution
 from cards.grades import look
-from cards.update import CARD_BYTE_LIMIT, card_bytes, open_update_data, trimmed
+from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted, trimmed
+from cards.update import open_update_data
 from store.models import Grade
 from store.views import (
     ActionView,
@@ -238,27 +239,6 @@ def _dump(body: Sequence[CardElement], actions: Sequence[SubmitAction] = ()) -> 
     card = AdaptiveCard(version="1.5", body=list(body), actions=list(actions) or None)
     dumped: dict[str, Any] = card.model_dump(mode="json", by_alias=True, exclude_none=True)
     return dumped
-
-
-def _runs(node: Any) -> list[dict[str, Any]]:
-    if isinstance(node, list):
-        return [run for item in node for run in _runs(item)]
-    if not isinstance(node, dict):
-        return []
-    runs = [node] if node.get("type") == "TextRun" else []
-    return runs + [run for value in node.values() for run in _runs(value)]
-
-
-def fitted(card: dict[str, Any]) -> dict[str, Any]:
-    """The last resort for text far from English (six bytes a character on the wire): shorten every
-    long shown text until the card fits. Pages and limits above keep ordinary councils well clear."""
-    for limit in (600, 200, 80, 40):
-        if card_bytes(card) <= CARD_BYTE_LIMIT:
-            break
-        for run in _runs(card):
-            if len(run["text"]) > limit:
-                run["text"] = trimmed(run["text"], limit)
-    return card
 
 
 # --- one recommendation ---

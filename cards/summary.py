@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from cards import messages
 from cards.charts import grade_distribution
 from cards.grades import grade_words
-from cards.update import CARD_BYTE_LIMIT, card_bytes, trimmed
+from cards.size import CARD_BYTE_LIMIT, card_bytes, trimmed
 from store.models import Grade
 from store.views import ActionView, ChangeView, GradeCounts
 

@@ -11,7 +11,6 @@ turn first. The form's Save names the verb "save_update".
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -31,10 +30,10 @@ from microsoft_teams.cards import (
 
 from cards import messages
 from cards.grades import GRADES, look
+from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted, trimmed
 from store.models import Grade
 from store.updates import ActionForUpdate, DraftAnswer, RoundAnswer
 
-CARD_BYTE_LIMIT = 28_000  # Teams' strictest message limit (Workflows/webhook posts) is about 28 KB
 LONG_TEXT = 1_500  # characters of a long text shown in a read-only card
 SUMMARY_TEXT = 4_000  # the summary to confirm shows more: it is what will be saved
 
@@ -48,43 +47,10 @@ def open_update_data(action_id: int, *, guided: bool = False) -> dict[str, Any]:
     return {"verb": OPEN_UPDATE_VERB, "action_id": action_id, "guided": guided}
 
 
-def card_bytes(card: dict[str, Any]) -> int:
-    """Size on the wire: the connector's JSON escapes non-ASCII, the worst case."""
-    return len(json.dumps(card).encode())
-
-
-def trimmed(text: str, limit: int) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[:limit].rstrip() + "…"
-
-
 def _card(body: list[CardElement], actions: Sequence[SubmitAction] = ()) -> dict[str, Any]:
     card = AdaptiveCard(version="1.5", body=body, actions=list(actions) or None)
     dumped: dict[str, Any] = card.model_dump(mode="json", exclude_none=True)
-    return _fitted(dumped)
-
-
-def _text_runs(node: Any) -> list[dict[str, Any]]:
-    if isinstance(node, list):
-        return [run for item in node for run in _text_runs(item)]
-    if not isinstance(node, dict):
-        return []
-    runs = [node] if node.get("type") == "TextRun" else []
-    return runs + [run for value in node.values() for run in _text_runs(value)]
-
-
-def _fitted(card: dict[str, Any]) -> dict[str, Any]:
-    """Trim the shown (never the submitted) texts further until the card fits in a Teams message.
-
-    Text far from English (each character escaped to six bytes on the wire) can need it.
-    """
-    for limit in (LONG_TEXT, 600, 200, 80):
-        if card_bytes(card) <= CARD_BYTE_LIMIT:
-            break
-        for run in _text_runs(card):
-            if len(run["text"]) > limit:
-                run["text"] = trimmed(run["text"], limit)
-    return card
+    return fitted(dumped, limits=(LONG_TEXT, 600, 200, 80))
 
 
 def _heading(text: str) -> TextBlock:

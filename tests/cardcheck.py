@@ -15,7 +15,7 @@ from jsonschema import Draft6Validator, ValidationError
 from jsonschema.exceptions import best_match
 
 from bot.preview import RENDERER, render
-from cards.update import CARD_BYTE_LIMIT, card_bytes
+from cards.size import CARD_BYTE_LIMIT, card_bytes
 
 SCHEMA = json.loads((resources.files("adaptive_cards") / "schemas" / "schema-1.5.json").read_text())
 VALIDATOR = Draft6Validator(SCHEMA)

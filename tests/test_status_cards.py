@@ -8,8 +8,9 @@ from typing import Any
 from cardcheck import assert_valid_card
 
 from cards.charts import grade_distribution
+from cards.size import CARD_BYTE_LIMIT, card_bytes
 from cards.status import Page, action_list_card, plan_text, recommendation_card, review_choice_card
-from cards.update import CARD_BYTE_LIMIT, card_bytes, open_update_data
+from cards.update import open_update_data
 from store.models import Grade
 from store.views import ActionView, GradeCounts, RecommendationView, ReviewSummary, RoundGrade
 

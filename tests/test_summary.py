@@ -26,8 +26,8 @@ from test_scheduler import (  # noqa: F401 (fixtures)
 from typer.testing import CliRunner
 
 from bot.cli import app
+from cards.size import CARD_BYTE_LIMIT, card_bytes
 from cards.summary import summary_card
-from cards.update import CARD_BYTE_LIMIT, card_bytes
 from dialogs.summary import review_summary
 from store.db import Database
 from store.models import ConversationKind, Person, TeamsConversation
