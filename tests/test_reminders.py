@@ -20,6 +20,7 @@ from test_scheduler import (
     seed_sample,
 )
 
+from bot.outbound import RetryPolicy
 from cards.update import open_update_data
 from store.db import Database
 from store.deliveries import deliveries
@@ -232,7 +233,7 @@ async def test_a_reminder_that_failed_is_sent_later_and_only_that_one(
     bot: Bot, make_chat: MakeChat, db: Database, samples: Path
 ) -> None:
     _review_id, officers = await setting_up(bot, make_chat, db, samples)
-    bot.harness.connector.fail_next(500)  # the first officer's message
+    bot.harness.connector.fail_next(500, times=RetryPolicy().attempts)  # every try at the first officer's
     first = await bot.scheduler.tick(now=london("2026-11-20 09:00"))
     assert (first.reminders, first.failed) == (5, 1)
     assert (await bot.scheduler.tick(now=london("2026-11-20 09:00"))).reminders == 0  # not at once
