@@ -36,6 +36,7 @@ from cards.grades import look
 from store.db import Database, upgrade
 from store.errors import UserFacingError
 from store.models import FULLY_ACHIEVED_CARRIED, Grade, Person, Review, action_responsible_people
+from store.people import Role, save_person
 from store.plan import export_plan, import_plan, require_review
 from store.plan_format import PlanDocument
 from store.queries import (
@@ -84,12 +85,6 @@ DOCUMENT_FORMATS: dict[Format, Literal["docx", "md", "json"]] = {
     Format.MD: "md",
     Format.JSON: "json",
 }
-
-
-class Role(enum.StrEnum):
-    OFFICER = "officer"
-    ADMIN = "admin"
-    CHAIR = "chair"
 
 
 def _console() -> Console:
@@ -483,34 +478,6 @@ def round_list(review: ReviewOption = None) -> None:
 
 
 # --- people --------------------------------------------------------------------------------------
-
-
-async def save_person(
-    session: AsyncSession, *, name: str, email: str | None, roles: list[Role] | None
-) -> tuple[Person, bool]:
-    """Add someone to the roster or update them (matched by name). Returns (person, created)."""
-    name = " ".join(name.split())
-    if not name:
-        raise UserFacingError("A name is needed.")
-    person = await session.scalar(select(Person).where(func.lower(Person.name) == name.lower()))
-    created = person is None
-    if person is None:
-        person = Person(name=name, is_officer=True, is_admin=False, is_chair=False, is_group=False)
-        session.add(person)
-    if email:
-        email = email.strip()
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-            raise UserFacingError(f"“{email}” is not an email address.")
-        holder = await session.scalar(select(Person).where(func.lower(Person.email) == email.lower()))
-        if holder is not None and holder is not person:
-            raise UserFacingError(f"{email} is already {holder.name}'s email.")
-        person.email = email
-    if roles is not None:
-        person.is_officer = Role.OFFICER in roles
-        person.is_admin = Role.ADMIN in roles
-        person.is_chair = Role.CHAIR in roles
-    await session.flush()
-    return person, created
 
 
 def _roles_text(text: str) -> list[Role]:

@@ -12,14 +12,12 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema.teams import TeamsChannelAccount
 from botframework.connector import Channels
-from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from cards import messages
 from dialogs.context import Caller
-from store.models import Person
-from store.people import person_by_aad_id, person_by_email
+from store.people import add_admin, admin_names, person_by_aad_id, person_by_email
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +41,6 @@ def _addresses(member: TeamsChannelAccount | None) -> list[str]:
     return list(dict.fromkeys(address.strip().lower() for address in found if address and address.strip()))
 
 
-async def _new_admin(session: AsyncSession, *, name: str, email: str) -> Person:
-    """An admin configured by email who is not on the roster yet: add them, so they can record."""
-    taken = await session.scalar(select(Person.id).where(func.lower(Person.name) == name.lower()))
-    person = Person(name=f"{name} ({email})" if taken else name, email=email, is_admin=True)
-    session.add(person)
-    await session.flush()
-    return person
-
-
 async def caller_for(turn_context: TurnContext, session: AsyncSession, settings: Settings) -> Caller:
     sender = turn_context.activity.from_property
     teams_name = (sender.name if sender else None) or ""
@@ -71,7 +60,7 @@ async def caller_for(turn_context: TurnContext, session: AsyncSession, settings:
         if person is None:
             admin_address = next((a for a in addresses if a in settings.admin_emails), None)
             if admin_address:
-                person = await _new_admin(session, name=teams_name or admin_address, email=admin_address)
+                person = await add_admin(session, name=teams_name or admin_address, email=admin_address)
         if person is not None and aad_object_id and person.aad_object_id != aad_object_id:
             # Remembered so the next turn matches at once, without asking Teams.
             person.aad_object_id = aad_object_id
@@ -87,15 +76,7 @@ async def caller_for(turn_context: TurnContext, session: AsyncSession, settings:
 
 async def roster_refusal(session: AsyncSession, settings: Settings) -> str:
     """What to tell someone the bot doesn't know, naming whom to ask."""
-    admins = list(
-        await session.scalars(
-            select(Person.name)
-            .where(
-                or_(Person.is_admin.is_(True), func.lower(Person.email).in_(settings.admin_emails or {""}))
-            )
-            .order_by(Person.name)
-        )
-    )
+    admins = await admin_names(session, admin_emails=settings.admin_emails)
     if not admins:
         admins = sorted(settings.admin_emails)
     if not admins:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.errors import UserFacingError
 from store.models import Person
 
 # "Digital Services Group" is responsible for actions but is not a person who logs in.
@@ -39,3 +41,56 @@ async def person_by_email(session: AsyncSession, *, email: str) -> Person | None
 
 async def person_by_aad_id(session: AsyncSession, *, aad_object_id: str) -> Person | None:
     return await session.scalar(select(Person).where(Person.aad_object_id == aad_object_id))
+
+
+class Role(enum.StrEnum):
+    OFFICER = "officer"
+    ADMIN = "admin"
+    CHAIR = "chair"
+
+
+async def save_person(
+    session: AsyncSession, *, name: str, email: str | None, roles: list[Role] | None
+) -> tuple[Person, bool]:
+    """Add someone to the roster or update them (matched by name). Returns (person, created)."""
+    name = " ".join(name.split())
+    if not name:
+        raise UserFacingError("A name is needed.")
+    person = await session.scalar(select(Person).where(func.lower(Person.name) == name.lower()))
+    created = person is None
+    if person is None:
+        person = Person(name=name, is_officer=True, is_admin=False, is_chair=False, is_group=False)
+        session.add(person)
+    if email:
+        email = email.strip()
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            raise UserFacingError(f"“{email}” is not an email address.")
+        holder = await session.scalar(select(Person).where(func.lower(Person.email) == email.lower()))
+        if holder is not None and holder is not person:
+            raise UserFacingError(f"{email} is already {holder.name}'s email.")
+        person.email = email
+    if roles is not None:
+        person.is_officer = Role.OFFICER in roles
+        person.is_admin = Role.ADMIN in roles
+        person.is_chair = Role.CHAIR in roles
+    await session.flush()
+    return person, created
+
+
+async def add_admin(session: AsyncSession, *, name: str, email: str) -> Person:
+    """An admin configured by email who is not on the roster yet: add them, so they can record."""
+    taken = await person_named(session, name=name, create=False)
+    person = Person(name=f"{name} ({email})" if taken else name, email=email, is_admin=True)
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def admin_names(session: AsyncSession, *, admin_emails: set[str]) -> list[str]:
+    """Whom to ask: admins on the roster, and those configured by email."""
+    admins = await session.scalars(
+        select(Person.name)
+        .where(or_(Person.is_admin.is_(True), func.lower(Person.email).in_(admin_emails or {""})))
+        .order_by(Person.name)
+    )
+    return list(admins)
