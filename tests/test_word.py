@@ -10,6 +10,7 @@ import docx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from test_text_export import MARCH_2020 as MARCH_GRADES  # the seed's grades, written down once
 
 from store.db import Database
 from store.documents import import_document
@@ -20,21 +21,6 @@ from store.plan_format import PlanDocument, PlannedAction, PlannedRecommendation
 from store.word import read_docx, write_docx
 
 SEED = "progress-update-march-2020.docx"
-MARCH_GRADES = {
-    1: [1, 3, 3],
-    2: [2],
-    3: [1, 3],
-    4: [1],
-    5: [2, 2],
-    6: [1, 2],
-    7: [2, 2, 2, 3],
-    8: [1, 2, 2, 2],
-    9: [3, 3],
-    10: [2, 2],
-    11: [2],
-    12: [2, 2],
-    13: [2],
-}
 
 
 async def grades_by_recommendation(session: AsyncSession, label: str) -> dict[int, list[int | None]]:
