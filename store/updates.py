@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, or_, select, true
@@ -41,8 +42,8 @@ class RoundAnswer(BaseModel):
     recorded_by: str | None
 
 
-class ActionForUpdate(BaseModel):
-    """Everything an officer sees before answering for one action in the open round."""
+class ActionInReview(BaseModel):
+    """An agreed action, named as the committee names it, with where it sits."""
 
     action_id: int
     review_id: int
@@ -52,39 +53,31 @@ class ActionForUpdate(BaseModel):
     position: int
     group: str | None
     agreed_action: str
+    responsibility: str
+
+    @property
+    def name(self) -> str:
+        return action_name(self.recommendation_number, self.position)
+
+
+class ActionForUpdate(ActionInReview):
+    """Everything an officer sees before answering for one action in the open round."""
+
     success_measure: str
     date_text: str
-    responsibility: str
     round_id: int
     round_label: str
     deadline: date | None
     last_round: RoundAnswer | None  # the latest earlier round that has an answer
     current: RoundAnswer | None  # already saved for the open round
 
-    @property
-    def name(self) -> str:
-        return action_name(self.recommendation_number, self.position)
 
-
-class RecordableAction(BaseModel):
+class RecordableAction(ActionInReview):
     """An action the caller may answer for in its review's open round."""
 
-    action_id: int
-    review_id: int
-    review_title: str
-    recommendation_number: int
-    recommendation_text: str
-    position: int
-    group: str | None
-    agreed_action: str
-    responsibility: str
     round_label: str
     owned: bool  # the caller is named as responsible (not just link officer or admin)
     answered: bool  # an answer is already saved for the open round
-
-    @property
-    def name(self) -> str:
-        return action_name(self.recommendation_number, self.position)
 
 
 class DraftAnswer(BaseModel):
@@ -261,23 +254,30 @@ async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionF
     last = earlier[-1] if earlier else None
     current = latest.get(round_.id)
     return ActionForUpdate(
-        action_id=action.id,
-        review_id=review.id,
-        review_title=review.title,
-        recommendation_number=action.recommendation.number,
-        recommendation_text=action.recommendation.text,
-        position=action.position,
-        group=action.group,
-        agreed_action=action.agreed_action,
+        **_in_review(review, action.recommendation, action),
         success_measure=action.success_measure,
         date_text=action.date_text,
-        responsibility=action.responsibility,
         round_id=round_.id,
         round_label=round_.label,
         deadline=round_.deadline,
         last_round=_answer(latest[last.id], rounds[last.id]) if last else None,
         current=_answer(current, round_) if current else None,
     )
+
+
+def _in_review(review: Review, recommendation: Recommendation, action: AgreedAction) -> dict[str, Any]:
+    """The fields of ActionInReview, from the rows."""
+    return {
+        "action_id": action.id,
+        "review_id": review.id,
+        "review_title": review.title,
+        "recommendation_number": recommendation.number,
+        "recommendation_text": recommendation.text,
+        "position": action.position,
+        "group": action.group,
+        "agreed_action": action.agreed_action,
+        "responsibility": action.responsibility,
+    }
 
 
 def _has_a_part(person_id: int | None) -> ColumnElement[bool]:
@@ -330,15 +330,7 @@ async def recordable_actions(
                     continue
                 found.append(
                     RecordableAction(
-                        action_id=action.id,
-                        review_id=review.id,
-                        review_title=review.title,
-                        recommendation_number=recommendation.number,
-                        recommendation_text=recommendation.text,
-                        position=action.position,
-                        group=action.group,
-                        agreed_action=action.agreed_action,
-                        responsibility=action.responsibility,
+                        **_in_review(review, recommendation, action),
                         round_label=round_.label,
                         owned=person_id in {p.id for p in action.responsible_people},
                         answered=round_.id in _current_by_round(action),
