@@ -106,18 +106,23 @@ def _answer(update: ProgressUpdate, round_: MonitoringRound) -> RoundAnswer:
     )
 
 
+# What permission and round checks need of an action: who is responsible, the review's link officers
+# and rounds.
+_WHO_AND_WHEN = (
+    selectinload(AgreedAction.responsible_people),
+    selectinload(AgreedAction.recommendation)
+    .selectinload(Recommendation.review)
+    .selectinload(Review.link_officers),
+    selectinload(AgreedAction.recommendation).selectinload(Recommendation.review).selectinload(Review.rounds),
+)
+
+
 async def _load_action(session: AsyncSession, action_id: int) -> AgreedAction | None:
     return await session.scalar(
         select(AgreedAction)
         .where(AgreedAction.id == action_id)
         .options(
-            selectinload(AgreedAction.responsible_people),
-            selectinload(AgreedAction.recommendation)
-            .selectinload(Recommendation.review)
-            .selectinload(Review.link_officers),
-            selectinload(AgreedAction.recommendation)
-            .selectinload(Recommendation.review)
-            .selectinload(Review.rounds),
+            *_WHO_AND_WHEN,
             selectinload(AgreedAction.updates).selectinload(ProgressUpdate.recorded_by),
         )
     )
@@ -198,16 +203,7 @@ async def recordable_action_ids(
         await session.scalars(
             select(AgreedAction)
             .where(AgreedAction.id.in_(set(action_ids)))
-            .options(
-                selectinload(AgreedAction.responsible_people),
-                selectinload(AgreedAction.recommendation)
-                .selectinload(Recommendation.review)
-                .selectinload(Review.link_officers),
-                selectinload(AgreedAction.recommendation)
-                .selectinload(Recommendation.review)
-                .selectinload(Review.rounds),
-                selectinload(AgreedAction.updates),
-            )
+            .options(*_WHO_AND_WHEN, selectinload(AgreedAction.updates))
         )
     ).all()
     found = set()
