@@ -3,12 +3,16 @@
 A turn's latency is the POST round trip to /api/messages. CloudAdapter sends the bot's replies to the
 connector within the turn, so it includes them. The connector is the tests' fake Teams connector
 (tests/fake_connector.py), on loopback in this process.
+
+Closed loop, each officer sends their next message the moment the last is answered. Paced, they pause
+first (reading the reply, then clicking or typing), as people do; the pause is not part of a turn's time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import random
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -48,18 +52,60 @@ class RemoteBot:
             return response
 
 
+class WindowClosed(Exception):
+    """The paced scenario has its turns: this officer stops, even mid-dialog."""
+
+
+@dataclass
+class Pacing:
+    """Officers pausing a mean of `mean` seconds before each message, until `turns` turns are answered.
+
+    The pauses are exponential, so officers send independently of one another as people do. A
+    scenario ends when it has its turns, not when each officer has done a number of cycles: that way
+    every officer is still talking when it ends, and the load is the same from the first turn to the
+    last (with so few cycles each, officers finishing at their own pace would leave the bot's last
+    turns under ever less load).
+    """
+
+    mean: float
+    turns: int
+    answered: int = 0
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def pause(self, rng: random.Random) -> None:
+        """Wait as the officer would; raise WindowClosed, at once, when the scenario has its turns."""
+        try:
+            async with asyncio.timeout(rng.expovariate(1 / self.mean)):
+                await self.closed.wait()
+        except TimeoutError:
+            pass
+        if self.closed.is_set():
+            raise WindowClosed
+
+    def answer(self) -> None:
+        self.answered += 1
+        if self.answered >= self.turns:
+            self.closed.set()
+
+
 class TimedChat(Chat):
     """A Teams conversation that times each turn's POST round trip."""
 
     cycles = 0  # how many times this conversation has run its script
+    pacing: Pacing | None = None  # None: the next message goes the moment the last is answered
+    rng = random.Random(0)  # this conversation's own pauses, from a fixed seed: runs repeat
 
     async def post_timed(self, activity: dict[str, Any]) -> tuple[float, list[Reply]]:
+        if self.pacing is not None:
+            await self.pacing.pause(self.rng)
         start = time.perf_counter()
         try:
             replies = await self.send(activity)
         except AssertionError:  # the bot answered the POST with an error status
             replies = []
         seconds = time.perf_counter() - start
+        if self.pacing is not None:
+            self.pacing.answer()
         # The connector also heard the other conversations' replies meanwhile: keep this one's.
         mine = self.conversation["id"]
         return seconds, [r for r in replies if (r.raw.get("conversation") or {}).get("id") == mine]
@@ -111,14 +157,58 @@ def user_of(officer: Officer) -> TeamsUser:
 Script = Callable[[TimedChat, Officer, Samples], Awaitable[None]]
 
 
-def status_script(question: Callable[[Officer], str]) -> Script:
+def status_script(question: Callable[[Officer], str], *, echo: bool) -> Script:
     async def run(chat: TimedChat, officer: Officer, samples: Samples) -> None:
         seconds, replies = await chat.say_timed(question(officer))
         samples.latencies["status N"].append(seconds)
         if not replies:
             samples.failures.append(f"status N got no reply (HTTP {chat.last_status})")
+        elif not echo and not _answers_recommendation(replies, officer):
+            samples.failures.append("status N did not show the recommendation: " + _said(replies))
 
     return run
+
+
+def _answers_recommendation(replies: list[Reply], officer: Officer) -> bool:
+    return any(f"Recommendation {officer.number}" in reply.card_text for reply in replies)
+
+
+async def choose_review(chat: TimedChat, officer: Officer) -> None:
+    """Untimed, before a scenario: the officer asks once and picks their review from the bot's list, as
+    anyone in a council of many reviews does the first time; the bot then remembers it in this chat."""
+    replies = await chat.say(f"status {officer.number}")
+    for reply in replies:
+        for card in reply.cards:
+            picked = _pick_review(card, officer.review)
+            if picked is not None:
+                await chat.submit(picked, reply_to=reply)
+                return
+
+
+def _pick_review(card: dict[str, Any], title: str) -> dict[str, Any] | None:
+    """The submit that picks `title` from the bot's which-review card: its button, or its drop-down."""
+    elements = list(_walk(card))
+    for element in elements:
+        data = element.get("data") or {}
+        if element.get("type") == "Action.Submit" and element.get("title") == title and "review_id" in data:
+            return dict(data)
+    for element in elements:
+        if element.get("type") == "Input.ChoiceSet" and element.get("id") == "review_id":
+            value = next((c["value"] for c in element["choices"] if c["title"] == title), None)
+            submit = next((e for e in elements if e.get("type") == "Action.Submit"), None)
+            if value is not None and submit is not None:
+                return {**submit.get("data", {}), "review_id": value}
+    return None
+
+
+def _walk(node: Any) -> Any:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
 
 
 def dialog_script(*, echo: bool) -> Script:
@@ -189,19 +279,44 @@ async def run_scenario(
     *,
     cycles: int,
     turns_per_cycle: int,
+    pause: float = 0.0,
+    prepare: Callable[[TimedChat, Officer], Awaitable[None]] | None = None,
 ) -> Samples:
-    """Each officer runs `script` `cycles` times in their own 1:1 chat, all officers at once."""
+    """Each officer runs `script` `cycles` times in their own 1:1 chat, all officers at once, after
+    `prepare` (untimed) in each chat.
+
+    With a `pause` (mean seconds), each officer pauses before every message, the first included, and
+    they go on until the scenario has had as many turns as `cycles` each would give (see Pacing).
+    """
     samples = Samples()
     chats = [TimedChat(bot, user=user_of(officer), scope="personal") for officer in officers]  # type: ignore[arg-type]
+    total = len(officers) * cycles * turns_per_cycle
+    pacing = Pacing(pause, total) if pause > 0 else None
+    for index, chat in enumerate(chats):
+        chat.pacing = pacing
+        chat.rng = random.Random(index)
 
     async def converse(chat: TimedChat, officer: Officer) -> None:
-        for _ in range(cycles):
-            await script(chat, officer, samples)
+        if pacing is None:
+            for _ in range(cycles):
+                await script(chat, officer, samples)
+            return
+        # The pause before the first message staggers the start. Exponential pauses forget how long
+        # they have run, so officers caught mid-pause at any moment have this same wait left: from
+        # the first turn, the arrivals are as they are later on.
+        try:
+            while True:
+                await script(chat, officer, samples)
+        except WindowClosed:
+            pass
 
+    if prepare is not None:
+        await asyncio.gather(*(prepare(chat, officer) for chat, officer in zip(chats, officers, strict=True)))
     start = time.perf_counter()
     await asyncio.gather(*(converse(chat, officer) for chat, officer in zip(chats, officers, strict=True)))
     samples.seconds = time.perf_counter() - start
-    samples.turns = len(officers) * cycles * turns_per_cycle
+    # Paced, the turns under way when the scenario had its count finish and are counted too.
+    samples.turns = total if pacing is None else pacing.answered
     # What the connector kept is not needed any more; keeping it would grow this process.
     bot.connector.received.clear()
     return samples

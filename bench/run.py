@@ -1,7 +1,8 @@
 """Measured speed and scale. `python bench/run.py` (add --help for the knobs).
 
 Starts the real bot and a bare botbuilder echo bot on loopback, each in its own process, with the
-tests' fake Teams connector; drives Teams-shaped activities at 1, 10 and 50 concurrent conversations;
+tests' fake Teams connector; drives Teams-shaped activities at 1, 10 and 50 concurrent conversations,
+then at 50 with each officer pausing before each message (a mean of 1 s, then 3 s) as people do;
 then times the weekly summary cards and the import of the synthetic council's Word documents, and
 watches the bot's memory over 10,000 turns. On SQLite and on a throwaway PostgreSQL server
 (scripts/postgres.sh). Prints Markdown tables; --json keeps the figures.
@@ -39,6 +40,7 @@ from bench.load import (  # noqa: E402
     FORM_STEPS,
     RemoteBot,
     Samples,
+    choose_review,
     dialog_script,
     form_script,
     percentile,
@@ -111,6 +113,9 @@ class Figures:
     memory: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
     docx_import: dict[str, Any] = field(default_factory=dict)
+    # Mean pause ("1", "3") -> scenario -> "ours"/"echo" -> figures, at `paced_conversations`.
+    paced: dict[str, dict[str, dict[str, dict[str, Any]]]] = field(default_factory=dict)
+    paced_conversations: int = 0
 
 
 def _record(figures: Figures, kind: str, level: int, scenario: str, samples: Samples, cpu: float) -> None:
@@ -131,6 +136,43 @@ def _record(figures: Figures, kind: str, level: int, scenario: str, samples: Sam
         )
 
 
+def _record_paced(
+    figures: Figures, kind: str, pause: float, scenario: str, samples: Samples, cpu: float
+) -> None:
+    pooled = [value for values in samples.latencies.values() for value in values]
+    steps = {
+        step: {
+            "p50": percentile(values, 0.50),
+            "p95": percentile(values, 0.95),
+            "p99": percentile(values, 0.99),
+            "n": len(values),
+        }
+        for step, values in samples.latencies.items()
+    }
+    worst = max(steps, key=lambda step: steps[step]["p99"])
+    figures.paced.setdefault(_pause_key(pause), {}).setdefault(scenario, {})[kind] = {
+        "p50": percentile(pooled, 0.50),
+        "p95": percentile(pooled, 0.95),
+        "p99": percentile(pooled, 0.99),
+        "n": len(pooled),
+        "worst_step": worst,
+        "worst_step_p99": steps[worst]["p99"],
+        "steps": steps,
+        "seconds": samples.seconds,
+        "turns_per_second": samples.turns_per_second,
+        "cpu_ms_per_turn": 1000 * cpu / samples.turns,
+    }
+    if samples.failures:
+        figures.failures.append(
+            f"{kind}, {scenario}, {figures.paced_conversations} conversations pausing {pause:g} s: "
+            f"{len(samples.failures)} turns went wrong, the first: {samples.failures[0]}"
+        )
+
+
+def _pause_key(pause: float) -> str:
+    return f"{pause:g}"
+
+
 async def drive(
     figures: Figures,
     bots: dict[str, Bot],
@@ -139,6 +181,8 @@ async def drive(
     levels: list[int],
     samples: int,
     memory_turns: int,
+    paced_conversations: int = 50,
+    pauses: tuple[float, ...] = (),
 ) -> None:
     connector = FakeConnector()
     for officer in officers:
@@ -148,23 +192,35 @@ async def drive(
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
     try:
         remote = {kind: RemoteBot(bot.url, connector, http) for kind, bot in bots.items()}
-        status = status_script(lambda officer: f"status {officer.number}")
+        status = status_script(lambda officer: f"status {officer.number}", echo=False)
         scenarios = {
-            "status": (lambda kind: status, 1),
+            "status": (lambda kind: status_script(lambda o: f"status {o.number}", echo=kind != "ours"), 1),
             "update dialog": (lambda kind: dialog_script(echo=kind != "ours"), len(DIALOG_STEPS)),
             "card form": (lambda kind: form_script(echo=kind == "echo"), len(FORM_STEPS)),
         }
         # Warm up both (imports, compiled queries, connection pools): one round of everything.
         for kind, bot in remote.items():
             for script, per_cycle in scenarios.values():
-                await run_scenario(bot, officers[:2], script(kind), cycles=1, turns_per_cycle=per_cycle)
+                await run_scenario(
+                    bot,
+                    officers[:2],
+                    script(kind),
+                    cycles=1,
+                    turns_per_cycle=per_cycle,
+                    prepare=choose_review,
+                )
         for level in levels:
             cycles = max(1, -(-samples // level))
             for name, (script, per_cycle) in scenarios.items():
                 for kind, bot in remote.items():
                     cpu = bots[kind].cpu_seconds()
                     result = await run_scenario(
-                        bot, officers[:level], script(kind), cycles=cycles, turns_per_cycle=per_cycle
+                        bot,
+                        officers[:level],
+                        script(kind),
+                        cycles=cycles,
+                        turns_per_cycle=per_cycle,
+                        prepare=choose_review,
                     )
                     _record(figures, kind, level, name, result, bots[kind].cpu_seconds() - cpu)
                     print(
@@ -174,6 +230,38 @@ async def drive(
                         file=sys.stderr,
                         flush=True,
                     )
+        figures.paced_conversations = paced_conversations
+        for pause in pauses:
+            started = time.perf_counter()
+            # As many turns per step as the closed loop's; paced, they are counted over all officers.
+            cycles = max(1, -(-samples // paced_conversations))
+            for name, (script, per_cycle) in scenarios.items():
+                for kind, bot in remote.items():
+                    cpu = bots[kind].cpu_seconds()
+                    result = await run_scenario(
+                        bot,
+                        officers[:paced_conversations],
+                        script(kind),
+                        cycles=cycles,
+                        turns_per_cycle=per_cycle,
+                        pause=pause,
+                        prepare=choose_review,
+                    )
+                    used = bots[kind].cpu_seconds() - cpu
+                    _record_paced(figures, kind, pause, name, result, used)
+                    print(
+                        f"  {figures.database}: {kind:4} {name:13} × {paced_conversations:2} conversations "
+                        f"pausing {pause:g} s: {result.turns} turns in {result.seconds:.0f} s, "
+                        f"{result.turns_per_second:.1f} turns/s, "
+                        f"CPU {1000 * used / result.turns:.1f} ms/turn",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+            print(
+                f"  {figures.database}: pausing {pause:g} s took {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
         if memory_turns:
             await watch_memory(figures, bots["ours"], remote["ours"], officers, memory_turns, status)
     finally:
@@ -199,7 +287,9 @@ async def watch_memory(
     while done < turns:
         # In chunks, so the fake connector's record of replies is cleared as it goes.
         cycles = max(1, min(10, -(-(turns - done) // (per_cycle * len(conversations)))))
-        result = await run_scenario(remote, conversations, mixed, cycles=cycles, turns_per_cycle=per_cycle)
+        result = await run_scenario(
+            remote, conversations, mixed, cycles=cycles, turns_per_cycle=per_cycle, prepare=choose_review
+        )
         done += result.turns
         if result.failures:
             figures.failures.append(
@@ -255,7 +345,7 @@ def new_database(kind: str, name: str, *, workdir: Path, server_url: str | None)
 
 def bench_database(kind: str, args: argparse.Namespace, workdir: Path, server_url: str | None) -> Figures:
     figures = Figures(database="SQLite" if kind == "sqlite" else "PostgreSQL")
-    officers_needed = max(args.levels)
+    officers_needed = max([*args.levels, args.paced_conversations if args.pauses else 0])
     url = new_database(kind, "scrutiny_bench", workdir=workdir, server_url=server_url)
     prepare(url)
     started = time.perf_counter()
@@ -280,6 +370,8 @@ def bench_database(kind: str, args: argparse.Namespace, workdir: Path, server_ur
                 levels=args.levels,
                 samples=args.samples,
                 memory_turns=args.memory_turns,
+                paced_conversations=args.paced_conversations,
+                pauses=args.pauses,
             )
         )
 
@@ -322,6 +414,42 @@ def machine() -> dict[str, str]:
     }
 
 
+PACED_ROWS = ["status", "update dialog", "card form"]
+
+
+def paced_table(figures: Figures) -> list[str]:
+    if not figures.paced:
+        return []
+    lines = [
+        "",
+        f"Paced: {figures.paced_conversations} conversations, each officer pausing before each message "
+        "(pauses drawn from an exponential distribution with the mean shown; not counted in the times). "
+        "Percentiles are over all the scenario's turns together; the worst step is the one with the "
+        "highest p99.",
+        "",
+        "| Scenario | Mean pause | Turns/s ours / echo | Ours p50 / p95 / p99 ms | Ours worst step p99 "
+        "| Ours CPU ms/turn | Echo p50 / p95 / p99 ms | Echo CPU ms/turn |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for scenario in PACED_ROWS:
+        for pause, scenarios in figures.paced.items():
+            row = scenarios.get(scenario, {})
+            ours, echo = row.get("ours"), row.get("echo")
+            if ours is None or echo is None:
+                lines.append(f"| {scenario} | {pause} s | missing | | | | | |")
+                continue
+            lines.append(
+                f"| {scenario} | {pause} s "
+                f"| {ours['turns_per_second']:.1f} / {echo['turns_per_second']:.1f} "
+                f"| {_ms(ours['p50'])} / {_ms(ours['p95'])} / {_ms(ours['p99'])} "
+                f"| {_ms(ours['worst_step_p99'])} ({ours['worst_step']}) "
+                f"| {ours['cpu_ms_per_turn']:.1f} "
+                f"| {_ms(echo['p50'])} / {_ms(echo['p95'])} / {_ms(echo['p99'])} "
+                f"| {echo['cpu_ms_per_turn']:.1f} |"
+            )
+    return lines
+
+
 def report(all_figures: list[Figures], levels: list[int]) -> str:
     lines = []
     facts = machine()
@@ -356,6 +484,7 @@ def report(all_figures: list[Figures], levels: list[int]) -> str:
             "Turns/s and CPU ms/turn (the bot process's user + system time) are the whole scenario's: "
             "status alone; the six dialog turns; open + submit the form."
         )
+        lines += paced_table(figures)
         lines.append("")
         summary = figures.summary
         if summary.get("cards"):
@@ -395,6 +524,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
     parser.add_argument("--levels", default="1,10,50", help="concurrent conversations, comma-separated")
     parser.add_argument("--samples", type=int, default=120, help="turns per step at each level (about)")
+    parser.add_argument(
+        "--paced-conversations",
+        type=int,
+        default=50,
+        help="conversations in the paced runs, where officers pause before each message",
+    )
+    parser.add_argument(
+        "--pauses",
+        default="1,3",
+        help="mean pauses (seconds) before each message in the paced runs, comma-separated; 0 or '' for none",
+    )
     parser.add_argument("--memory-turns", type=int, default=10_000, help="turns between the RSS readings")
     parser.add_argument("--reviews", type=int, default=40, help="reviews in the synthetic council")
     parser.add_argument(
@@ -413,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, databases)")
     args = parser.parse_args(argv)
     args.levels = [int(level) for level in args.levels.split(",")]
+    # A pause of 0 is the closed loop, measured above already.
+    args.pauses = tuple(p for p in (float(x) for x in args.pauses.split(",") if x.strip()) if p > 0)
     databases = [name.strip() for name in args.databases.split(",") if name.strip()]
 
     workdir = Path(tempfile.mkdtemp(prefix="scrutiny-bench."))

@@ -36,6 +36,7 @@ class Officer:
     email: str
     aad_object_id: str
     action_ids: tuple[int, ...]
+    review: str  # the title of their bench review
 
 
 def officer_name(index: int) -> str:
@@ -98,7 +99,14 @@ async def seed(url: str, *, reviews: int, officers: int) -> list[Officer]:
                     .order_by(AgreedAction.position)
                 )
                 found.append(
-                    Officer(number + 1, person.name, person.email, person.aad_object_id, tuple(action_ids))
+                    Officer(
+                        number + 1,
+                        person.name,
+                        person.email,
+                        person.aad_object_id,
+                        tuple(action_ids),
+                        review_title(team + 1),
+                    )
                 )
         return found
     finally:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import ConversationState, UserState
 from botbuilder.dialogs import Dialog, DialogContext, DialogSet
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from sqlalchemy import text
@@ -19,7 +18,7 @@ from bot.handler import ScrutinyBot
 from bot.proactive import Proactive
 from bot.scheduler import Scheduler
 from bot.settings import Settings
-from bot.storage import SqlStorage
+from bot.storage import SqlConversationState, SqlStorage
 from cards import messages
 from cards.status import STATUS_PAGE_VERB, STATUS_RECOMMENDATION_VERB, STATUS_REVIEW_VERB
 from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
@@ -89,7 +88,7 @@ def register_features(registry: CommandRegistry, db: Database, settings: Setting
 
     # Another ConversationState on the same storage shares the turn's cached state (botbuilder caches
     # it in turn_state by class), so the bot's own save at the end of the turn keeps the chosen review.
-    chosen_review = ConversationState(SqlStorage(db)).create_property("StatusReview")
+    chosen_review = SqlConversationState(SqlStorage(db)).create_property("StatusReview")
     status = StatusHandlers(db, chosen_review=chosen_review, time_zone=settings.time_zone, clock=utcnow)
     for name, help_text, usage, aliases in (
         ("status", messages.STATUS_COMMAND_HELP, messages.STATUS_USAGE, ()),
@@ -145,8 +144,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     database = db if db is not None else Database(settings.database_url)
 
     storage = SqlStorage(database)
-    conversation_state = ConversationState(storage)
-    user_state = UserState(storage)
+    conversation_state = SqlConversationState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
     for dialog in feature_dialogs(database, settings):
         dialogs.add(dialog)
@@ -157,7 +155,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     bot = ScrutinyBot(
         db=database,
         settings=settings,
-        states=[conversation_state, user_state],
+        states=[conversation_state],
         dialogs=dialogs,
         registry=registry,
     )

@@ -11,7 +11,8 @@ every turn; the SDK never closes them. Everything else is the wrapped authentica
 The connector client's msrest pipeline is the SDK's documented extension point (ConnectorClient takes a
 pipeline_type); ours keeps its policies (user agent, body deserialisation, HTTP logging) and the same
 bearer token, and sends through one aiohttp session on the bot's own event loop: no thread hop per
-message, connections kept alive. The JSON on the wire is msrest's, unchanged.
+message, connections kept alive. The JSON on the wire is msrest's, unchanged; only a card already in
+JSON's own types is not copied value by value first (`_PlainJsonAsIs`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 from botframework.connector.skills import BotFrameworkClient
+from msrest import Serializer
 from msrest.pipeline import AsyncHTTPSender, AsyncPipeline, Request, Response, SansIOHTTPPolicy
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http import ClientRequest, HTTPClientResponse
@@ -126,6 +128,28 @@ class _BearerToken(SansIOHTTPPolicy):
             request.http_request.headers.pop("Authorization", None)
 
 
+def _plain(value: object) -> bool:
+    """JSON's own types all the way down (exactly: msrest writes a subclass such as an enum as str())."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(key) is str and _plain(item) for key, item in value.items())  # type: ignore[attr-defined]
+    if kind is list:
+        return all(_plain(item) for item in value)  # type: ignore[attr-defined]
+    return kind in (str, int, float, bool, type(None))
+
+
+class _PlainJsonAsIs(Serializer):
+    """msrest's serializer, but JSON-ready values of "object" fields pass as they are.
+
+    An attachment's content (a card) is such a field, and msrest copies it value by value through
+    several calls apiece: for a recommendation's status card, most of the CPU of sending it. For plain
+    dicts, lists, strings, numbers, booleans and None its copy equals the original, so that is sent.
+    """
+
+    def serialize_object(self, attr: Any, **kwargs: Any) -> Any:
+        return attr if _plain(attr) else super().serialize_object(attr, **kwargs)
+
+
 class _ReusedConnectors(ConnectorFactory):
     def __init__(
         self,
@@ -152,6 +176,9 @@ class _ReusedConnectors(ConnectorFactory):
                 ],
                 _AiohttpSender(self._session, timeout=config.connection.timeout),
             )
+            serializer = _PlainJsonAsIs(client._serialize.dependencies)
+            serializer.client_side_validation = client._serialize.client_side_validation
+            client._serialize = client.conversations._serialize = client.attachments._serialize = serializer
             return client
 
         client: ConnectorClient = await self._clients.get((self._identity, service_url, audience), make)

@@ -34,6 +34,7 @@ from cards import messages
 from cards.reminder import after_deadline_card, reminder_card
 from cards.summary import summary_card
 from dialogs.summary import WEEK, default_weekly, review_summary, summary_cards
+from store.activities import forget_old_activities
 from store.conversations import installed_conversations, remember_conversation
 from store.db import Database
 from store.deliveries import (
@@ -128,6 +129,8 @@ class Scheduler:
         report = TickReport()
         await self.post_summaries(now, report)
         await self.send_reminders(now, report)
+        async with self.db.session() as session:
+            await forget_old_activities(session, now=now)
         return report
 
     # --- sending one delivery ---

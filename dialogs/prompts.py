@@ -55,10 +55,22 @@ def command_word(activity: Activity) -> str:
 class AnswerPrompt(Prompt):
     """Like TextPrompt, but a card button or input named "answer" is an answer too."""
 
+    async def begin_dialog(self, dialog_context: DialogContext, options: object = None) -> DialogTurnResult:
+        result = await super().begin_dialog(dialog_context, options)
+        # The options wait in the dialog state until answered, and the state is flattened with
+        # jsonpickle every turn: an Activity object is some fifty attributes and enum reductions, its
+        # wire form a small dict. It is read back only to ask again.
+        kept: PromptOptions = dialog_context.active_dialog.state[self.persisted_options]
+        for name in ("prompt", "retry_prompt"):
+            activity = getattr(kept, name)
+            if isinstance(activity, Activity):
+                setattr(kept, name, activity.serialize())
+        return result
+
     async def on_prompt(
         self, turn_context: TurnContext, state: dict[str, object], options: PromptOptions, is_retry: bool
     ) -> None:
-        activity = options.retry_prompt if is_retry and options.retry_prompt is not None else options.prompt
+        activity = question_of(options, retry=is_retry)
         if activity is not None:
             await turn_context.send_activity(activity)
 
@@ -71,6 +83,14 @@ class AnswerPrompt(Prompt):
             result.succeeded = True
             result.value = answer
         return result
+
+
+def question_of(options: PromptOptions, *, retry: bool = False) -> Activity | None:
+    """The prompt's question (or its retry question) as an Activity, however the options keep it."""
+    kept: Activity | dict[str, Any] | None = (
+        options.retry_prompt if retry and options.retry_prompt is not None else options.prompt
+    )
+    return Activity.deserialize(kept) if isinstance(kept, dict) else kept
 
 
 def current_question(inner_dc: DialogContext) -> str | None:

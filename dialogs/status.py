@@ -290,19 +290,19 @@ class StatusHandlers:
     ) -> ReviewSummary | None:
         """The review the question is about: the one given, the only one, the one chosen here before,
         the one this team is named after; else a pick list is sent and None returned."""
+        # Most questions name or follow a known review: that one is read, not the whole council's.
+        if review_id is not None and (given := await queries.reviews(session, review_id=review_id)):
+            await self._remember(dc.context, review_id)
+            return given[0]
+        remembered = await self._remembered(dc.context)
+        if remembered is not None and (chosen := await queries.reviews(session, review_id=remembered)):
+            return chosen[0]
         known = await queries.reviews(session)
         if not known:
             await dc.context.send_activity(messages.STATUS_NO_REVIEWS)
             return None
-        by_id = {r.id: r for r in known}
-        if review_id in by_id:
-            await self._remember(dc.context, review_id)
-            return by_id[review_id]
         if len(known) == 1:
             return known[0]
-        remembered = await self._remembered(dc.context)
-        if remembered in by_id:
-            return by_id[remembered]
         team = _team_name(dc.context)
         if team and (named := _named_after(team, known)) is not None:
             return named

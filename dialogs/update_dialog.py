@@ -41,7 +41,7 @@ from cards.update import (
     summary_card,
     trimmed,
 )
-from dialogs.prompts import AnswerPrompt, GuidedDialog
+from dialogs.prompts import AnswerPrompt, GuidedDialog, question_of
 from dialogs.update_form import OpenUpdate, UpdateForm
 from store.db import Database
 from store.errors import UserFacingError
@@ -84,8 +84,9 @@ def _accept(ctx: PromptValidatorContext, value: Any) -> bool:
 
 async def _refuse(ctx: PromptValidatorContext, message: str, *, ask_again: bool = False) -> bool:
     await ctx.context.send_activity(message)
-    if ask_again and ctx.options.prompt is not None:
-        await ctx.context.send_activity(ctx.options.prompt)
+    question = question_of(ctx.options) if ask_again else None
+    if question is not None:
+        await ctx.context.send_activity(question)
     return False
 
 

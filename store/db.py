@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from alembic import command
@@ -41,6 +44,18 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+class _LoopLock:
+    """An asyncio.Lock for whichever event loop is running (the CLI and tests run several in turn)."""
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def lock(self) -> asyncio.Lock:
+        return self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
+
 class Database:
     """One engine and its session factory, built once in the app factory or the CLI and passed in."""
 
@@ -53,6 +68,9 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        sqlite = self.engine.dialect.name == "sqlite"
+        self._one_at_a_time = _LoopLock() if sqlite else None
+        self._holding: ContextVar[bool] = ContextVar(f"holding-{id(self)}", default=False)
 
     @property
     def is_postgresql(self) -> bool:
@@ -60,9 +78,25 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work: committed if the block ends normally, rolled back on any error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        """A unit of work: committed if the block ends normally, rolled back on any error.
+
+        On SQLite the units of work of this process take turns. SQLite has one writer at a time; a
+        second one waits in SQLite's busy handler, which sleeps in steps of up to 100 ms, and a
+        transaction that read before another's commit cannot write at all ("database is locked"). An
+        asyncio lock hands the file over the moment it is free, and never fails. A unit of work
+        opened inside another (the same task) goes straight in.
+        """
+        if self._one_at_a_time is None or self._holding.get():
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        async with self._one_at_a_time.lock():
+            held = self._holding.set(True)
+            try:
+                async with self.sessions() as session, session.begin():
+                    yield session
+            finally:
+                self._holding.reset(held)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -373,16 +373,13 @@ def _words(text: str) -> list[str]:
     return utils.default_process(text.replace("-", "")).split()
 
 
-async def reviews(session: AsyncSession) -> list[ReviewSummary]:
-    found = (
-        await session.scalars(
-            select(Review)
-            .options(selectinload(Review.committee), selectinload(Review.rounds))
-            .order_by(Review.title)
-        )
-    ).all()
+async def reviews(session: AsyncSession, *, review_id: int | None = None) -> list[ReviewSummary]:
+    """Every review, by title; or just the one with `review_id` (none if it is gone)."""
+    query = select(Review).options(selectinload(Review.committee), selectinload(Review.rounds))
+    if review_id is not None:
+        query = query.where(Review.id == review_id)
     summaries = []
-    for review in found:
+    for review in await session.scalars(query.order_by(Review.title)):
         rounds = [round_view(r) for r in review.rounds]
         summaries.append(
             ReviewSummary(

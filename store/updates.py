@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from store.errors import UserFacingError
 from store.models import (
@@ -117,15 +118,23 @@ _WHO_AND_WHEN = (
 )
 
 
+# Where a unit of work keeps the actions it has loaded: checking who may record, recording and showing
+# the result each need the action with its people, rounds and history, and loading it is seven queries.
+_LOADED_ACTIONS = "store.updates.loaded_actions"
+
+
 async def _load_action(session: AsyncSession, action_id: int) -> AgreedAction | None:
-    return await session.scalar(
-        select(AgreedAction)
-        .where(AgreedAction.id == action_id)
-        .options(
-            *_WHO_AND_WHEN,
-            selectinload(AgreedAction.updates).selectinload(ProgressUpdate.recorded_by),
+    loaded: dict[int, AgreedAction | None] = session.info.setdefault(_LOADED_ACTIONS, {})
+    if action_id not in loaded:
+        loaded[action_id] = await session.scalar(
+            select(AgreedAction)
+            .where(AgreedAction.id == action_id)
+            .options(
+                *_WHO_AND_WHEN,
+                selectinload(AgreedAction.updates).selectinload(ProgressUpdate.recorded_by),
+            )
         )
-    )
+    return loaded[action_id]
 
 
 async def _require_action(session: AsyncSession, action_id: int) -> AgreedAction:
@@ -416,6 +425,9 @@ async def record_update(
             raise
         return saved
     await session.refresh(update, ["recorded_by"])
+    # The loaded action's history gains the new version as if read so, for whatever this unit of work
+    # shows next (the saved card), without a reload.
+    set_committed_value(action, "updates", [*action.updates, update])
     return update
 
 

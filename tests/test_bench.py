@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_benchmark_prints_every_figure() -> None:
+def test_the_benchmark_prints_every_figure(tmp_path: Path) -> None:
+    figures = tmp_path / "figures.json"
     finished = subprocess.run(
         [
             sys.executable,
@@ -19,6 +21,9 @@ def test_the_benchmark_prints_every_figure() -> None:
             "--samples=1",
             "--memory-turns=9",
             "--reviews=1",
+            "--paced-conversations=2",
+            "--pauses=0.05",
+            f"--json={figures}",
         ],
         capture_output=True,
         text=True,
@@ -44,3 +49,17 @@ def test_the_benchmark_prints_every_figure() -> None:
     assert "- Summary cards: 2 cards for 2 reviews built in" in report, report
     assert "- Import: `scrutiny-bot import` of 1 generated .docx files" in report, report
     assert "- Memory: the bot's RSS was" in report, report
+
+    # The paced runs: two officers pausing a mean of 50 ms before each message.
+    assert "Paced: 2 conversations, each officer pausing before each message" in report, report
+    paced = {
+        tuple(cell.strip() for cell in line.split("|")[1:3])
+        for line in report.splitlines()
+        if line.startswith("| ")
+    }
+    assert {("status", "0.05 s"), ("update dialog", "0.05 s"), ("card form", "0.05 s")} <= paced, report
+    kept = json.loads(figures.read_text())["figures"][0]
+    assert kept["paced_conversations"] == 2
+    for scenario in ("status", "update dialog", "card form"):
+        for bot in ("ours", "echo"):
+            assert kept["paced"]["0.05"][scenario][bot]["n"] >= 2, kept["paced"]

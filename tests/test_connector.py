@@ -6,6 +6,8 @@ through aiohttp) are pointed at the fake connector; what arrives must be identic
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 import pytest
@@ -29,8 +31,22 @@ def authentication() -> ConfigurationBotFrameworkAuthentication:
     return ConfigurationBotFrameworkAuthentication(bot_framework_config(settings))
 
 
+class Weight(StrEnum):
+    BOLDER = "Bolder"
+
+
 def reply() -> Activity:
-    card = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Grade — “2”"}]}
+    # JSON's own types (sent as they are), and an enum and a date that msrest converts its own way.
+    card = {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [
+            {"type": "TextBlock", "text": "Grade — “2”", "wrap": True, "maxLines": 3, "id": None},
+            {"type": "Table", "columns": [{"width": 1.5}], "rows": []},
+        ],
+        "msteams": {"width": "Full"},
+    }
+    odd = {"weight": Weight.BOLDER, "when": datetime(2026, 11, 23, 9, 0, tzinfo=UTC), "items": [1, (2, 3)]}
     return Activity(
         type="message",
         text="Saved: Recommendation 7, action 2 — On-Track for September 2020.",
@@ -38,7 +54,11 @@ def reply() -> Activity:
         recipient=ChannelAccount(id="29:alex", name="Alex Officer"),
         conversation=ConversationAccount(id=CONVERSATION),
         reply_to_id="1000000000001",
-        attachments=[Attachment(content_type="application/vnd.microsoft.card.adaptive", content=card)],
+        attachments=[
+            Attachment(content_type="application/vnd.microsoft.card.adaptive", content=card),
+            Attachment(content_type="application/vnd.microsoft.card.adaptive", content=odd),
+        ],
+        channel_data={"notification": {"alert": True}},
     )
 
 

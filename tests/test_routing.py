@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.app import REGISTRY
 from dialogs.context import Caller
-from store.activities import first_delivery
+from store.activities import first_delivery, forget_old_activities
 from store.db import Database
 from store.models import Person, ProcessedActivity, utcnow
 
@@ -266,6 +266,8 @@ async def test_delivery_records_are_per_conversation_and_pruned_after_a_few_days
         assert not await first_delivery(session, activity_id="42", conversation_id="a:1")
         # The same id in another conversation is another activity.
         assert await first_delivery(session, activity_id="42", conversation_id="a:2")
+    async with db.session() as session:
+        assert await forget_old_activities(session, now=utcnow()) == 1
     async with db.session() as session:
         kept = set(await session.scalars(select(ProcessedActivity.activity_id)))
     assert kept == {"42"}

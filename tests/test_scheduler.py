@@ -24,7 +24,15 @@ from dialogs.summary import next_post
 from store.db import Database
 from store.deliveries import claim_delivery, deliveries
 from store.documents import import_document
-from store.models import Delivery, DeliveryKind, Grade, Person, ProgressUpdate, UpdateSource
+from store.models import (
+    Delivery,
+    DeliveryKind,
+    Grade,
+    Person,
+    ProcessedActivity,
+    ProgressUpdate,
+    UpdateSource,
+)
 from store.plan import require_review
 from store.queries import review_status
 from store.rounds import open_round
@@ -326,3 +334,23 @@ async def test_the_scheduler_runs_inside_the_bot_and_stops_with_it(harness: Harn
     await harness.restart(scheduler=False)
     assert not scheduler.running  # the old app's cleanup stopped it
     assert harness.server is not None and not harness.server.app[SCHEDULER].running
+
+
+async def test_a_tick_forgets_activities_older_than_three_days_and_still_catches_repeats(
+    bot: Bot, make_chat: MakeChat, db: Database
+) -> None:
+    chat = await make_chat()
+    await chat.say("help")
+    await chat.say("help")
+    now = datetime.now(UTC)
+    async with db.session() as session:
+        old, recent = await session.scalars(select(ProcessedActivity).order_by(ProcessedActivity.received_at))
+        old.received_at = now - timedelta(days=4)
+        recent_id = recent.activity_id
+
+    await bot.scheduler.tick(now=now)
+
+    async with db.session() as session:
+        kept = [row.activity_id for row in await session.scalars(select(ProcessedActivity))]
+    assert kept == [recent_id]
+    assert await chat.resend() == [], "the last message, delivered again, is still ignored"

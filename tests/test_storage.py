@@ -1,8 +1,10 @@
-"""SqlStorage behaves as botbuilder's own storages do (the SDK's StorageBaseTests, on our database)."""
+"""SqlStorage behaves as botbuilder's own storages do (the SDK's StorageBaseTests, on our database), and
+SqlConversationState as ConversationState does on it."""
 
 from __future__ import annotations
 
 import asyncio
+from copy import copy
 
 import pytest
 from botbuilder.core import ConversationState, MessageFactory, StoreItem, TurnContext
@@ -15,9 +17,11 @@ from botbuilder.dialogs import (
     WaterfallDialog,
     WaterfallStepContext,
 )
+from sqlalchemy import select
 
-from bot.storage import ETagConflict, SqlStorage
+from bot.storage import ETagConflict, SqlConversationState, SqlStorage
 from store.db import Database
+from store.models import BotStateItem
 
 
 @pytest.fixture
@@ -161,11 +165,14 @@ async def test_batch_operations(storage: SqlStorage) -> None:
     assert await storage.read(["batch1", "batch2", "batch3"]) == {}
 
 
-async def test_a_waterfall_resumes_from_storage_after_a_restart(db: Database) -> None:
+@pytest.mark.parametrize("state_class", [ConversationState, SqlConversationState])
+async def test_a_waterfall_resumes_from_storage_after_a_restart(
+    db: Database, state_class: type[ConversationState]
+) -> None:
     """The SDK's proceeds_through_waterfall, with a new storage object per turn to stand for a restart."""
 
     def make_bot() -> tuple[ConversationState, DialogSet]:
-        state = ConversationState(SqlStorage(db))
+        state = state_class(SqlStorage(db))
         dialogs = DialogSet(state.create_property("DialogState"))
 
         async def ask_name(step: WaterfallStepContext) -> object:
@@ -194,3 +201,46 @@ async def test_a_waterfall_resumes_from_storage_after_a_restart(db: Database) ->
     step = await step.assert_reply("Please type your name")
     step = await step.send("Jenny")
     await step.assert_reply("Hello Jenny")
+
+
+async def _rows(db: Database) -> dict[str, tuple[object, str]]:
+    async with db.session() as session:
+        return {row.key: (row.data, row.e_tag) for row in await session.scalars(select(BotStateItem))}
+
+
+async def test_sql_conversation_state_writes_only_what_changed_and_keeps_e_tag_checks(db: Database) -> None:
+    """A turn that changes nothing writes nothing; one that does writes what ConversationState would;
+    two turns of one conversation that both read the same state cannot both save it."""
+    said: list[str] = []
+
+    async def turn(context: TurnContext) -> None:
+        state = SqlConversationState(SqlStorage(db))
+        counter = state.create_property("Counter")
+        text = context.activity.text
+        if text == "count":
+            await counter.set(context, ((await counter.get(context)) or 0) + 1)
+        said.append(str((await counter.get(context)) or 0))
+        await state.save_changes(context)
+
+    adapter = TestAdapter(turn)
+    await adapter.send("count")
+    await adapter.send("count")
+    rows = await _rows(db)
+    [(data, _)] = rows.values()
+    assert data == {"Counter": 2} and said == ["1", "2"]
+
+    await adapter.send("look")
+    assert await _rows(db) == rows, "nothing changed, so nothing was written"
+
+    # The same conversation's state read by two turns at once: the second save finds a newer e_tag.
+    first, second = (adapter.create_turn_context(copy(adapter.template)) for _ in range(2))
+    states = [SqlConversationState(SqlStorage(db)) for _ in range(2)]
+    for state, context in zip(states, (first, second), strict=True):
+        await state.load(context)
+        accessor = state.create_property("Counter")
+        await accessor.set(context, ((await accessor.get(context)) or 0) + 1)
+    await states[0].save_changes(first)
+    with pytest.raises(ETagConflict):
+        await states[1].save_changes(second)
+    [(data, _)] = (await _rows(db)).values()
+    assert data == {"Counter": 3}
