@@ -137,6 +137,7 @@ class Samples:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     turns: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the bot process's, over the timed turns (not `prepare`)
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -281,9 +282,10 @@ async def run_scenario(
     turns_per_cycle: int,
     pause: float = 0.0,
     prepare: Callable[[TimedChat, Officer], Awaitable[None]] | None = None,
+    cpu_clock: Callable[[], float] | None = None,
 ) -> Samples:
     """Each officer runs `script` `cycles` times in their own 1:1 chat, all officers at once, after
-    `prepare` (untimed) in each chat.
+    `prepare` (untimed, and outside `cpu_clock`'s reading) in each chat.
 
     With a `pause` (mean seconds), each officer pauses before every message, the first included, and
     they go on until the scenario has had as many turns as `cycles` each would give (see Pacing).
@@ -312,9 +314,11 @@ async def run_scenario(
 
     if prepare is not None:
         await asyncio.gather(*(prepare(chat, officer) for chat, officer in zip(chats, officers, strict=True)))
+    cpu_before = cpu_clock() if cpu_clock else 0.0
     start = time.perf_counter()
     await asyncio.gather(*(converse(chat, officer) for chat, officer in zip(chats, officers, strict=True)))
     samples.seconds = time.perf_counter() - start
+    samples.cpu_seconds = cpu_clock() - cpu_before if cpu_clock else 0.0
     # Paced, the turns under way when the scenario had its count finish and are counted too.
     samples.turns = total if pacing is None else pacing.answered
     # What the connector kept is not needed any more; keeping it would grow this process.

@@ -213,7 +213,6 @@ async def drive(
             cycles = max(1, -(-samples // level))
             for name, (script, per_cycle) in scenarios.items():
                 for kind, bot in remote.items():
-                    cpu = bots[kind].cpu_seconds()
                     result = await run_scenario(
                         bot,
                         officers[:level],
@@ -221,12 +220,13 @@ async def drive(
                         cycles=cycles,
                         turns_per_cycle=per_cycle,
                         prepare=choose_review,
+                        cpu_clock=bots[kind].cpu_seconds,
                     )
-                    _record(figures, kind, level, name, result, bots[kind].cpu_seconds() - cpu)
+                    _record(figures, kind, level, name, result, result.cpu_seconds)
                     print(
                         f"  {figures.database}: {kind:4} {name:13} × {level:2} conversations: "
                         f"{result.turns} turns, {result.turns_per_second:.0f} turns/s, "
-                        f"CPU {1000 * (bots[kind].cpu_seconds() - cpu) / result.turns:.1f} ms/turn",
+                        f"CPU {1000 * result.cpu_seconds / result.turns:.1f} ms/turn",
                         file=sys.stderr,
                         flush=True,
                     )
@@ -237,7 +237,6 @@ async def drive(
             cycles = max(1, -(-samples // paced_conversations))
             for name, (script, per_cycle) in scenarios.items():
                 for kind, bot in remote.items():
-                    cpu = bots[kind].cpu_seconds()
                     result = await run_scenario(
                         bot,
                         officers[:paced_conversations],
@@ -246,8 +245,9 @@ async def drive(
                         turns_per_cycle=per_cycle,
                         pause=pause,
                         prepare=choose_review,
+                        cpu_clock=bots[kind].cpu_seconds,
                     )
-                    used = bots[kind].cpu_seconds() - cpu
+                    used = result.cpu_seconds
                     _record_paced(figures, kind, pause, name, result, used)
                     print(
                         f"  {figures.database}: {kind:4} {name:13} × {paced_conversations:2} conversations "

@@ -6,12 +6,13 @@ current answer, the rest is history. The read models here are what the update ca
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -27,6 +28,8 @@ from store.models import (
     Recommendation,
     Review,
     UpdateSource,
+    action_responsible_people,
+    review_link_officers,
 )
 
 
@@ -204,27 +207,15 @@ async def recordable_action_ids(
     session: AsyncSession, *, person_id: int | None, is_admin: bool, action_ids: Collection[int]
 ) -> set[int]:
     """Of `action_ids`, those the caller may record an update for now: they may record for it, its
-    review has an open round, and it was not Fully Achieved before that round. A few queries for any
+    review has an open round, and it was not Fully Achieved before that round. Three queries for any
     number of actions, so a status card can offer "Update" on exactly the right ones."""
     if not action_ids or (person_id is None and not is_admin):
         return set()
-    actions = (
-        await session.scalars(
-            select(AgreedAction)
-            .where(AgreedAction.id.in_(set(action_ids)))
-            .options(*_WHO_AND_WHEN, selectinload(AgreedAction.updates))
-        )
+    rows = (
+        await session.execute(_recordable(person_id, is_admin).where(AgreedAction.id.in_(set(action_ids))))
     ).all()
-    found = set()
-    for action in actions:
-        round_ = _open_round(action.recommendation.review)
-        if (
-            round_ is not None
-            and _may_record(action, person_id=person_id, is_admin=is_admin)
-            and _fully_achieved_before(action, round_.month) is None
-        ):
-            found.add(action.id)
-    return found
+    asked, _ = await _still_asked(session, rows)
+    return {row.action_id for row, _, _ in asked}
 
 
 async def require_may_record(
@@ -285,15 +276,95 @@ def _in_review(review: Review, recommendation: Recommendation, action: AgreedAct
     }
 
 
-def _has_a_part(person_id: int | None) -> ColumnElement[bool]:
-    """Reviews the person is link officer of or responsible in: one officer's "update" need not load
-    the whole council's history."""
-    return or_(
-        Review.link_officers.any(Person.id == person_id),
-        Review.recommendations.any(
-            Recommendation.actions.any(AgreedAction.responsible_people.any(Person.id == person_id))
-        ),
+def _recordable(person_id: int | None, is_admin: bool) -> Select:
+    """Rows of the actions in reviews with an open round that the caller may record for, in plan
+    order: their own, or their reviews' as link officer; every one for an admin. Plain columns, not
+    loaded objects: an officer's "update" reads their few actions and nothing of the rest."""
+    open_reviews = select(MonitoringRound.review_id).where(MonitoringRound.is_open.is_(True))
+    query = (
+        select(
+            AgreedAction.id.label("action_id"),
+            Review.id.label("review_id"),
+            Review.title.label("review_title"),
+            Recommendation.number.label("recommendation_number"),
+            Recommendation.text.label("recommendation_text"),
+            AgreedAction.position,
+            AgreedAction.group,
+            AgreedAction.agreed_action,
+            AgreedAction.responsibility,
+        )
+        .join(AgreedAction.recommendation)
+        .join(Recommendation.review)
+        .where(Recommendation.review_id.in_(open_reviews))
+        .order_by(Review.title, Recommendation.number, AgreedAction.position)
     )
+    if is_admin:
+        return query
+    # Lists to look in, not a test per action: the database goes from the person to their actions.
+    own = select(action_responsible_people.c.action_id).where(
+        action_responsible_people.c.person_id == person_id
+    )
+    linked = select(review_link_officers.c.review_id).where(review_link_officers.c.person_id == person_id)
+    return query.where(or_(AgreedAction.id.in_(own), Recommendation.review_id.in_(linked)))
+
+
+class _RoundRow(NamedTuple):
+    id: int
+    review_id: int
+    label: str
+    month: date
+    is_open: bool
+
+
+async def _still_asked(
+    session: AsyncSession, rows: Sequence[Row[Any]]
+) -> tuple[list[tuple[Row[Any], _RoundRow, set[int]]], dict[int, _RoundRow]]:
+    """Of the action rows, those not Fully Achieved before their review's open round, each with that
+    round and the rounds it has an answer in (as `_fully_achieved_before` and `_current_by_round` tell
+    it, from plain columns: two queries whatever the number of actions)."""
+    if not rows:
+        return [], {}
+    rounds = [
+        _RoundRow(*r)
+        for r in await session.execute(
+            select(
+                MonitoringRound.id,
+                MonitoringRound.review_id,
+                MonitoringRound.label,
+                MonitoringRound.month,
+                MonitoringRound.is_open,
+            ).where(MonitoringRound.review_id.in_({row.review_id for row in rows}))
+        )
+    ]
+    by_id = {r.id: r for r in rounds}
+    open_round: dict[int, _RoundRow] = {}
+    for r in sorted(rounds, key=lambda r: r.month):
+        if r.is_open:
+            open_round[r.review_id] = r  # the latest open round, as _open_round picks
+    # Each round's current answer is the newest version: later rows overwrite earlier ones.
+    latest: dict[int, dict[int, tuple[Grade | None, bool]]] = defaultdict(dict)
+    for action_id, round_id, grade, carried in await session.execute(
+        select(
+            ProgressUpdate.action_id,
+            ProgressUpdate.round_id,
+            ProgressUpdate.grade,
+            ProgressUpdate.fully_achieved_carried,
+        )
+        .where(ProgressUpdate.action_id.in_({row.action_id for row in rows}))
+        .order_by(ProgressUpdate.id)
+    ):
+        latest[action_id][round_id] = (grade, carried)
+    found = []
+    for row in rows:
+        round_ = open_round[row.review_id]
+        answers = latest[row.action_id]
+        done = any(
+            by_id[round_id].month < round_.month and (grade == Grade.FULLY_ACHIEVED or carried)
+            for round_id, (grade, carried) in answers.items()
+        )
+        if not done:
+            found.append((row, round_, set(answers)))
+    return found, open_round
 
 
 async def recordable_actions(
@@ -305,43 +376,25 @@ async def recordable_actions(
     """
     if person_id is None and not is_admin:
         return []
-    reviews = (
+    rows = (await session.execute(_recordable(person_id, is_admin))).all()
+    asked, _ = await _still_asked(session, rows)
+    owned = set(
         await session.scalars(
-            select(Review)
-            .join(MonitoringRound)
-            .where(MonitoringRound.is_open.is_(True), _has_a_part(person_id) if not is_admin else true())
-            .order_by(Review.title)
-            .options(
-                selectinload(Review.link_officers),
-                selectinload(Review.rounds),
-                selectinload(Review.recommendations)
-                .selectinload(Recommendation.actions)
-                .selectinload(AgreedAction.responsible_people),
-                selectinload(Review.recommendations)
-                .selectinload(Recommendation.actions)
-                .selectinload(AgreedAction.updates),
+            select(action_responsible_people.c.action_id).where(
+                action_responsible_people.c.person_id == person_id,
+                action_responsible_people.c.action_id.in_({row.action_id for row, _, _ in asked}),
             )
         )
-    ).unique()
-    found: list[RecordableAction] = []
-    for review in reviews:
-        round_ = _open_round(review)
-        assert round_ is not None
-        for recommendation in review.recommendations:
-            for action in recommendation.actions:
-                if not _may_record(action, person_id=person_id, is_admin=is_admin):
-                    continue
-                if _fully_achieved_before(action, round_.month) is not None:
-                    continue
-                found.append(
-                    RecordableAction(
-                        **_in_review(review, recommendation, action),
-                        round_label=round_.label,
-                        owned=person_id in {p.id for p in action.responsible_people},
-                        answered=round_.id in _current_by_round(action),
-                    )
-                )
-    return found
+    )
+    return [
+        RecordableAction(
+            **row._asdict(),
+            round_label=round_.label,
+            owned=row.action_id in owned,
+            answered=round_.id in answered,
+        )
+        for row, round_, answered in asked
+    ]
 
 
 async def update_saved_by_activity(session: AsyncSession, *, activity_id: str) -> ProgressUpdate | None:
