@@ -130,8 +130,7 @@ class ScrutinyBot(TeamsActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         activity.text = _without_bot_mention(activity)
-        async with self._db.session() as session:
-            caller = await caller_for(turn_context, session, self._settings)
+        caller = await caller_for(turn_context, self._db, self._settings)
         turn_context.turn_state[CALLER_KEY] = caller
         dialog_context = await self._dialogs.create_context(turn_context)
 
@@ -220,10 +219,10 @@ class ScrutinyBot(TeamsActivityHandler):
         else:
             kind = ConversationKind.PERSONAL
 
+        person_id = None
+        if kind is ConversationKind.PERSONAL:
+            person_id = (await caller_for(turn_context, self._db, self._settings)).person_id
         async with self._db.session() as session:
-            person_id = None
-            if kind is ConversationKind.PERSONAL:
-                person_id = (await caller_for(turn_context, session, self._settings)).person_id
             newly = await remember_conversation(
                 session,
                 conversation_id=activity.conversation.id,

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from cards import messages
 from dialogs.context import Caller
+from store.db import Database
+from store.models import Person
 from store.people import add_admin, admin_names, person_by_aad_id, person_by_email
 
 log = logging.getLogger(__name__)
@@ -41,18 +43,21 @@ def _addresses(member: TeamsChannelAccount | None) -> list[str]:
     return list(dict.fromkeys(address.strip().lower() for address in found if address and address.strip()))
 
 
-async def caller_for(turn_context: TurnContext, session: AsyncSession, settings: Settings) -> Caller:
+async def caller_for(turn_context: TurnContext, db: Database, settings: Settings) -> Caller:
     sender = turn_context.activity.from_property
     teams_name = (sender.name if sender else None) or ""
     aad_object_id = sender.aad_object_id if sender else None
 
-    person = await person_by_aad_id(session, aad_object_id=aad_object_id) if aad_object_id else None
-    addresses: list[str] = []
-    if person is None:
-        member = await _teams_member(turn_context)
-        addresses = _addresses(member)
-        aad_object_id = aad_object_id or (member.aad_object_id if member else None)
-        teams_name = teams_name or (member.name if member and member.name else "")
+    async with db.session() as session:
+        person = await person_by_aad_id(session, aad_object_id=aad_object_id) if aad_object_id else None
+        if person is not None:
+            return _caller(person, aad_object_id, [], settings)
+    # Asked of Teams outside any unit of work: a slow answer must not hold the database meanwhile.
+    member = await _teams_member(turn_context)
+    addresses = _addresses(member)
+    aad_object_id = aad_object_id or (member.aad_object_id if member else None)
+    teams_name = teams_name or (member.name if member and member.name else "")
+    async with db.session() as session:
         for address in addresses:
             person = await person_by_email(session, email=address)
             if person is not None:
@@ -64,10 +69,12 @@ async def caller_for(turn_context: TurnContext, session: AsyncSession, settings:
         if person is not None and aad_object_id and person.aad_object_id != aad_object_id:
             # Remembered so the next turn matches at once, without asking Teams.
             person.aad_object_id = aad_object_id
-            await session.flush()
+        if person is None:
+            return Caller(person_id=None, name=teams_name, aad_object_id=aad_object_id, is_admin=False)
+        return _caller(person, aad_object_id, addresses, settings)
 
-    if person is None:
-        return Caller(person_id=None, name=teams_name, aad_object_id=aad_object_id, is_admin=False)
+
+def _caller(person: Person, aad_object_id: str | None, addresses: list[str], settings: Settings) -> Caller:
     is_admin = person.is_admin or any(
         address in settings.admin_emails for address in [*addresses, (person.email or "").lower()]
     )
