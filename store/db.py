@@ -81,10 +81,10 @@ class Database:
         """A unit of work: committed if the block ends normally, rolled back on any error.
 
         On SQLite the units of work of this process take turns. SQLite has one writer at a time; a
-        second one waits in SQLite's busy handler, which sleeps in steps of up to 100 ms, and a
-        transaction that read before another's commit cannot write at all ("database is locked"). An
-        asyncio lock hands the file over the moment it is free, and never fails. A unit of work
-        opened inside another (the same task) goes straight in.
+        second one waits in SQLite's busy handler, which sleeps in steps of up to 100 ms and, after
+        busy_timeout, fails the turn ("database is locked"). An asyncio lock hands the file over the
+        moment it is free. A unit of work opened inside another (the same task) goes straight in; so
+        nothing slow (a call to Teams) belongs inside one.
         """
         if self._one_at_a_time is None or self._holding.get():
             async with self.sessions() as session, session.begin():
