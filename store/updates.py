@@ -214,7 +214,7 @@ async def recordable_action_ids(
     rows = (
         await session.execute(_recordable(person_id, is_admin).where(AgreedAction.id.in_(set(action_ids))))
     ).all()
-    asked, _ = await _still_asked(session, rows)
+    asked = await _still_asked(session, rows)
     return {row.action_id for row, _, _ in asked}
 
 
@@ -318,12 +318,12 @@ class _RoundRow(NamedTuple):
 
 async def _still_asked(
     session: AsyncSession, rows: Sequence[Row[Any]]
-) -> tuple[list[tuple[Row[Any], _RoundRow, set[int]]], dict[int, _RoundRow]]:
+) -> list[tuple[Row[Any], _RoundRow, set[int]]]:
     """Of the action rows, those not Fully Achieved before their review's open round, each with that
     round and the rounds it has an answer in (as `_fully_achieved_before` and `_current_by_round` tell
     it, from plain columns: two queries whatever the number of actions)."""
     if not rows:
-        return [], {}
+        return []
     rounds = [
         _RoundRow(*r)
         for r in await session.execute(
@@ -364,7 +364,7 @@ async def _still_asked(
         )
         if not done:
             found.append((row, round_, set(answers)))
-    return found, open_round
+    return found
 
 
 async def recordable_actions(
@@ -377,7 +377,7 @@ async def recordable_actions(
     if person_id is None and not is_admin:
         return []
     rows = (await session.execute(_recordable(person_id, is_admin))).all()
-    asked, _ = await _still_asked(session, rows)
+    asked = await _still_asked(session, rows)
     owned = set(
         await session.scalars(
             select(action_responsible_people.c.action_id).where(
