@@ -118,7 +118,7 @@ class Figures:
     paced_conversations: int = 0
 
 
-def _record(figures: Figures, kind: str, level: int, scenario: str, samples: Samples, cpu: float) -> None:
+def _record(figures: Figures, kind: str, level: int, scenario: str, samples: Samples) -> None:
     for step, values in samples.latencies.items():
         figures.turns.setdefault(step, {}).setdefault(level, {})[kind] = {
             "p50": percentile(values, 0.50),
@@ -126,7 +126,7 @@ def _record(figures: Figures, kind: str, level: int, scenario: str, samples: Sam
             "p99": percentile(values, 0.99),
             "n": len(values),
             "turns_per_second": samples.turns_per_second,
-            "cpu_ms_per_turn": 1000 * cpu / samples.turns,
+            "cpu_ms_per_turn": 1000 * samples.cpu_seconds / samples.turns,
         }
     figures.scenario_rate.setdefault(scenario, {}).setdefault(level, {})[kind] = samples.turns_per_second
     if samples.failures:
@@ -136,9 +136,7 @@ def _record(figures: Figures, kind: str, level: int, scenario: str, samples: Sam
         )
 
 
-def _record_paced(
-    figures: Figures, kind: str, pause: float, scenario: str, samples: Samples, cpu: float
-) -> None:
+def _record_paced(figures: Figures, kind: str, pause: float, scenario: str, samples: Samples) -> None:
     pooled = [value for values in samples.latencies.values() for value in values]
     steps = {
         step: {
@@ -160,7 +158,7 @@ def _record_paced(
         "steps": steps,
         "seconds": samples.seconds,
         "turns_per_second": samples.turns_per_second,
-        "cpu_ms_per_turn": 1000 * cpu / samples.turns,
+        "cpu_ms_per_turn": 1000 * samples.cpu_seconds / samples.turns,
     }
     if samples.failures:
         figures.failures.append(
@@ -192,9 +190,13 @@ async def drive(
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
     try:
         remote = {kind: RemoteBot(bot.url, connector, http) for kind, bot in bots.items()}
-        status = status_script(lambda officer: f"status {officer.number}", echo=False)
+
+        def ask_status(officer: Officer) -> str:
+            return f"status {officer.number}"
+
+        status = status_script(ask_status, echo=False)
         scenarios = {
-            "status": (lambda kind: status_script(lambda o: f"status {o.number}", echo=kind != "ours"), 1),
+            "status": (lambda kind: status_script(ask_status, echo=kind != "ours"), 1),
             "update dialog": (lambda kind: dialog_script(echo=kind != "ours"), len(DIALOG_STEPS)),
             "card form": (lambda kind: form_script(echo=kind == "echo"), len(FORM_STEPS)),
         }
@@ -222,7 +224,7 @@ async def drive(
                         prepare=choose_review,
                         cpu_clock=bots[kind].cpu_seconds,
                     )
-                    _record(figures, kind, level, name, result, result.cpu_seconds)
+                    _record(figures, kind, level, name, result)
                     print(
                         f"  {figures.database}: {kind:4} {name:13} × {level:2} conversations: "
                         f"{result.turns} turns, {result.turns_per_second:.0f} turns/s, "
@@ -247,13 +249,12 @@ async def drive(
                         prepare=choose_review,
                         cpu_clock=bots[kind].cpu_seconds,
                     )
-                    used = result.cpu_seconds
-                    _record_paced(figures, kind, pause, name, result, used)
+                    _record_paced(figures, kind, pause, name, result)
                     print(
                         f"  {figures.database}: {kind:4} {name:13} × {paced_conversations:2} conversations "
                         f"pausing {pause:g} s: {result.turns} turns in {result.seconds:.0f} s, "
                         f"{result.turns_per_second:.1f} turns/s, "
-                        f"CPU {1000 * used / result.turns:.1f} ms/turn",
+                        f"CPU {1000 * result.cpu_seconds / result.turns:.1f} ms/turn",
                         file=sys.stderr,
                         flush=True,
                     )
