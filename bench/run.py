@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,37 +211,16 @@ async def drive(
                     turns_per_cycle=per_cycle,
                     prepare=choose_review,
                 )
-        for level in levels:
-            cycles = max(1, -(-samples // level))
+
+        async def measure(conversations: int, pause: float) -> AsyncIterator[tuple[str, str, Samples]]:
+            """Each scenario for each bot at `conversations`, about `samples` turns per step."""
+            cycles = max(1, -(-samples // conversations))
+            paced = f" pausing {pause:g} s" if pause else ""
             for name, (script, per_cycle) in scenarios.items():
                 for kind, bot in remote.items():
                     result = await run_scenario(
                         bot,
-                        officers[:level],
-                        script(kind),
-                        cycles=cycles,
-                        turns_per_cycle=per_cycle,
-                        prepare=choose_review,
-                        cpu_clock=bots[kind].cpu_seconds,
-                    )
-                    _record(figures, kind, level, name, result)
-                    print(
-                        f"  {figures.database}: {kind:4} {name:13} × {level:2} conversations: "
-                        f"{result.turns} turns, {result.turns_per_second:.0f} turns/s, "
-                        f"CPU {1000 * result.cpu_seconds / result.turns:.1f} ms/turn",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-        figures.paced_conversations = paced_conversations
-        for pause in pauses:
-            started = time.perf_counter()
-            # As many turns per step as the closed loop's; paced, they are counted over all officers.
-            cycles = max(1, -(-samples // paced_conversations))
-            for name, (script, per_cycle) in scenarios.items():
-                for kind, bot in remote.items():
-                    result = await run_scenario(
-                        bot,
-                        officers[:paced_conversations],
+                        officers[:conversations],
                         script(kind),
                         cycles=cycles,
                         turns_per_cycle=per_cycle,
@@ -249,15 +228,25 @@ async def drive(
                         prepare=choose_review,
                         cpu_clock=bots[kind].cpu_seconds,
                     )
-                    _record_paced(figures, kind, pause, name, result)
                     print(
-                        f"  {figures.database}: {kind:4} {name:13} × {paced_conversations:2} conversations "
-                        f"pausing {pause:g} s: {result.turns} turns in {result.seconds:.0f} s, "
+                        f"  {figures.database}: {kind:4} {name:13} × {conversations:2} conversations{paced}: "
+                        f"{result.turns} turns in {result.seconds:.0f} s, "
                         f"{result.turns_per_second:.1f} turns/s, "
                         f"CPU {1000 * result.cpu_seconds / result.turns:.1f} ms/turn",
                         file=sys.stderr,
                         flush=True,
                     )
+                    yield name, kind, result
+
+        for level in levels:
+            async for name, kind, result in measure(level, 0.0):
+                _record(figures, kind, level, name, result)
+        figures.paced_conversations = paced_conversations
+        for pause in pauses:
+            started = time.perf_counter()
+            # As many turns per step as the closed loop's; paced, they are counted over all officers.
+            async for name, kind, result in measure(paced_conversations, pause):
+                _record_paced(figures, kind, pause, name, result)
             print(
                 f"  {figures.database}: pausing {pause:g} s took {time.perf_counter() - started:.0f} s",
                 file=sys.stderr,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from store.db import Database, upgrade
-from store.models import AgreedAction, Person, Recommendation, Review
+from store.models import AgreedAction, Grade, Person, Recommendation, Review
 from store.plan import import_plan
 from store.plan_format import (
     PlanDocument,
@@ -64,7 +64,9 @@ def bench_plan(team: int) -> PlanDocument:
                         date="March 2021",
                         agreed_action=f"Publish dataset {team}.{n}.{a} on the open data portal.",
                         success_measure="Residents can download it.",
-                        progress={"March 2020": ProgressEntry(evidence="Dataset drafted.", grade=2)},
+                        progress={
+                            "March 2020": ProgressEntry(evidence="Dataset drafted.", grade=Grade.ON_TRACK)
+                        },
                     )
                     for a in range(1, ACTIONS + 1)
                 ],
