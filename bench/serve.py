@@ -31,7 +31,12 @@ def _app(kind: str, settings: Settings) -> web.Application:
 
 async def serve(kind: str, database_url: str) -> None:
     settings = Settings(_env_file=None, database_url=database_url, host="127.0.0.1", port=0)  # type: ignore[call-arg]
-    runner = web.AppRunner(_app(kind, settings))
+    app = _app(kind, settings)
+    if kind == "ours":
+        from bot.app import settle_memory
+
+        settle_memory()
+    runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

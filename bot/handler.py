@@ -6,15 +6,15 @@ import logging
 import secrets
 from typing import Any
 
-from botbuilder.core import BotState, CardFactory, MessageFactory, TurnContext
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogContext, DialogSet
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ActivityTypes
 
 from bot.commands import CommandRegistry, clean_text
-from bot.identity import caller_for, roster_refusal
+from bot.identity import caller_for, known_sender, roster_refusal
 from bot.settings import Settings
-from bot.storage import ETagConflict
+from bot.storage import ETagConflict, SqlConversationState
 from cards import messages
 from cards.status import page_data
 from cards.welcome import welcome_card
@@ -68,13 +68,13 @@ class ScrutinyBot(TeamsActivityHandler):
         *,
         db: Database,
         settings: Settings,
-        states: list[BotState],
+        conversation_state: SqlConversationState,
         dialogs: DialogSet,
         registry: CommandRegistry,
     ) -> None:
         self._db = db
         self._settings = settings
-        self._states = states
+        self._conversation_state = conversation_state
         self._dialogs = dialogs
         self._registry = registry
 
@@ -96,10 +96,15 @@ class ScrutinyBot(TeamsActivityHandler):
                 await refresh_service_url(
                     session, conversation_id=conversation_id, service_url=activity.service_url
                 )
+            if activity.type == ActivityTypes.message:
+                # What every message needs, read in this unit of work rather than in one each.
+                turn_context.turn_state[CALLER_KEY] = await known_sender(
+                    session, turn_context, self._settings
+                )
+                await self._conversation_state.load(turn_context, session=session)
         await super().on_turn(turn_context)
         # Saved only when the turn ends well: after an error the state from before this turn stands.
-        for state in self._states:
-            await state.save_changes(turn_context)
+        await self._conversation_state.save_changes(turn_context)
 
     async def on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         """The adapter's error hook: a UserFacingError is the reply; anything else gets a reference."""
@@ -130,7 +135,9 @@ class ScrutinyBot(TeamsActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         activity.text = _without_bot_mention(activity)
-        caller = await caller_for(turn_context, self._db, self._settings)
+        caller = turn_context.turn_state.get(CALLER_KEY) or await caller_for(
+            turn_context, self._db, self._settings
+        )
         turn_context.turn_state[CALLER_KEY] = caller
         dialog_context = await self._dialogs.create_context(turn_context)
 

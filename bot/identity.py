@@ -43,15 +43,24 @@ def _addresses(member: TeamsChannelAccount | None) -> list[str]:
     return list(dict.fromkeys(address.strip().lower() for address in found if address and address.strip()))
 
 
+async def known_sender(session: AsyncSession, turn_context: TurnContext, settings: Settings) -> Caller | None:
+    """The sender, if the roster knows them by the AAD id on the activity (everyone after their first
+    message); else None, and `caller_for` asks Teams."""
+    sender = turn_context.activity.from_property
+    aad_object_id = sender.aad_object_id if sender else None
+    person = await person_by_aad_id(session, aad_object_id=aad_object_id) if aad_object_id else None
+    return _caller(person, aad_object_id, [], settings) if person is not None else None
+
+
 async def caller_for(turn_context: TurnContext, db: Database, settings: Settings) -> Caller:
+    async with db.session() as session:
+        known = await known_sender(session, turn_context, settings)
+    if known is not None:
+        return known
     sender = turn_context.activity.from_property
     teams_name = (sender.name if sender else None) or ""
     aad_object_id = sender.aad_object_id if sender else None
-
-    async with db.session() as session:
-        person = await person_by_aad_id(session, aad_object_id=aad_object_id) if aad_object_id else None
-        if person is not None:
-            return _caller(person, aad_object_id, [], settings)
+    person: Person | None = None
     # Asked of Teams outside any unit of work: a slow answer must not hold the database meanwhile.
     member = await _teams_member(turn_context)
     addresses = _addresses(member)

@@ -60,17 +60,21 @@ class SqlStorage(Storage):
         flattened = await self.read_flattened(keys)
         return {key: Unpickler().restore(data) for key, data in flattened.items()}
 
-    async def read_flattened(self, keys: Iterable[str]) -> dict[str, Any]:
-        """The items as stored (jsonpickle's flattened form), each with its e_tag."""
-        async with self._db.session() as session:
-            rows = await session.scalars(select(BotStateItem).where(BotStateItem.key.in_(keys)))
-            items: dict[str, Any] = {}
-            for row in rows:
-                data: Any = dict(row.data) if isinstance(row.data, dict) else row.data
-                if isinstance(data, dict):
-                    data["e_tag"] = row.e_tag
-                items[row.key] = data
-            return items
+    async def read_flattened(
+        self, keys: Iterable[str], *, session: AsyncSession | None = None
+    ) -> dict[str, Any]:
+        """The items as stored (jsonpickle's flattened form), each with its e_tag; in `session` if given."""
+        if session is None:
+            async with self._db.session() as session:
+                return await self.read_flattened(keys, session=session)
+        rows = await session.scalars(select(BotStateItem).where(BotStateItem.key.in_(keys)))
+        items: dict[str, Any] = {}
+        for row in rows:
+            data: Any = dict(row.data) if isinstance(row.data, dict) else row.data
+            if isinstance(data, dict):
+                data["e_tag"] = row.e_tag
+            items[row.key] = data
+        return items
 
     async def write(self, changes: Mapping[str, object]) -> None:
         if changes is None:
@@ -174,11 +178,14 @@ class SqlConversationState(ConversationState):
         super().__init__(storage)
         self._sql = storage
 
-    async def load(self, turn_context: TurnContext, force: bool = False) -> None:
+    async def load(
+        self, turn_context: TurnContext, force: bool = False, *, session: AsyncSession | None = None
+    ) -> None:
+        """As ConversationState.load; in `session` if given (the turn's first unit of work)."""
         cached = self.get_cached_state(turn_context)
         if force or not cached or not cached.state:
             key = self.get_storage_key(turn_context)
-            flattened = (await self._sql.read_flattened([key])).get(key)
+            flattened = (await self._sql.read_flattened([key], session=session)).get(key)
             state = Unpickler().restore(flattened) if flattened is not None else None
             turn_context.turn_state[self._context_service_key] = _ReadAs(state, flattened)
 

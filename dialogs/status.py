@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
 from botbuilder.core import CardFactory, MessageFactory, StatePropertyAccessor, TurnContext
 from botbuilder.dialogs import DialogContext
+from botbuilder.schema import Activity
 from pydantic import BaseModel, Field, ValidationError
 from rapidfuzz import fuzz
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,7 +67,11 @@ class ChosenReview(BaseModel):
     review_id: int | None = None
 
 
-def _card(card: dict[str, Any]) -> Any:
+# What a question gets back: a card, or a sentence.
+Reply: TypeAlias = Activity | str
+
+
+def _card(card: dict[str, Any]) -> Activity:
     return MessageFactory.attachment(CardFactory.adaptive_card(card))
 
 
@@ -129,16 +134,16 @@ class StatusHandlers:
         except ValidationError:
             await dc.context.send_activity(messages.CARD_OUT_OF_DATE)
             return
+        await self._remember(dc.context, choice.review_id)
         async with self._db.session() as session:
-            await self._remember(dc.context, choice.review_id)
-            await self._recommendation(
-                dc,
+            reply = await self._recommendation(
                 session,
                 caller,
                 choice.review_id,
                 choice.number,
                 Page(question=f"status {choice.number}", review_id=choice.review_id),
             )
+        await dc.context.send_activity(reply)
 
     # --- answering ---
 
@@ -146,66 +151,71 @@ class StatusHandlers:
         self, dc: DialogContext, caller: Caller, text: str, *, page: int = 1, review_id: int | None = None
     ) -> None:
         question = parse_question(text) or _as_words(text)
+        if question.ask is Ask.SEARCH and review_id is None:
+            review_id = await self._remembered(dc.context)
+        # The reply is made inside the unit of work and sent after it: a call to Teams can take a
+        # while, and on SQLite every other turn of this process waits for the unit of work to end.
         async with self._db.session() as session:
-            if question.ask is Ask.MY_ACTIONS:
-                await self._my_actions(dc, session, caller, Page(question=text, number=page))
-                return
-            if question.ask is Ask.SEARCH and review_id is None:
-                review_id = await self._remembered(dc.context)
-            if question.ask is Ask.SEARCH and review_id is None:
-                # Words can find a recommendation in any review: no need to ask which first.
-                await self._search(dc, session, caller, question.words, review_id=None)
-                return
-            review = await self._review(dc, session, text, review_id)
-            if review is None:
-                return
-            where = Page(question=text, number=page, review_id=review.id)
-            if question.ask is Ask.OVERVIEW:
-                overview = await queries.review_overview(session, review_id=review.id)
-                await dc.context.send_activity(_card(overview_card(overview, page=where)))
-            elif question.ask is Ask.RECOMMENDATION:
-                assert question.number is not None
-                await self._recommendation(dc, session, caller, review.id, question.number, where)
-            elif question.ask is Ask.SEARCH:
-                await self._search(dc, session, caller, question.words, review_id=review.id)
-            else:
-                await self._list(dc, session, question.ask, review, where)
+            reply = await self._answer(dc, session, caller, question, text, page, review_id)
+        await dc.context.send_activity(reply)
+
+    async def _answer(
+        self,
+        dc: DialogContext,
+        session: AsyncSession,
+        caller: Caller,
+        question: Question,
+        text: str,
+        page: int,
+        review_id: int | None,
+    ) -> Reply:
+        if question.ask is Ask.MY_ACTIONS:
+            return await self._my_actions(session, caller, Page(question=text, number=page))
+        if question.ask is Ask.SEARCH and review_id is None:
+            # Words can find a recommendation in any review: no need to ask which first.
+            return await self._search(dc, session, caller, question.words, review_id=None)
+        review = await self._review(dc, session, text, review_id)
+        if not isinstance(review, ReviewSummary):
+            return review
+        where = Page(question=text, number=page, review_id=review.id)
+        if question.ask is Ask.OVERVIEW:
+            overview = await queries.review_overview(session, review_id=review.id)
+            return _card(overview_card(overview, page=where))
+        if question.ask is Ask.RECOMMENDATION:
+            assert question.number is not None
+            return await self._recommendation(session, caller, review.id, question.number, where)
+        if question.ask is Ask.SEARCH:
+            return await self._search(dc, session, caller, question.words, review_id=review.id)
+        return await self._list(session, question.ask, review, where)
 
     async def _recommendation(
         self,
-        dc: DialogContext,
         session: AsyncSession,
         caller: Caller,
         review_id: int,
         number: int,
         page: Page,
-    ) -> None:
+    ) -> Reply:
         recommendation = await queries.recommendation_status(session, review_id=review_id, number=number)
         if recommendation is None:
             try:
                 overview = await queries.review_overview(session, review_id=review_id)
             except ValueError:  # a button naming a review since removed
-                await dc.context.send_activity(messages.CARD_OUT_OF_DATE)
-                return
+                return messages.CARD_OUT_OF_DATE
             numbers = [r.number for r in overview.recommendations]
-            await dc.context.send_activity(
-                messages.STATUS_NO_SUCH_RECOMMENDATION.format(
-                    review=overview.title,
-                    number=number,
-                    first=min(numbers, default=0),
-                    last=max(numbers, default=0),
-                )
+            return messages.STATUS_NO_SUCH_RECOMMENDATION.format(
+                review=overview.title,
+                number=number,
+                first=min(numbers, default=0),
+                last=max(numbers, default=0),
             )
-            return
         updatable = await recordable_action_ids(
             session,
             person_id=caller.person_id,
             is_admin=caller.is_admin,
             action_ids=[a.id for a in recommendation.actions],
         )
-        await dc.context.send_activity(
-            _card(recommendation_card(recommendation, updatable=updatable, page=page))
-        )
+        return _card(recommendation_card(recommendation, updatable=updatable, page=page))
 
     async def _search(
         self,
@@ -215,26 +225,22 @@ class StatusHandlers:
         words: str,
         *,
         review_id: int | None,
-    ) -> None:
+    ) -> Reply:
         found = await queries.find_recommendations(session, query=words, review_id=review_id)
         if not found and review_id is not None:
             # Not in the review chosen here: the words may well be about another.
             found = await queries.find_recommendations(session, query=words)
         if not found:
-            await dc.context.send_activity(messages.STATUS_NOTHING_MATCHES)
-            return
+            return messages.STATUS_NOTHING_MATCHES
         best, score = found[0]
         if len(found) == 1 or score - found[1][1] >= CLEAR_LEAD:
             await self._remember(dc.context, best.review_id)
             page = Page(question=f"status {best.number}", review_id=best.review_id)
-            await self._recommendation(dc, session, caller, best.review_id, best.number, page)
-            return
+            return await self._recommendation(session, caller, best.review_id, best.number, page)
         matches: list[RecommendationMatch] = [match for match, _ in found]
-        await dc.context.send_activity(_card(recommendation_choice_card(matches)))
+        return _card(recommendation_choice_card(matches))
 
-    async def _list(
-        self, dc: DialogContext, session: AsyncSession, ask: Ask, review: ReviewSummary, page: Page
-    ) -> None:
+    async def _list(self, session: AsyncSession, ask: Ask, review: ReviewSummary, page: Page) -> Reply:
         if ask is Ask.SLIPPED or ask is Ask.NOT_ACHIEVED:
             grade = Grade.SLIPPED if ask is Ask.SLIPPED else Grade.NOT_ACHIEVED
             actions = await queries.actions_by_latest_grade(session, review_id=review.id, grade=grade)
@@ -246,8 +252,7 @@ class StatusHandlers:
             card = action_list_card(title, actions, page=page, subtitle=review.title, empty=empty)
         elif ask is Ask.MISSING:
             if review.open_round is None:
-                await dc.context.send_activity(messages.STATUS_MISSING_NO_ROUND.format(review=review.title))
-                return
+                return messages.STATUS_MISSING_NO_ROUND.format(review=review.title)
             actions = await queries.missing_updates(session, review_id=review.id)
             round_label = review.open_round.label
             card = action_list_card(
@@ -267,12 +272,11 @@ class StatusHandlers:
                 subtitle=messages.STATUS_OVERDUE_SUBTITLE.format(review=review.title, today=_day(today)),
                 empty=messages.STATUS_OVERDUE_NONE,
             )
-        await dc.context.send_activity(_card(card))
+        return _card(card)
 
-    async def _my_actions(self, dc: DialogContext, session: AsyncSession, caller: Caller, page: Page) -> None:
+    async def _my_actions(self, session: AsyncSession, caller: Caller, page: Page) -> Reply:
         if caller.person_id is None:
-            await dc.context.send_activity(messages.STATUS_MY_ACTIONS_UNKNOWN)
-            return
+            return messages.STATUS_MY_ACTIONS_UNKNOWN
         actions = await queries.actions_owned_by(session, person_id=caller.person_id)
         card = action_list_card(
             messages.STATUS_MY_ACTIONS_TITLE,
@@ -281,15 +285,15 @@ class StatusHandlers:
             subtitle=caller.name,
             empty=messages.STATUS_MY_ACTIONS_NONE,
         )
-        await dc.context.send_activity(_card(card))
+        return _card(card)
 
     # --- which review ---
 
     async def _review(
         self, dc: DialogContext, session: AsyncSession, question: str, review_id: int | None
-    ) -> ReviewSummary | None:
+    ) -> ReviewSummary | Reply:
         """The review the question is about: the one given, the only one, the one chosen here before,
-        the one this team is named after; else a pick list is sent and None returned."""
+        the one this team is named after; else the reply asking which."""
         # Most questions name or follow a known review: that one is read, not the whole council's.
         if review_id is not None and (given := await queries.reviews(session, review_id=review_id)):
             await self._remember(dc.context, review_id)
@@ -299,15 +303,13 @@ class StatusHandlers:
             return chosen[0]
         known = await queries.reviews(session)
         if not known:
-            await dc.context.send_activity(messages.STATUS_NO_REVIEWS)
-            return None
+            return messages.STATUS_NO_REVIEWS
         if len(known) == 1:
             return known[0]
         team = _team_name(dc.context)
         if team and (named := _named_after(team, known)) is not None:
             return named
-        await dc.context.send_activity(_card(review_choice_card(known, question=question)))
-        return None
+        return _card(review_choice_card(known, question=question))
 
     async def _remembered(self, turn_context: TurnContext) -> int | None:
         stored = await self._chosen_review.get(turn_context, dict)

@@ -7,6 +7,7 @@ fail the next calls (a 429 with Retry-After, a 403 MessageWritesBlocked...) for 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import deque
 from dataclasses import dataclass, field
@@ -85,6 +86,8 @@ class FakeConnector:
     _failures: deque[Failure] = field(default_factory=deque)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: TestServer | None = None
+    _held: dict[str, asyncio.Event] = field(default_factory=dict)
+    waiting: list[str] = field(default_factory=list)  # conversations with a message held back
 
     # --- control ---
 
@@ -98,6 +101,11 @@ class FakeConnector:
         default = "MessageWritesBlocked" if status == 403 else "ServiceError"
         for _ in range(times):
             self._failures.append(Failure(status=status, retry_after=retry_after, code=code or default))
+
+    def hold(self, conversation_id: str) -> asyncio.Event:
+        """Messages to this conversation wait, as behind a slow Teams, until the event returned is set."""
+        release = self._held[conversation_id] = asyncio.Event()
+        return release
 
     @property
     def url(self) -> str:
@@ -143,6 +151,9 @@ class FakeConnector:
 
     async def _send(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if (release := self._held.get(request.match_info["conversation_id"])) is not None:
+            self.waiting.append(request.match_info["conversation_id"])
+            await release.wait()
         new_id = self._new_id()
         self.received.append(
             Received(

@@ -3,6 +3,7 @@ seed document (Digital Optimisation, March 2020) imported."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from cardcheck import assert_valid_card, strings
 from chat import MakeChat, Reply
-from fake_connector import TeamsUser
+from fake_connector import FakeConnector, TeamsUser
 from sqlalchemy import select
 
 from store.db import Database
@@ -132,6 +133,28 @@ async def test_status_of_a_recommendation_by_number_shows_each_action(
     ]
     assert all("Lorraine Dixon" in shown(a) for a in actions.values())
     assert "September 2019" in shown(actions["1.2"])
+
+
+async def test_an_answer_waiting_on_teams_does_not_hold_up_other_officers(
+    make_chat: MakeChat, fake_connector: FakeConnector, seeded: None
+) -> None:
+    """A status card is made in one unit of work and sent after it: on SQLite the units of work of a
+    process take turns, so one held open while Teams is slow would stall every officer's turn."""
+    andrew, lorraine = await make_chat(ANDREW), await make_chat(LORRAINE)
+    release = fake_connector.hold(andrew.conversation["id"])
+    slow = asyncio.create_task(andrew.say("status 4"))
+    try:
+        async with asyncio.timeout(10):
+            while andrew.conversation["id"] not in fake_connector.waiting:
+                await asyncio.sleep(0.01)
+            card = card_of(await lorraine.say("status 7"))
+        assert "Recommendation 7" in shown(card)
+        assert not slow.done()
+    finally:
+        release.set()
+    # Lorraine's answer reached the connector while Andrew's waited: his is the one sent to his chat.
+    mine = [r for r in await slow if r.raw["conversation"]["id"] == andrew.conversation["id"]]
+    assert "Recommendation 4" in shown(card_of(mine))
 
 
 async def test_long_evidence_is_trimmed_with_the_rest_one_tap_away(make_chat: MakeChat, seeded: None) -> None:
