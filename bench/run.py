@@ -511,7 +511,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    parser.add_argument(
+        "--databases", default="sqlite,postgresql", help="sqlite, postgresql, or both: sqlite,postgresql"
+    )
     parser.add_argument("--levels", default="1,10,50", help="concurrent conversations, comma-separated")
     parser.add_argument("--samples", type=int, default=120, help="turns per step at each level (about)")
     parser.add_argument(
@@ -546,6 +548,8 @@ def main(argv: list[str] | None = None) -> int:
     # A pause of 0 is the closed loop, measured above already.
     args.pauses = tuple(p for p in (float(x) for x in args.pauses.split(",") if x.strip()) if p > 0)
     databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    if unknown := set(databases) - {"sqlite", "postgresql"}:
+        parser.error(f"--databases: {', '.join(sorted(unknown))}? Give sqlite, postgresql or both.")
 
     workdir = Path(tempfile.mkdtemp(prefix="scrutiny-bench."))
     workdir.chmod(0o755)

@@ -9,6 +9,7 @@ Card submits that carry a "verb" belong to the command registry; the dialog hand
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 
@@ -58,13 +59,14 @@ class AnswerPrompt(Prompt):
     async def begin_dialog(self, dialog_context: DialogContext, options: object = None) -> DialogTurnResult:
         result = await super().begin_dialog(dialog_context, options)
         # The options wait in the dialog state until answered, and the state is flattened with
-        # jsonpickle every turn: an Activity object is some fifty attributes and enum reductions, its
-        # wire form a small dict. It is read back only to ask again.
+        # jsonpickle every turn, node by node: an Activity object is some fifty attributes and enum
+        # reductions, and its card hundreds of nodes more. Its wire form as one JSON string is a single
+        # node. It is read back only to ask again.
         kept: PromptOptions = dialog_context.active_dialog.state[self.persisted_options]
         for name in ("prompt", "retry_prompt"):
             activity = getattr(kept, name)
             if isinstance(activity, Activity):
-                setattr(kept, name, activity.serialize())
+                setattr(kept, name, json.dumps(activity.serialize()))
         return result
 
     async def on_prompt(
@@ -86,10 +88,13 @@ class AnswerPrompt(Prompt):
 
 
 def question_of(options: PromptOptions, *, retry: bool = False) -> Activity | None:
-    """The prompt's question (or its retry question) as an Activity, however the options keep it."""
-    kept: Activity | dict[str, Any] | None = (
+    """The prompt's question (or its retry question) as an Activity, however the options keep it (a
+    dict: as a dialog begun before this version kept it)."""
+    kept: Activity | str | dict[str, Any] | None = (
         options.retry_prompt if retry and options.retry_prompt is not None else options.prompt
     )
+    if isinstance(kept, str):
+        kept = json.loads(kept)
     return Activity.deserialize(kept) if isinstance(kept, dict) else kept
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from rapidfuzz import fuzz, utils
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from store.models import (
     AgreedAction,
@@ -159,7 +159,7 @@ async def _action_views(session: AsyncSession, *, where: ColumnElement[bool]) ->
         for u in await session.scalars(
             select(ProgressUpdate)
             .where(ProgressUpdate.id.in_(newest))
-            .options(selectinload(ProgressUpdate.recorded_by))
+            .options(joinedload(ProgressUpdate.recorded_by))
         )
     }
     return [_action_view(a, rounds[a.recommendation.review_id], current) for a in actions]
@@ -188,7 +188,7 @@ async def recommendation_status(
     rec = await session.scalar(
         select(Recommendation)
         .where(Recommendation.review_id == review_id, Recommendation.number == number)
-        .options(selectinload(Recommendation.review))
+        .options(joinedload(Recommendation.review))
     )
     if rec is None:
         return None
@@ -200,7 +200,7 @@ async def review_status(session: AsyncSession, *, review_id: int) -> list[Recomm
         await session.scalars(
             select(Recommendation)
             .where(Recommendation.review_id == review_id)
-            .options(selectinload(Recommendation.review))
+            .options(joinedload(Recommendation.review))
             .order_by(Recommendation.number)
         )
     ).all()
@@ -259,7 +259,7 @@ async def changes_since(session: AsyncSession, *, review_id: int, since: datetim
             .join(ProgressUpdate.action)
             .join(AgreedAction.recommendation)
             .where(Recommendation.review_id == review_id)
-            .options(selectinload(ProgressUpdate.recorded_by), selectinload(ProgressUpdate.round))
+            .options(joinedload(ProgressUpdate.recorded_by), joinedload(ProgressUpdate.round))
             .order_by(ProgressUpdate.id)
         )
     ).all()
@@ -375,7 +375,7 @@ def _words(text: str) -> list[str]:
 
 async def reviews(session: AsyncSession, *, review_id: int | None = None) -> list[ReviewSummary]:
     """Every review, by title; or just the one with `review_id` (none if it is gone)."""
-    query = select(Review).options(selectinload(Review.committee), selectinload(Review.rounds))
+    query = select(Review).options(joinedload(Review.committee), selectinload(Review.rounds))
     if review_id is not None:
         query = query.where(Review.id == review_id)
     summaries = []
@@ -397,7 +397,7 @@ async def review_overview(session: AsyncSession, *, review_id: int) -> ReviewOve
     review = await session.scalar(
         select(Review)
         .where(Review.id == review_id)
-        .options(selectinload(Review.committee), selectinload(Review.rounds))
+        .options(joinedload(Review.committee), selectinload(Review.rounds))
     )
     if review is None:
         raise ValueError(f"no review {review_id}")

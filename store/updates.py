@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from store.errors import UserFacingError
@@ -111,18 +111,17 @@ def _answer(update: ProgressUpdate, round_: MonitoringRound) -> RoundAnswer:
 
 
 # What permission and round checks need of an action: who is responsible, the review's link officers
-# and rounds.
+# and rounds. What there is one of (its recommendation, review) is joined into the same statement.
+_REVIEW = joinedload(AgreedAction.recommendation).joinedload(Recommendation.review)
 _WHO_AND_WHEN = (
     selectinload(AgreedAction.responsible_people),
-    selectinload(AgreedAction.recommendation)
-    .selectinload(Recommendation.review)
-    .selectinload(Review.link_officers),
-    selectinload(AgreedAction.recommendation).selectinload(Recommendation.review).selectinload(Review.rounds),
+    _REVIEW.selectinload(Review.link_officers),
+    _REVIEW.selectinload(Review.rounds),
 )
 
 
 # Where a unit of work keeps the actions it has loaded: checking who may record, recording and showing
-# the result each need the action with its people, rounds and history, and loading it is seven queries.
+# the result each need the action with its people, rounds and history, and loading it is five queries.
 _LOADED_ACTIONS = "store.updates.loaded_actions"
 
 
@@ -134,7 +133,7 @@ async def _load_action(session: AsyncSession, action_id: int) -> AgreedAction | 
             .where(AgreedAction.id == action_id)
             .options(
                 *_WHO_AND_WHEN,
-                selectinload(AgreedAction.updates).selectinload(ProgressUpdate.recorded_by),
+                selectinload(AgreedAction.updates).joinedload(ProgressUpdate.recorded_by),
             )
         )
     return loaded[action_id]

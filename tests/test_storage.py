@@ -4,10 +4,11 @@ SqlConversationState as ConversationState does on it."""
 from __future__ import annotations
 
 import asyncio
+import json
 from copy import copy
 
 import pytest
-from botbuilder.core import ConversationState, MessageFactory, StoreItem, TurnContext
+from botbuilder.core import CardFactory, ConversationState, MessageFactory, StoreItem, TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import (
     DialogSet,
@@ -20,6 +21,7 @@ from botbuilder.dialogs import (
 from sqlalchemy import select
 
 from bot.storage import ETagConflict, SqlConversationState, SqlStorage
+from dialogs.prompts import question_of
 from store.db import Database
 from store.models import BotStateItem
 
@@ -244,3 +246,16 @@ async def test_sql_conversation_state_writes_only_what_changed_and_keeps_e_tag_c
         await states[1].save_changes(second)
     [(data, _)] = (await _rows(db)).values()
     assert data == {"Counter": 3}
+
+
+def test_a_waiting_question_is_asked_again_however_it_was_kept() -> None:
+    """A prompt's question is kept in the dialog state as one JSON string; dialogs begun before that
+    kept a dict, and an officer mid-update across an upgrade must still get their question again."""
+    card = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Grade?"}]}
+    question = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    question.text = "Which grade?"
+    for kept in (json.dumps(question.serialize()), question.serialize()):
+        asked = question_of(PromptOptions(prompt=kept))
+        assert asked is not None
+        assert asked.text == "Which grade?"
+        assert asked.attachments[0].content == card
