@@ -6,7 +6,7 @@ import logging
 import secrets
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import Activity, ActivityTypes
@@ -18,7 +18,7 @@ from bot.storage import ETagConflict, SqlConversationState
 from cards import messages
 from cards.status import page_data
 from cards.welcome import welcome_card
-from dialogs.context import Caller
+from dialogs.context import Caller, card_message
 from dialogs.questions import parse_question
 from store.activities import first_delivery
 from store.conversations import forget_conversation, refresh_service_url, remember_conversation
@@ -249,7 +249,7 @@ class ScrutinyBot(TeamsActivityHandler):
         log.info("Installed in a %s conversation", kind.value)
         if kind is ConversationKind.PERSONAL:
             card = welcome_card(commands=self._registry.help_entries())
-            await turn_context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+            await turn_context.send_activity(card_message(card))
         else:
             await turn_context.send_activity(messages.CHANNEL_HELLO)
 

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from botbuilder.core import BotAdapter, CardFactory, MessageFactory, TurnContext
+from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import (
     Activity,
     ChannelAccount,
@@ -29,10 +29,11 @@ from botbuilder.schema import (
 from botframework.connector import Channels
 
 from bot.outbound import Pacer, RetryPolicy, send_politely
+from dialogs.context import card_message
 
 
 def card_activity(card: dict[str, Any], *, summary: str | None = None) -> Activity:
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    activity = card_message(card)
     # What a notification or the chat list shows instead of "sent a card".
     activity.summary = summary
     return activity

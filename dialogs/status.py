@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import CardFactory, MessageFactory, StatePropertyAccessor, TurnContext
+from botbuilder.core import StatePropertyAccessor, TurnContext
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
 from pydantic import BaseModel, Field, ValidationError
@@ -31,7 +31,7 @@ from cards.status import (
     recommendation_choice_card,
     review_choice_card,
 )
-from dialogs.context import Caller, Handler
+from dialogs.context import Caller, Handler, card_message
 from dialogs.questions import Ask, Question, normalise, parse_question
 from store import queries
 from store.db import Database
@@ -72,7 +72,7 @@ Reply: TypeAlias = Activity | str
 
 
 def _card(card: dict[str, Any]) -> Activity:
-    return MessageFactory.attachment(CardFactory.adaptive_card(card))
+    return card_message(card)
 
 
 def _team_name(turn_context: TurnContext) -> str | None:

@@ -16,13 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.dialogs import DialogContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import messages
 from cards.summary import Owner, SummaryView, grade_order, summary_card
-from dialogs.context import Caller
+from dialogs.context import Caller, card_message
 from store.conversations import conversation_by_id
 from store.db import Database
 from store.deliveries import last_sent, people_by_id, set_summary_schedule, summary_schedule, weekly_of
@@ -125,7 +124,7 @@ class SummaryHandlers:
             await dc.context.send_activity(messages.SUMMARY_NO_REVIEWS)
             return
         for card in cards:
-            await dc.context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+            await dc.context.send_activity(card_message(card))
 
     async def _schedule(self, dc: DialogContext, caller: Caller, text: str) -> None:
         activity = dc.context.activity

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.core import MessageFactory
 from botbuilder.dialogs import (
     DialogContext,
     DialogTurnResult,
@@ -41,6 +41,7 @@ from cards.update import (
     summary_card,
     trimmed,
 )
+from dialogs.context import card_message
 from dialogs.prompts import AnswerPrompt, GuidedDialog, question_of
 from dialogs.update_form import OpenUpdate, UpdateForm
 from store.db import Database
@@ -74,7 +75,7 @@ def _folded(text: str) -> str:
 def _ask(text: str, card: dict[str, Any] | None = None) -> Activity:
     if card is None:
         return MessageFactory.text(text)
-    return MessageFactory.attachment(CardFactory.adaptive_card(card))
+    return card_message(card)
 
 
 def _accept(ctx: PromptValidatorContext, value: Any) -> bool:
@@ -218,9 +219,7 @@ class UpdateDialog(GuidedDialog):
                 "impact": view.current.impact,
             }
             step.values["previous"].update({k: v for k, v in saved.items() if v})
-        await step.context.send_activity(
-            MessageFactory.attachment(CardFactory.adaptive_card(action_card(view)))
-        )
+        await step.context.send_activity(card_message(action_card(view)))
         return await step.next(None)
 
     async def evidence_step(self, step: WaterfallStepContext) -> DialogTurnResult:

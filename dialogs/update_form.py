@@ -12,12 +12,13 @@ import logging
 import uuid
 from typing import Annotated, Any, Literal
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from cards import messages
 from cards.grades import grade_words
 from cards.update import saved_card, update_form_card
+from dialogs.context import card_message
 from store.db import Database
 from store.errors import UserFacingError
 from store.models import Grade, UpdateSource
@@ -88,7 +89,7 @@ class UpdateForm:
             await turn_context.send_activity(str(refusal))
             return
         card = update_form_card(view, form_id=uuid.uuid4().hex, max_text_length=self._max_text_length)
-        await turn_context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+        await turn_context.send_activity(card_message(card))
 
     async def save(
         self, turn_context: TurnContext, *, person_id: int | None, is_admin: bool, value: dict[str, Any]
@@ -141,7 +142,7 @@ class UpdateForm:
         form_id = turn_context.activity.reply_to_id
         if not form_id:
             return
-        replacement = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        replacement = card_message(card)
         replacement.id = form_id
         try:
             await turn_context.update_activity(replacement)

@@ -6,6 +6,7 @@ through aiohttp) are pointed at the fake connector; what arrives must be identic
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -22,6 +23,7 @@ from bot.app import bot_framework_config
 from bot.connector import ReusedClients
 from bot.outbound import retry_after, status_of
 from bot.settings import Settings
+from dialogs.context import card_message
 
 CONVERSATION = "a:1personal-chat-wire"
 
@@ -57,6 +59,7 @@ def reply() -> Activity:
         attachments=[
             Attachment(content_type="application/vnd.microsoft.card.adaptive", content=card),
             Attachment(content_type="application/vnd.microsoft.card.adaptive", content=odd),
+            *card_message(card).attachments,  # as the bot's own cards go
         ],
         channel_data={"notification": {"alert": True}},
     )
@@ -161,3 +164,14 @@ async def test_with_an_app_id_each_message_carries_the_bot_token(monkeypatch: py
         await ours.close()
         await server.close()
     assert seen == ["Bearer t0k3n"]
+
+
+def test_botbuilder_copying_a_message_shares_its_card() -> None:
+    """TurnContext.send_activities deep-copies each activity it sends; the card inside is shared (it is
+    never changed once built), which spares copying its hundreds of values on every turn."""
+    card = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Action 7.2"}]}
+    message = card_message(card)
+    copied = deepcopy(message)
+    assert copied is not message and copied.attachments[0] is not message.attachments[0]
+    assert copied.attachments[0].content is message.attachments[0].content
+    assert copied.attachments[0].content == card
