@@ -22,6 +22,7 @@ def test_the_benchmark_prints_every_figure(tmp_path: Path) -> None:
             "--memory-turns=9",
             "--reviews=1",
             "--paced-conversations=2",
+            "--paced-samples=2",
             "--pauses=0.05",
             f"--json={figures}",
         ],
