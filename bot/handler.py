@@ -12,7 +12,7 @@ from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.commands import CommandRegistry, clean_text
-from bot.identity import caller_for, known_sender, roster_refusal
+from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
 from bot.settings import Settings
 from bot.storage import ETagConflict, SqlConversationState
 from cards import messages
@@ -135,7 +135,8 @@ class ScrutinyBot(TeamsActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         activity.text = _without_bot_mention(activity)
-        caller = turn_context.turn_state.get(CALLER_KEY) or await caller_for(
+        # on_turn looked the sender up by AAD id; someone it doesn't know yet, Teams is asked about.
+        caller = turn_context.turn_state.get(CALLER_KEY) or await teams_caller(
             turn_context, self._db, self._settings
         )
         turn_context.turn_state[CALLER_KEY] = caller

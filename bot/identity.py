@@ -45,7 +45,7 @@ def _addresses(member: TeamsChannelAccount | None) -> list[str]:
 
 async def known_sender(session: AsyncSession, turn_context: TurnContext, settings: Settings) -> Caller | None:
     """The sender, if the roster knows them by the AAD id on the activity (everyone after their first
-    message); else None, and `caller_for` asks Teams."""
+    message); else None, and `teams_caller` asks Teams."""
     sender = turn_context.activity.from_property
     aad_object_id = sender.aad_object_id if sender else None
     person = await person_by_aad_id(session, aad_object_id=aad_object_id) if aad_object_id else None
@@ -55,18 +55,22 @@ async def known_sender(session: AsyncSession, turn_context: TurnContext, setting
 async def caller_for(turn_context: TurnContext, db: Database, settings: Settings) -> Caller:
     async with db.session() as session:
         known = await known_sender(session, turn_context, settings)
-    if known is not None:
-        return known
+    return known or await teams_caller(turn_context, db, settings)
+
+
+async def teams_caller(turn_context: TurnContext, db: Database, settings: Settings) -> Caller:
+    """The sender as Teams describes them (email, UPN) matched to the roster: for someone it does not
+    know by AAD id yet. Their AAD id is then remembered."""
     sender = turn_context.activity.from_property
     teams_name = (sender.name if sender else None) or ""
     aad_object_id = sender.aad_object_id if sender else None
-    person: Person | None = None
     # Asked of Teams outside any unit of work: a slow answer must not hold the database meanwhile.
     member = await _teams_member(turn_context)
     addresses = _addresses(member)
     aad_object_id = aad_object_id or (member.aad_object_id if member else None)
     teams_name = teams_name or (member.name if member and member.name else "")
     async with db.session() as session:
+        person: Person | None = None
         for address in addresses:
             person = await person_by_email(session, email=address)
             if person is not None:

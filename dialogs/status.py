@@ -71,10 +71,6 @@ class ChosenReview(BaseModel):
 Reply: TypeAlias = Activity | str
 
 
-def _card(card: dict[str, Any]) -> Activity:
-    return card_message(card)
-
-
 def _team_name(turn_context: TurnContext) -> str | None:
     data = turn_context.activity.channel_data
     team = data.get("team") if isinstance(data, dict) else None
@@ -180,7 +176,7 @@ class StatusHandlers:
         where = Page(question=text, number=page, review_id=review.id)
         if question.ask is Ask.OVERVIEW:
             overview = await queries.review_overview(session, review_id=review.id)
-            return _card(overview_card(overview, page=where))
+            return card_message(overview_card(overview, page=where))
         if question.ask is Ask.RECOMMENDATION:
             assert question.number is not None
             return await self._recommendation(session, caller, review.id, question.number, where)
@@ -215,7 +211,7 @@ class StatusHandlers:
             is_admin=caller.is_admin,
             action_ids=[a.id for a in recommendation.actions],
         )
-        return _card(recommendation_card(recommendation, updatable=updatable, page=page))
+        return card_message(recommendation_card(recommendation, updatable=updatable, page=page))
 
     async def _search(
         self,
@@ -238,7 +234,7 @@ class StatusHandlers:
             page = Page(question=f"status {best.number}", review_id=best.review_id)
             return await self._recommendation(session, caller, best.review_id, best.number, page)
         matches: list[RecommendationMatch] = [match for match, _ in found]
-        return _card(recommendation_choice_card(matches))
+        return card_message(recommendation_choice_card(matches))
 
     async def _list(self, session: AsyncSession, ask: Ask, review: ReviewSummary, page: Page) -> Reply:
         if ask is Ask.SLIPPED or ask is Ask.NOT_ACHIEVED:
@@ -272,7 +268,7 @@ class StatusHandlers:
                 subtitle=messages.STATUS_OVERDUE_SUBTITLE.format(review=review.title, today=_day(today)),
                 empty=messages.STATUS_OVERDUE_NONE,
             )
-        return _card(card)
+        return card_message(card)
 
     async def _my_actions(self, session: AsyncSession, caller: Caller, page: Page) -> Reply:
         if caller.person_id is None:
@@ -285,7 +281,7 @@ class StatusHandlers:
             subtitle=caller.name,
             empty=messages.STATUS_MY_ACTIONS_NONE,
         )
-        return _card(card)
+        return card_message(card)
 
     # --- which review ---
 
@@ -309,7 +305,7 @@ class StatusHandlers:
         team = _team_name(dc.context)
         if team and (named := _named_after(team, known)) is not None:
             return named
-        return _card(review_choice_card(known, question=question))
+        return card_message(review_choice_card(known, question=question))
 
     async def _remembered(self, turn_context: TurnContext) -> int | None:
         stored = await self._chosen_review.get(turn_context, dict)

@@ -67,9 +67,9 @@ class _OnTheLoop(aiosqlite.Connection):
 
     aiosqlite hands every call to a thread and wakes the loop for the answer: four round trips a
     statement, which cost more CPU than the statement itself (a unit of work of one read: 1.1 ms of
-    CPU, 0.6 ms here). A SQLite call on a local file takes microseconds, commits included (WAL). It can
-    block only while another process writes (a CLI import): then the bot pauses for that write, where
-    its turns would have waited for the lock anyway.
+    CPU, 0.6 ms here). A SQLite call on a local file takes microseconds; a commit's fsync of the WAL,
+    about half a millisecond here. It can block longer only while another process writes (a CLI
+    import): then the bot pauses for that write, where its turns would have waited for the lock anyway.
     """
 
     def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
