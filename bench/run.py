@@ -382,6 +382,11 @@ def _ms(value: float) -> str:
     return f"{value * 1000:.1f}"
 
 
+def _percentiles(figures: dict[str, Any]) -> str:
+    """p50 / p95 / p99 in milliseconds, as every table shows them."""
+    return f"{_ms(figures['p50'])} / {_ms(figures['p95'])} / {_ms(figures['p99'])}"
+
+
 def machine() -> dict[str, str]:
     cpu = next(
         (
@@ -435,10 +440,10 @@ def paced_table(figures: Figures) -> list[str]:
             lines.append(
                 f"| {scenario} | {pause} s "
                 f"| {ours['turns_per_second']:.1f} / {echo['turns_per_second']:.1f} "
-                f"| {_ms(ours['p50'])} / {_ms(ours['p95'])} / {_ms(ours['p99'])} "
+                f"| {_percentiles(ours)} "
                 f"| {_ms(ours['worst_step_p99'])} ({ours['worst_step']}) "
                 f"| {ours['cpu_ms_per_turn']:.1f} "
-                f"| {_ms(echo['p50'])} / {_ms(echo['p95'])} / {_ms(echo['p99'])} "
+                f"| {_percentiles(echo)} "
                 f"| {echo['cpu_ms_per_turn']:.1f} |"
             )
     return lines
@@ -467,9 +472,9 @@ def report(all_figures: list[Figures], levels: list[int]) -> str:
                     continue
                 lines.append(
                     f"| {step} | {level} "
-                    f"| {_ms(ours['p50'])} / {_ms(ours['p95'])} / {_ms(ours['p99'])} "
+                    f"| {_percentiles(ours)} "
                     f"| {ours['turns_per_second']:.0f} | {ours['cpu_ms_per_turn']:.1f} "
-                    f"| {_ms(echo['p50'])} / {_ms(echo['p95'])} / {_ms(echo['p99'])} "
+                    f"| {_percentiles(echo)} "
                     f"| {echo['turns_per_second']:.0f} | {echo['cpu_ms_per_turn']:.1f} "
                     f"| {ours['p50'] / echo['p50']:.2f}× |"
                 )
