@@ -51,6 +51,7 @@ from bench.load import (  # noqa: E402
 from bench.seed import Officer, prepare, seed  # noqa: E402
 
 STATUS_STEP = "status N"
+SCENARIOS = ("status", "update dialog", "card form")
 TURN_ROWS = [STATUS_STEP, *(step for step, _ in DIALOG_STEPS), *FORM_STEPS]
 
 
@@ -182,6 +183,7 @@ async def drive(
     paced_conversations: int = 50,
     pauses: tuple[float, ...] = (),
     paced_samples: int = 400,
+    only: frozenset[str] = frozenset(),
 ) -> None:
     connector = FakeConnector()
     for officer in officers:
@@ -201,6 +203,8 @@ async def drive(
             "update dialog": (lambda kind: dialog_script(echo=kind != "ours"), len(DIALOG_STEPS)),
             "card form": (lambda kind: form_script(echo=kind == "echo"), len(FORM_STEPS)),
         }
+        if only:
+            scenarios = {name: scenario for name, scenario in scenarios.items() if name in only}
         # Warm up both (imports, compiled queries, connection pools): one round of everything.
         for kind, bot in remote.items():
             for script, per_cycle in scenarios.values():
@@ -366,6 +370,7 @@ def bench_database(kind: str, args: argparse.Namespace, workdir: Path, server_ur
                 paced_conversations=args.paced_conversations,
                 pauses=args.pauses,
                 paced_samples=args.paced_samples,
+                only=args.scenarios,
             )
         )
 
@@ -413,9 +418,6 @@ def machine() -> dict[str, str]:
     }
 
 
-PACED_ROWS = ["status", "update dialog", "card form"]
-
-
 def paced_table(figures: Figures) -> list[str]:
     if not figures.paced:
         return []
@@ -430,9 +432,11 @@ def paced_table(figures: Figures) -> list[str]:
         "| Ours CPU ms/turn | Echo p50 / p95 / p99 ms | Echo CPU ms/turn |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for scenario in PACED_ROWS:
+    for scenario in SCENARIOS:
         for pause, scenarios in figures.paced.items():
-            row = scenarios.get(scenario, {})
+            if scenario not in scenarios:
+                continue  # not asked for (--scenarios)
+            row = scenarios[scenario]
             ours, echo = row.get("ours"), row.get("echo")
             if ours is None or echo is None:
                 lines.append(f"| {scenario} | {pause} s | missing | | | | | |")
@@ -464,8 +468,10 @@ def report(all_figures: list[Figures], levels: list[int]) -> str:
         )
         lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for step in TURN_ROWS:
+            if step not in figures.turns:
+                continue  # its scenario was not asked for (--scenarios)
             for level in levels:
-                row = figures.turns.get(step, {}).get(level, {})
+                row = figures.turns[step].get(level, {})
                 ours, echo = row.get("ours"), row.get("echo")
                 if ours is None or echo is None:
                     lines.append(f"| {step} | {level} | missing | | | | | | |")
@@ -523,7 +529,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--databases", default="sqlite,postgresql", help="sqlite, postgresql, or both: sqlite,postgresql"
     )
-    parser.add_argument("--levels", default="1,10,50", help="concurrent conversations, comma-separated")
+    parser.add_argument(
+        "--levels", default="1,10,50", help="concurrent conversations, comma-separated; '' for none"
+    )
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help=f"which to drive, comma-separated: {', '.join(SCENARIOS)}",
+    )
     parser.add_argument("--samples", type=int, default=120, help="turns per step at each level (about)")
     parser.add_argument(
         "--paced-conversations",
@@ -556,7 +569,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, databases)")
     args = parser.parse_args(argv)
-    args.levels = [int(level) for level in args.levels.split(",")]
+    args.levels = [int(level) for level in args.levels.split(",") if level.strip()]
+    args.scenarios = frozenset(name.strip() for name in args.scenarios.split(",") if name.strip())
+    if unknown := args.scenarios - set(SCENARIOS):
+        parser.error(f"--scenarios: {', '.join(sorted(unknown))}? Give some of: {', '.join(SCENARIOS)}.")
     # A pause of 0 is the closed loop, measured above already.
     args.pauses = tuple(p for p in (float(x) for x in args.pauses.split(",") if x.strip()) if p > 0)
     databases = [name.strip() for name in args.databases.split(",") if name.strip()]

@@ -128,14 +128,25 @@ class _BearerToken(SansIOHTTPPolicy):
             request.http_request.headers.pop("Authorization", None)
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: object) -> bool:
-    """JSON's own types all the way down (exactly: msrest writes a subclass such as an enum as str())."""
-    kind = type(value)
-    if kind is dict:
-        return all(type(key) is str and _plain(item) for key, item in value.items())  # type: ignore[attr-defined]
-    if kind is list:
-        return all(_plain(item) for item in value)  # type: ignore[attr-defined]
-    return kind in (str, int, float, bool, type(None))
+    """JSON's own types all the way down (exactly: msrest writes a subclass such as an enum as str()).
+    A loop, not recursion: a status card has some thousands of values, and this runs for each send."""
+    waiting: list[Any] = [value]
+    while waiting:
+        item = waiting.pop()
+        kind = type(item)
+        if kind is dict:
+            if not all(type(key) is str for key in item):
+                return False
+            waiting.extend(item.values())
+        elif kind is list:
+            waiting.extend(item)
+        elif kind not in _JSON_SCALARS:
+            return False
+    return True
 
 
 class _PlainJsonAsIs(Serializer):

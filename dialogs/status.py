@@ -36,8 +36,8 @@ from dialogs.questions import Ask, Question, normalise, parse_question
 from store import queries
 from store.db import Database
 from store.models import Grade
-from store.updates import recordable_action_ids
-from store.views import RecommendationMatch, ReviewSummary
+from store.updates import updatable
+from store.views import RecommendationMatch, RecommendationView, ReviewSummary
 
 # A best match this much ahead of the next is the answer; closer than that, the reader picks.
 CLEAR_LEAD = 10.0
@@ -170,6 +170,10 @@ class StatusHandlers:
         if question.ask is Ask.SEARCH and review_id is None:
             # Words can find a recommendation in any review: no need to ask which first.
             return await self._search(dc, session, caller, question.words, review_id=None)
+        if question.ask is Ask.RECOMMENDATION and (
+            reply := await self._in_known_review(dc, session, caller, question.number, text, page, review_id)
+        ):
+            return reply
         review = await self._review(dc, session, text, review_id)
         if not isinstance(review, ReviewSummary):
             return review
@@ -183,6 +187,35 @@ class StatusHandlers:
         if question.ask is Ask.SEARCH:
             return await self._search(dc, session, caller, question.words, review_id=review.id)
         return await self._list(session, question.ask, review, where)
+
+    async def _in_known_review(
+        self,
+        dc: DialogContext,
+        session: AsyncSession,
+        caller: Caller,
+        number: int | None,
+        text: str,
+        page: int,
+        review_id: int | None,
+    ) -> Reply | None:
+        """ "status 7" in the review given or chosen here before, when it has a recommendation 7: the
+        commonest question, answered without reading the review first (finding the recommendation
+        shows the review is still there). None sends the question the long way round."""
+        known = review_id if review_id is not None else await self._remembered(dc.context)
+        if known is None or number is None:
+            return None
+        recommendation = await queries.recommendation_status(session, review_id=known, number=number)
+        if recommendation is None:
+            return None
+        if review_id is not None:
+            await self._remember(dc.context, review_id)
+        return self._recommendation_card(
+            caller, recommendation, Page(question=text, number=page, review_id=known)
+        )
+
+    def _recommendation_card(self, caller: Caller, recommendation: RecommendationView, page: Page) -> Reply:
+        may_update = updatable(recommendation, person_id=caller.person_id, is_admin=caller.is_admin)
+        return card_message(recommendation_card(recommendation, updatable=may_update, page=page))
 
     async def _recommendation(
         self,
@@ -205,13 +238,7 @@ class StatusHandlers:
                 first=min(numbers, default=0),
                 last=max(numbers, default=0),
             )
-        updatable = await recordable_action_ids(
-            session,
-            person_id=caller.person_id,
-            is_admin=caller.is_admin,
-            action_ids=[a.id for a in recommendation.actions],
-        )
-        return card_message(recommendation_card(recommendation, updatable=updatable, page=page))
+        return self._recommendation_card(caller, recommendation, page)
 
     async def _search(
         self,

@@ -69,10 +69,14 @@ def _action_view(
 ) -> ActionView:
     trend: list[RoundGrade] = []
     achieved = False
+    open_round = next((r for r in reversed(rounds) if r.is_open), None)  # the latest, as updates pick it
+    asked_now = False
     last: ProgressUpdate | None = None
     last_round: MonitoringRound | None = None
     last_grade: Grade | None = None
     for round_ in rounds:
+        if round_ is open_round:
+            asked_now = not achieved  # nothing is asked of an action done in an earlier round
         update = current.get((action.id, round_.id))
         trend.append(
             RoundGrade(
@@ -111,6 +115,7 @@ def _action_view(
         trend=trend,
         latest_grade=Grade.FULLY_ACHIEVED if achieved else last_grade,
         done=achieved,
+        asked_now=asked_now,
         latest_evidence=last.evidence if last else None,
         latest_explanation=last.explanation if last else None,
         latest_impact=last.impact if last else None,
@@ -165,7 +170,12 @@ async def _action_views(session: AsyncSession, *, where: ColumnElement[bool]) ->
     return [_action_view(a, rounds[a.recommendation.review_id], current) for a in actions]
 
 
+# In the recommendations' own statement: who, besides the owners, may update their actions.
+_REVIEW_AND_LINK_OFFICERS = joinedload(Recommendation.review).joinedload(Review.link_officers)
+
+
 def _group(recommendations: Sequence[Recommendation], actions: list[ActionView]) -> list[RecommendationView]:
+    """The actions under their recommendations; each recommendation's review has its link officers loaded."""
     by_recommendation: dict[int, list[ActionView]] = defaultdict(list)
     for action in actions:
         by_recommendation[action.recommendation_id].append(action)
@@ -177,6 +187,7 @@ def _group(recommendations: Sequence[Recommendation], actions: list[ActionView])
             number=rec.number,
             text=rec.text,
             actions=by_recommendation[rec.id],
+            link_officer_ids=[p.id for p in rec.review.link_officers],
         )
         for rec in recommendations
     ]
@@ -185,10 +196,16 @@ def _group(recommendations: Sequence[Recommendation], actions: list[ActionView])
 async def recommendation_status(
     session: AsyncSession, *, review_id: int, number: int
 ) -> RecommendationView | None:
-    rec = await session.scalar(
-        select(Recommendation)
-        .where(Recommendation.review_id == review_id, Recommendation.number == number)
-        .options(joinedload(Recommendation.review))
+    rec = (
+        (
+            await session.scalars(
+                select(Recommendation)
+                .where(Recommendation.review_id == review_id, Recommendation.number == number)
+                .options(_REVIEW_AND_LINK_OFFICERS)
+            )
+        )
+        .unique()
+        .one_or_none()
     )
     if rec is None:
         return None
@@ -197,13 +214,17 @@ async def recommendation_status(
 
 async def review_status(session: AsyncSession, *, review_id: int) -> list[RecommendationView]:
     recommendations = (
-        await session.scalars(
-            select(Recommendation)
-            .where(Recommendation.review_id == review_id)
-            .options(joinedload(Recommendation.review))
-            .order_by(Recommendation.number)
+        (
+            await session.scalars(
+                select(Recommendation)
+                .where(Recommendation.review_id == review_id)
+                .options(_REVIEW_AND_LINK_OFFICERS)
+                .order_by(Recommendation.number)
+            )
         )
-    ).all()
+        .unique()
+        .all()
+    )
     return _group(recommendations, await _action_views(session, where=Recommendation.review_id == review_id))
 
 

@@ -31,6 +31,7 @@ from store.models import (
     action_responsible_people,
     review_link_officers,
 )
+from store.views import RecommendationView
 
 
 class RoundAnswer(BaseModel):
@@ -168,15 +169,21 @@ def _fully_achieved_before(action: AgreedAction, month: date) -> MonitoringRound
     return None
 
 
+def _allowed(
+    *, person_id: int | None, is_admin: bool, owner_ids: Collection[int], link_officer_ids: Collection[int]
+) -> bool:
+    """Who may record for an action: an admin, its named owners, its review's link officers.
+    (`_recordable` says the same in SQL, for listing an officer's actions.)"""
+    return is_admin or (person_id is not None and (person_id in owner_ids or person_id in link_officer_ids))
+
+
 def _may_record(action: AgreedAction, *, person_id: int | None, is_admin: bool) -> bool:
-    if is_admin:
-        return True
-    if person_id is None:
-        return False
-    allowed = {p.id for p in action.responsible_people} | {
-        p.id for p in action.recommendation.review.link_officers
-    }
-    return person_id in allowed
+    return _allowed(
+        person_id=person_id,
+        is_admin=is_admin,
+        owner_ids={p.id for p in action.responsible_people},
+        link_officer_ids={p.id for p in action.recommendation.review.link_officers},
+    )
 
 
 def _names(people: list[Person]) -> str:
@@ -202,19 +209,21 @@ async def may_record(session: AsyncSession, *, person_id: int | None, is_admin: 
     return action is not None and _may_record(action, person_id=person_id, is_admin=is_admin)
 
 
-async def recordable_action_ids(
-    session: AsyncSession, *, person_id: int | None, is_admin: bool, action_ids: Collection[int]
-) -> set[int]:
-    """Of `action_ids`, those the caller may record an update for now: they may record for it, its
-    review has an open round, and it was not Fully Achieved before that round. Three queries for any
-    number of actions, so a status card can offer "Update" on exactly the right ones."""
-    if not action_ids or (person_id is None and not is_admin):
-        return set()
-    rows = (
-        await session.execute(_recordable(person_id, is_admin).where(AgreedAction.id.in_(set(action_ids))))
-    ).all()
-    asked = await _still_asked(session, rows)
-    return {row.action_id for row, _, _ in asked}
+def updatable(recommendation: RecommendationView, *, person_id: int | None, is_admin: bool) -> set[int]:
+    """Of the recommendation's actions, those the caller may record an update for now (as
+    `recordable_actions` would list them), so a status card offers "Update" on exactly those. From
+    the loaded view: no query."""
+    return {
+        action.id
+        for action in recommendation.actions
+        if action.asked_now
+        and _allowed(
+            person_id=person_id,
+            is_admin=is_admin,
+            owner_ids=action.owner_ids,
+            link_officer_ids=recommendation.link_officer_ids,
+        )
+    }
 
 
 async def require_may_record(

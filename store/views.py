@@ -67,6 +67,8 @@ class ActionView(View):
     # The latest assessment: a later update left ungraded does not hide that an action slipped.
     latest_grade: Grade | None
     done: bool  # graded Fully Achieved in some round: it stays done
+    # Its review has an open round and it was not done before that round: an answer is asked for.
+    asked_now: bool
     latest_evidence: str | None  # these four from the latest update, whatever its grade
     latest_explanation: str | None
     latest_impact: str | None
@@ -90,6 +92,7 @@ class RecommendationView(View):
     number: int
     text: str
     actions: list[ActionView]
+    link_officer_ids: list[int]  # Person ids of the review's link officers: they may update any action
 
     @property
     def worst_open_grade(self) -> Grade | None:

@@ -123,6 +123,7 @@ def action(
         trend=round_grades(Grade.ON_TRACK, Grade.SLIPPED),
         latest_grade=Grade.SLIPPED,
         done=False,
+        asked_now=True,
         latest_evidence=evidence,
         latest_explanation="Venues closed.",
         latest_impact=None,
@@ -142,6 +143,7 @@ def recommendation(actions: list[ActionView]) -> RecommendationView:
         number=7,
         text="SBC embraces the *iDEA* concept.",
         actions=actions,
+        link_officer_ids=[],
     )
 
 

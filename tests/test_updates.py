@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select, update
 
+from store import queries
 from store.db import Database
 from store.errors import UserFacingError
 from store.models import (
@@ -26,6 +27,7 @@ from store.updates import (
     record_update,
     recordable_actions,
     require_may_record,
+    updatable,
 )
 
 PLAN = """
@@ -281,6 +283,48 @@ async def test_recordable_actions_are_the_callers_open_and_unfinished_ones(
     ]
     assert [a.review_title for a in admin] == ["Digital Optimisation"] * 3 + ["Youth Services"]
     assert nobody == []
+
+
+async def test_a_status_card_offers_update_on_the_actions_the_caller_may_record_now(
+    db: Database, seeded: Seeded
+) -> None:
+    """A status card decides from the view it shows (`updatable`) what `recordable_actions` asks of
+    the database: the two must agree for everyone."""
+    async with db.session() as session:
+        # A closed round: nothing is asked of Youth Services.
+        await session.execute(
+            update(MonitoringRound)
+            .where(MonitoringRound.id == seeded.rounds["October 2020"])
+            .values(is_open=False)
+        )
+    callers = [(person_id, False) for person_id in seeded.people.values()] + [(None, True), (None, False)]
+    names = {action_id: name for name, action_id in seeded.actions.items()}
+    offered: dict[tuple[int | None, bool], set[str]] = {}
+    async with db.session() as session:
+        recommendations = (
+            await session.execute(select(Recommendation.review_id, Recommendation.number))
+        ).all()
+        views = [
+            await queries.recommendation_status(session, review_id=review_id, number=number)
+            for review_id, number in recommendations
+        ]
+        for person_id, is_admin in callers:
+            on_cards = {
+                names[action_id]
+                for view in views
+                if view is not None
+                for action_id in updatable(view, person_id=person_id, is_admin=is_admin)
+            }
+            listed = await recordable_actions(session, person_id=person_id, is_admin=is_admin)
+            assert on_cards == {names[a.action_id] for a in listed}, (person_id, is_admin)
+            offered[person_id, is_admin] = on_cards
+    # 8.1 was Fully Achieved in March 2020: not asked again, even of an admin.
+    assert offered[None, True] == {"7.1", "7.2", "9.1"}
+    assert offered[seeded.people["lorraine"], False] == {"7.1", "7.2", "9.1"}  # the link officer
+    assert offered[seeded.people["craig"], False] == {"7.2"}
+    assert offered[seeded.people["liz"], False] == {"7.1", "9.1"}
+    assert offered[seeded.people["pat"], False] == set()  # her round is closed
+    assert offered[None, False] == set()
 
 
 async def test_the_action_in_context_shows_last_round_and_the_saved_answer(
