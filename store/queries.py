@@ -10,9 +10,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from rapidfuzz import fuzz, utils
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -62,16 +63,32 @@ def _owners(action: AgreedAction) -> list[Person]:
     return sorted(action.responsible_people, key=lambda p: order.get(p.name.lower(), len(order)))
 
 
+# What a view shows of an update, as plain columns: a council's summary reads some thousands of them,
+# and a row is several times cheaper to load than an object the session tracks.
+_CURRENT_ANSWER = select(
+    ProgressUpdate.action_id,
+    ProgressUpdate.round_id,
+    ProgressUpdate.grade,
+    ProgressUpdate.fully_achieved_carried,
+    ProgressUpdate.evidence,
+    ProgressUpdate.explanation,
+    ProgressUpdate.impact,
+    ProgressUpdate.recorded_at,
+    Person.name.label("recorded_by"),
+).outerjoin(Person, ProgressUpdate.recorded_by_id == Person.id)
+_Answer = Row[*tuple[Any, ...]]  # one row of _CURRENT_ANSWER
+
+
 def _action_view(
     action: AgreedAction,
     rounds: Sequence[MonitoringRound],
-    current: dict[tuple[int, int], ProgressUpdate],
+    current: dict[tuple[int, int], _Answer],
 ) -> ActionView:
     trend: list[RoundGrade] = []
     achieved = False
     open_round = next((r for r in reversed(rounds) if r.is_open), None)  # the latest, as updates pick it
     asked_now = False
-    last: ProgressUpdate | None = None
+    last: _Answer | None = None
     last_round: MonitoringRound | None = None
     last_grade: Grade | None = None
     for round_ in rounds:
@@ -121,7 +138,7 @@ def _action_view(
         latest_impact=last.impact if last else None,
         latest_round_label=last_round.label if last_round else None,
         last_recorded_at=last.recorded_at if last else None,
-        last_recorded_by=last.recorded_by.name if last and last.recorded_by else None,
+        last_recorded_by=last.recorded_by if last else None,
     )
 
 
@@ -161,11 +178,7 @@ async def _action_views(session: AsyncSession, *, where: ColumnElement[bool]) ->
     )
     current = {
         (u.action_id, u.round_id): u
-        for u in await session.scalars(
-            select(ProgressUpdate)
-            .where(ProgressUpdate.id.in_(newest))
-            .options(joinedload(ProgressUpdate.recorded_by))
-        )
+        for u in await session.execute(_CURRENT_ANSWER.where(ProgressUpdate.id.in_(newest)))
     }
     return [_action_view(a, rounds[a.recommendation.review_id], current) for a in actions]
 
