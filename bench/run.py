@@ -60,25 +60,34 @@ class Bot:
     kind: str  # "ours" or "echo"
     process: subprocess.Popen[str]
     url: str
+    pids: list[int]  # the processes that serve: bench/serve.py's own, or its workers
 
     def rss_kib(self) -> int:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+        return sum(self._rss_kib(pid) for pid in self.pids)
+
+    @staticmethod
+    def _rss_kib(pid: int) -> int:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
         raise RuntimeError("no VmRSS")
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time the bot's process has used: a figure the machine's other load skews less."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time of the bot's processes: a figure the machine's other load skews less."""
+        ticks = 0
+        for pid in self.pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
-def served(kind: str, database_url: str, log: Path) -> Iterator[Bot]:
-    """The bot in its own process on 127.0.0.1; it stops when we close its stdin (or are killed)."""
+def served(kind: str, database_url: str, log: Path, workers: int = 1) -> Iterator[Bot]:
+    """The bot in its own process (or `workers` of them) on 127.0.0.1; it stops when we close its stdin
+    (or are killed)."""
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "serve.py"), kind, database_url],
+            [sys.executable, str(ROOT / "bench" / "serve.py"), kind, database_url, str(workers)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=log_file,
@@ -94,7 +103,8 @@ def served(kind: str, database_url: str, log: Path) -> Iterator[Bot]:
                 process.kill()
                 tail = log.read_text().strip().splitlines()[-15:]
                 raise RuntimeError(f"The {kind} bot did not start:\n" + "\n".join(tail))
-            yield Bot(kind, process, f"http://127.0.0.1:{int(ready[0].split()[1])}")
+            port, *pids = (int(word) for word in ready[0].split()[1:])
+            yield Bot(kind, process, f"http://127.0.0.1:{port}", pids)
         finally:
             if process.stdin:
                 process.stdin.close()
@@ -342,6 +352,9 @@ def new_database(kind: str, name: str, *, workdir: Path, server_url: str | None)
 
 def bench_database(kind: str, args: argparse.Namespace, workdir: Path, server_url: str | None) -> Figures:
     figures = Figures(database="SQLite" if kind == "sqlite" else "PostgreSQL")
+    workers = args.workers if kind == "postgresql" else 1
+    if workers > 1:
+        figures.database += f" (ours in {workers} worker processes; CPU is theirs together)"
     officers_needed = max([*args.levels, args.paced_conversations if args.pauses else 0])
     url = new_database(kind, "scrutiny_bench", workdir=workdir, server_url=server_url)
     prepare(url)
@@ -355,7 +368,7 @@ def bench_database(kind: str, args: argparse.Namespace, workdir: Path, server_ur
     figures.summary = council.summary_figures(url) if args.documents else {"missing": "--no-documents"}
 
     with (
-        served("ours", url, workdir / f"ours-{kind}.log") as ours,
+        served("ours", url, workdir / f"ours-{kind}.log", workers) as ours,
         served(args.echo, url, workdir / f"echo-{kind}.log") as echo,
     ):
         figures.memory["rss_started_mib"] = ours.rss_kib() / 1024
@@ -565,6 +578,12 @@ def main(argv: list[str] | None = None) -> int:
         dest="documents",
         action="store_false",
         help="skip the summary cards and the Word import: turns and memory only",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="our bot's processes on PostgreSQL, as `scrutiny-bot serve --workers` (SQLite: always 1)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, databases)")

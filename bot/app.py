@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
+import multiprocessing.connection
+import signal
+import sys
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from aiohttp import web
@@ -205,18 +212,76 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     return app
 
 
-def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
-    """Migrate the database, then serve until interrupted. A --host override is checked like HOST."""
-    overrides = {name: value for name, value in (("host", host), ("port", port)) if value is not None}
+def serve(
+    settings: Settings, *, host: str | None = None, port: int | None = None, workers: int | None = None
+) -> None:
+    """Migrate the database, then serve until interrupted. Overrides are checked as the environment's are."""
+    overrides = {
+        name: value
+        for name, value in (("host", host), ("port", port), ("workers", workers))
+        if value is not None
+    }
     if overrides:
         # Validate again, so an override cannot open anonymous mode to the network.
         settings = Settings.model_validate({**settings.model_dump(), **overrides})
-    # Only if the CLI has not set logging up already; settings are never logged (the password is a SecretStr).
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _log_to_stderr()
     upgrade(settings.database_url)
+    if settings.workers == 1:
+        _serve_one(settings)
+        return
+    processes = start_workers(settings)
+    # Stopped as a single process is: Ctrl+C, or SIGTERM from a supervisor (systemd, a container).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        # One stopping stops them all, so the supervisor restarts the service whole.
+        multiprocessing.connection.wait([process.sentinel for process in processes])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop_workers(processes)
+
+
+def start_workers(settings: Settings) -> Sequence[BaseProcess]:
+    """`settings.workers` processes serving the app on one port: the kernel shares the connections
+    among them (SO_REUSEPORT), so a turn uses any idle core. Each is a replica as on two servers: its
+    own connections, its own scheduler, the delivery rows keeping each summary and reminder single."""
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing of this one's loop
+    processes = [
+        context.Process(
+            target=_serve_one, args=(settings,), kwargs={"shared_port": True}, name=f"scrutiny-bot worker {n}"
+        )
+        for n in range(1, settings.workers + 1)
+    ]
+    for process in processes:
+        process.start()
+    return processes
+
+
+def stop_workers(processes: Sequence[BaseProcess], *, grace: float = 2.0) -> None:
+    """Workers the signal reached too (Ctrl+C reaches the terminal's whole process group) stop by
+    themselves; any still serving after `grace` seconds are sent SIGTERM. Not at once: a second
+    signal would break into a worker's own clean-up (the scheduler, its connections)."""
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(timeout=max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=30)
+
+
+def _serve_one(settings: Settings, *, shared_port: bool = False) -> None:
+    _log_to_stderr()
     app = create_app(settings)
     settle_memory()
-    web.run_app(app, host=settings.host, port=settings.port)
+    # The CLI has said where it serves: aiohttp's own banner would say it again, once per worker.
+    web.run_app(app, host=settings.host, port=settings.port, reuse_port=shared_port or None, print=None)
+
+
+def _log_to_stderr() -> None:
+    # Only if the CLI has not set logging up already; settings are never logged (the password is a SecretStr).
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def settle_memory() -> None:

@@ -571,11 +571,19 @@ def people_list() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: HOST, or 127.0.0.1.")] = None,
     port: Annotated[int | None, typer.Option(help="Default: PORT, or 3978.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Processes sharing the port, one per core (PostgreSQL only). Default: SCRUTINY_WORKERS or 1."
+        ),
+    ] = None,
 ) -> None:
     """Run the bot's web server (POST /api/messages) until stopped with Ctrl+C."""
     overrides: dict[str, object] = {"host": host} if host else {}
     if port:
         overrides["port"] = port
+    if workers:
+        overrides["workers"] = workers
     settings = _settings(**overrides)
     with _plain_errors():
         upgrade(settings.database_url)
@@ -584,7 +592,7 @@ def serve(
     _console().print(
         f"Serving the bot on http://{settings.host}:{settings.port}/api/messages (Ctrl+C stops)."
     )
-    serve_app(settings, host=settings.host, port=settings.port)
+    serve_app(settings, host=settings.host, port=settings.port, workers=settings.workers)
 
 
 @app.command("package")

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     time_zone: str = Field("Europe/London", validation_alias=_env("SCRUTINY_TIME_ZONE"))
     # Longest evidence text accepted in one field; longer text is kept in the dialog and refused politely.
     max_text_length: int = Field(20_000, validation_alias=_env("SCRUTINY_MAX_TEXT_LENGTH"))
+    # Processes serving the one port, for a server with more than one core (PostgreSQL only).
+    workers: int = Field(1, ge=1, le=64, validation_alias=_env("SCRUTINY_WORKERS"))
     # Weekly summaries and reminders (bot/scheduler.py). "off" for a replica that should only answer.
     scheduler: bool = Field(True, validation_alias=_env("SCRUTINY_SCHEDULER"))
     # A channel's weekly summary until an admin says otherwise, in `time_zone`.
@@ -81,5 +83,10 @@ class Settings(BaseSettings):
                 f"HOST={self.host} is not loopback, and no MicrosoftAppId is set, so requests would be "
                 "unauthenticated. Set MicrosoftAppId/MicrosoftAppPassword/MicrosoftAppTenantId, or bind to "
                 "127.0.0.1, or set SCRUTINY_ALLOW_ANONYMOUS_PUBLIC=true if you really mean it."
+            )
+        if self.workers > 1 and not self.database_url.startswith("postgres"):
+            raise ValueError(
+                f"SCRUTINY_WORKERS={self.workers} needs a PostgreSQL DATABASE_URL: a SQLite file takes one "
+                "writer at a time, so a second process would only wait. Use 1 worker with SQLite."
             )
         return self

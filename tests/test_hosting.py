@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import socket
+from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import jwt
 import pytest
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext, PromptOptions, TextPrompt, WaterfallDialog, WaterfallStepContext
-from chat import Harness, MakeChat
+from chat import DEFAULT_USER, Chat, Harness, MakeChat
+from fake_connector import FakeConnector
 from pydantic import ValidationError
 
-from bot.app import DIALOGS, REGISTRY, serve
+from bot.app import DIALOGS, REGISTRY, serve, start_workers, stop_workers
 from bot.settings import Settings
 from dialogs.context import Caller
 from store.errors import UserFacingError
@@ -171,3 +175,63 @@ async def test_the_fake_connector_can_answer_429_with_retry_after(
     async with harness.http.post(url, json={"type": "message", "text": "hi"}) as accepted:
         assert accepted.status == 201 and "id" in await accepted.json()
     assert [r.body["text"] for r in harness.connector.received] == ["hi"]
+
+
+def test_more_than_one_worker_needs_postgresql(tmp_path: Any) -> None:
+    local = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/s.db")  # type: ignore[call-arg]
+
+    with pytest.raises(ValidationError, match="SCRUTINY_WORKERS=2 needs a PostgreSQL DATABASE_URL"):
+        serve(local, workers=2)
+    assert not (tmp_path / "s.db").exists()  # refused before touching anything
+
+
+@dataclass
+class _Workers:
+    """Worker processes serving at `url`, as a Chat expects its harness to be."""
+
+    url: str
+    connector: FakeConnector
+
+    async def post(
+        self, path: str, body: Any, headers: dict[str, str] | None = None
+    ) -> aiohttp.ClientResponse:
+        # A new connection for each message, as from Teams' many senders: the kernel picks a worker.
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(self.url + path, json=body, headers=headers or {}) as response,
+        ):
+            await response.read()
+            return response
+
+    async def healthy(self) -> bool:
+        try:
+            async with aiohttp.ClientSession() as http, http.get(self.url + "/healthz") as response:
+                return response.status == 200
+        except aiohttp.ClientConnectionError:
+            return False
+
+
+async def test_two_workers_share_the_port_and_stop_cleanly(
+    database_url: str, fake_connector: FakeConnector
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("workers share a PostgreSQL database; SQLite takes one writer at a time")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings(_env_file=None, database_url=database_url, port=port, workers=2)  # type: ignore[call-arg]
+    processes = start_workers(settings)
+    try:
+        served = _Workers(f"http://127.0.0.1:{port}", fake_connector)
+        for _ in range(600):
+            if await served.healthy():
+                break
+            await asyncio.sleep(0.1)
+        fake_connector.add_member(DEFAULT_USER)
+        for _ in range(12):
+            [reply] = await Chat(served, user=DEFAULT_USER, scope="personal").say("help")  # type: ignore[arg-type]
+            assert reply.text.startswith("Here is what I can do")
+        assert all(process.is_alive() for process in processes)
+    finally:
+        await asyncio.to_thread(stop_workers, processes)
+    assert [process.exitcode for process in processes] == [0, 0]  # each finished its clean-up
