@@ -11,8 +11,8 @@ every turn; the SDK never closes them. Everything else is the wrapped authentica
 The connector client's msrest pipeline is the SDK's documented extension point (ConnectorClient takes a
 pipeline_type); ours keeps its policies (user agent, body deserialisation, HTTP logging) and the same
 bearer token, and sends through one aiohttp session on the bot's own event loop: no thread hop per
-message, connections kept alive. The JSON on the wire is msrest's, unchanged; only a card already in
-JSON's own types is not copied value by value first (`_PlainJsonAsIs`).
+message, connections kept alive. The JSON on the wire is msrest's, unchanged, written by
+`dialogs.wire.Serializer` (msrest's, with a direct path for activities made of models).
 """
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 from botframework.connector.skills import BotFrameworkClient
-from msrest import Serializer
 from msrest.pipeline import AsyncHTTPSender, AsyncPipeline, Request, Response, SansIOHTTPPolicy
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http import ClientRequest, HTTPClientResponse
 from multidict import CIMultiDict
+
+from dialogs import wire
 
 # Teams has a few service URLs (one per region) and a bot one identity: a small cache is plenty, and
 # its bound keeps a flood of made-up service URLs from growing memory.
@@ -128,39 +129,6 @@ class _BearerToken(SansIOHTTPPolicy):
             request.http_request.headers.pop("Authorization", None)
 
 
-_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def _plain(value: object) -> bool:
-    """JSON's own types all the way down (exactly: msrest writes a subclass such as an enum as str()).
-    A loop, not recursion: a status card has some thousands of values, and this runs for each send."""
-    waiting: list[Any] = [value]
-    while waiting:
-        item = waiting.pop()
-        kind = type(item)
-        if kind is dict:
-            if not all(type(key) is str for key in item):
-                return False
-            waiting.extend(item.values())
-        elif kind is list:
-            waiting.extend(item)
-        elif kind not in _JSON_SCALARS:
-            return False
-    return True
-
-
-class _PlainJsonAsIs(Serializer):
-    """msrest's serializer, but JSON-ready values of "object" fields pass as they are.
-
-    An attachment's content (a card) is such a field, and msrest copies it value by value through
-    several calls apiece: for a recommendation's status card, most of the CPU of sending it. For plain
-    dicts, lists, strings, numbers, booleans and None its copy equals the original, so that is sent.
-    """
-
-    def serialize_object(self, attr: Any, **kwargs: Any) -> Any:
-        return attr if _plain(attr) else super().serialize_object(attr, **kwargs)
-
-
 class _ReusedConnectors(ConnectorFactory):
     def __init__(
         self,
@@ -187,7 +155,7 @@ class _ReusedConnectors(ConnectorFactory):
                 ],
                 _AiohttpSender(self._session, timeout=config.connection.timeout),
             )
-            serializer = _PlainJsonAsIs(client._serialize.dependencies)
+            serializer = wire.Serializer(client._serialize.dependencies)
             serializer.client_side_validation = client._serialize.client_side_validation
             client._serialize = client.conversations._serialize = client.attachments._serialize = serializer
             return client

@@ -21,7 +21,12 @@ from cards.welcome import welcome_card
 from dialogs.context import Caller, card_message
 from dialogs.questions import parse_question
 from store.activities import first_delivery
-from store.conversations import forget_conversation, refresh_service_url, remember_conversation
+from store.conversations import (
+    base_conversation_id,
+    forget_conversation,
+    refresh_service_url,
+    remember_conversation,
+)
 from store.db import Database
 from store.errors import UserFacingError
 from store.models import ConversationKind
@@ -30,6 +35,8 @@ log = logging.getLogger(__name__)
 
 # Where dialogs find the turn's Caller: turn_context.turn_state[CALLER_KEY].
 CALLER_KEY = "Caller"
+# How many conversations' service URLs a process remembers having stored (then it starts afresh).
+_SERVICE_URLS_KEPT = 10_000
 # Unambiguous to read aloud over the phone: no 0/O, 1/I/L.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -77,6 +84,10 @@ class ScrutinyBot(TeamsActivityHandler):
         self._conversation_state = conversation_state
         self._dialogs = dialogs
         self._registry = registry
+        # Conversation id (as stored, without a thread's suffix) -> the service URL this process last
+        # stored or found for it. Teams hardly ever moves a conversation, so this spares every turn a
+        # query; a move arrives as a URL different from the one remembered, and is stored.
+        self._service_urls: dict[str, str] = {}
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -92,16 +103,22 @@ class ScrutinyBot(TeamsActivityHandler):
             if repeat:
                 log.info("Ignored a repeat delivery of activity %s", activity.id)
                 return
-            if conversation_id and activity.service_url:
-                await refresh_service_url(
-                    session, conversation_id=conversation_id, service_url=activity.service_url
-                )
+            service_url = activity.service_url
+            stored: tuple[str, str] | None = None
+            stored_as = base_conversation_id(conversation_id) if conversation_id else None
+            if stored_as and service_url and self._service_urls.get(stored_as) != service_url:
+                await refresh_service_url(session, conversation_id=stored_as, service_url=service_url)
+                stored = (stored_as, service_url)
             if activity.type == ActivityTypes.message:
                 # What every message needs, read in this unit of work rather than in one each.
                 turn_context.turn_state[CALLER_KEY] = await known_sender(
                     session, turn_context, self._settings
                 )
                 await self._conversation_state.load(turn_context, session=session)
+        if stored is not None:  # now committed
+            if len(self._service_urls) >= _SERVICE_URLS_KEPT:
+                self._service_urls.clear()
+            self._service_urls[stored[0]] = stored[1]
         await super().on_turn(turn_context)
         # Saved only when the turn ends well: after an error the state from before this turn stands.
         await self._conversation_state.save_changes(turn_context)

@@ -23,6 +23,8 @@ from botbuilder.dialogs import (
 from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult
 from botbuilder.schema import Activity, ActivityTypes
 
+from dialogs import wire
+
 _TAG = re.compile(r"<[^>]*>")
 CANCEL_WORDS = {"cancel", "stop", "quit", "exit"}
 BACK_WORDS = {"back", "go back", "previous"}
@@ -66,7 +68,7 @@ class AnswerPrompt(Prompt):
         for name in ("prompt", "retry_prompt"):
             activity = getattr(kept, name)
             if isinstance(activity, Activity):
-                setattr(kept, name, json.dumps(activity.serialize()))
+                setattr(kept, name, json.dumps(wire.SCHEMA.wire_form(activity)))
         return result
 
     async def on_prompt(

@@ -108,6 +108,12 @@ async def test_every_activity_refreshes_the_service_url(
     assert row.reference["serviceUrl"] == other_connector.url  # type: ignore[index]
     assert len(other_connector.received) == 1  # the reply went where Teams now is
 
+    # And back again (the bot remembers which URL it stored, so this must not look unchanged).
+    await chat.say("<at>Scrutiny bot</at> help")
+    [row] = await conversations(db)
+    assert row.service_url == chat.harness.connector.url
+    assert row.reference["serviceUrl"] == chat.harness.connector.url  # type: ignore[index]
+
 
 def test_the_welcome_card_is_valid_adaptive_card_1_5_and_small() -> None:
     schema = json.loads((resources.files("adaptive_cards") / "schemas" / "schema-1.5.json").read_text())
