@@ -25,6 +25,7 @@ from store.models import (
     ProgressUpdate,
     Recommendation,
     Review,
+    action_responsible_people,
 )
 from store.people import names_in_responsibility
 from store.views import (
@@ -57,14 +58,36 @@ def round_view(round_: MonitoringRound) -> RoundView:
     )
 
 
-def _owners(action: AgreedAction) -> list[Person]:
-    """Responsible people in the order the plan names them, not alphabetically."""
-    order = {name.lower(): i for i, name in enumerate(names_in_responsibility(action.responsibility))}
-    return sorted(action.responsible_people, key=lambda p: order.get(p.name.lower(), len(order)))
-
-
-# What a view shows of an update, as plain columns: a council's summary reads some thousands of them,
-# and a row is several times cheaper to load than an object the session tracks.
+# What a view shows of an action with its recommendation and review, of its owners and of the rounds,
+# as plain columns: a row is several times cheaper to load than an object the session tracks, and every
+# status card and summary reads them.
+_ACTION = (
+    select(
+        AgreedAction.id,
+        AgreedAction.position,
+        AgreedAction.group,
+        AgreedAction.responsibility,
+        AgreedAction.date_text,
+        AgreedAction.due_by,
+        AgreedAction.ongoing,
+        AgreedAction.agreed_action,
+        AgreedAction.success_measure,
+        Recommendation.id.label("recommendation_id"),
+        Recommendation.number.label("recommendation_number"),
+        Recommendation.text.label("recommendation_text"),
+        Review.id.label("review_id"),
+        Review.title.label("review_title"),
+    )
+    .join(AgreedAction.recommendation)
+    .join(Recommendation.review)
+)
+_OWNER = (
+    select(action_responsible_people.c.action_id, Person.id, Person.name)
+    .join(Person, action_responsible_people.c.person_id == Person.id)
+    .order_by(Person.name)
+)
+_ROUND = select(MonitoringRound.id, MonitoringRound.review_id, MonitoringRound.label, MonitoringRound.is_open)
+# And of each current answer (a council's summary reads some thousands of them).
 _CURRENT_ANSWER = select(
     ProgressUpdate.action_id,
     ProgressUpdate.round_id,
@@ -76,20 +99,27 @@ _CURRENT_ANSWER = select(
     ProgressUpdate.recorded_at,
     Person.name.label("recorded_by"),
 ).outerjoin(Person, ProgressUpdate.recorded_by_id == Person.id)
-_Answer = Row[*tuple[Any, ...]]  # one row of _CURRENT_ANSWER
+_Row = Row[*tuple[Any, ...]]  # one row of the selects above
+
+
+def _owners(action: _Row, people: Sequence[_Row]) -> list[_Row]:
+    """Responsible people in the order the plan names them, not alphabetically."""
+    order = {name.lower(): i for i, name in enumerate(names_in_responsibility(action.responsibility))}
+    return sorted(people, key=lambda p: order.get(p.name.lower(), len(order)))
 
 
 def _action_view(
-    action: AgreedAction,
-    rounds: Sequence[MonitoringRound],
-    current: dict[tuple[int, int], _Answer],
+    action: _Row,
+    people: Sequence[_Row],
+    rounds: Sequence[_Row],
+    current: dict[tuple[int, int], _Row],
 ) -> ActionView:
     trend: list[RoundGrade] = []
     achieved = False
     open_round = next((r for r in reversed(rounds) if r.is_open), None)  # the latest, as updates pick it
     asked_now = False
-    last: _Answer | None = None
-    last_round: MonitoringRound | None = None
+    last: _Row | None = None
+    last_round: _Row | None = None
     last_grade: Grade | None = None
     for round_ in rounds:
         if round_ is open_round:
@@ -110,15 +140,14 @@ def _action_view(
             last, last_round = update, round_
             last_grade = update.grade if update.grade is not None else last_grade
         achieved = achieved or update.grade is Grade.FULLY_ACHIEVED or update.fully_achieved_carried
-    owners = _owners(action)
-    recommendation = action.recommendation
+    owners = _owners(action, people)
     return ActionView(
         id=action.id,
-        review_id=recommendation.review_id,
-        review_title=recommendation.review.title,
-        recommendation_id=recommendation.id,
-        recommendation_number=recommendation.number,
-        recommendation_text=recommendation.text,
+        review_id=action.review_id,
+        review_title=action.review_title,
+        recommendation_id=action.recommendation_id,
+        recommendation_number=action.recommendation_number,
+        recommendation_text=action.recommendation_text,
         position=action.position,
         group=action.group,
         responsibility=action.responsibility,
@@ -145,32 +174,26 @@ def _action_view(
 async def _action_views(session: AsyncSession, *, where: ColumnElement[bool]) -> list[ActionView]:
     """The actions matching `where` (over AgreedAction, Recommendation, Review), in plan order."""
     actions = (
-        await session.scalars(
-            select(AgreedAction)
-            .join(AgreedAction.recommendation)
-            .join(Recommendation.review)
-            .where(where)
-            .options(
-                contains_eager(AgreedAction.recommendation).contains_eager(Recommendation.review),
-                selectinload(AgreedAction.responsible_people),
-            )
-            .order_by(Review.title, Recommendation.number, AgreedAction.position)
+        await session.execute(
+            _ACTION.where(where).order_by(Review.title, Recommendation.number, AgreedAction.position)
         )
     ).all()
     if not actions:
         return []
-    review_ids = {a.recommendation.review_id for a in actions}
-    rounds: dict[int, list[MonitoringRound]] = defaultdict(list)
-    for round_ in await session.scalars(
-        select(MonitoringRound)
-        .where(MonitoringRound.review_id.in_(review_ids))
-        .order_by(MonitoringRound.month)
-    ):
-        rounds[round_.review_id].append(round_)
     # A subquery, not a list of ids: a council-wide question may cover thousands of actions.
     action_ids = (
         select(AgreedAction.id).join(AgreedAction.recommendation).join(Recommendation.review).where(where)
     )
+    people: dict[int, list[_Row]] = defaultdict(list)
+    for person in await session.execute(_OWNER.where(action_responsible_people.c.action_id.in_(action_ids))):
+        people[person.action_id].append(person)
+    rounds: dict[int, list[_Row]] = defaultdict(list)
+    for round_ in await session.execute(
+        _ROUND.where(MonitoringRound.review_id.in_({a.review_id for a in actions})).order_by(
+            MonitoringRound.month
+        )
+    ):
+        rounds[round_.review_id].append(round_)
     newest = (
         select(func.max(ProgressUpdate.id))
         .where(ProgressUpdate.action_id.in_(action_ids))
@@ -180,7 +203,7 @@ async def _action_views(session: AsyncSession, *, where: ColumnElement[bool]) ->
         (u.action_id, u.round_id): u
         for u in await session.execute(_CURRENT_ANSWER.where(ProgressUpdate.id.in_(newest)))
     }
-    return [_action_view(a, rounds[a.recommendation.review_id], current) for a in actions]
+    return [_action_view(a, people[a.id], rounds[a.review_id], current) for a in actions]
 
 
 # In the recommendations' own statement: who, besides the owners, may update their actions.
