@@ -67,7 +67,10 @@ class SqlStorage(Storage):
         if session is None:
             async with self._db.session() as session:
                 return await self.read_flattened(keys, session=session)
-        rows = await session.scalars(select(BotStateItem).where(BotStateItem.key.in_(keys)))
+        # Plain columns, not tracked objects: every message reads its conversation's state.
+        rows = await session.execute(
+            select(BotStateItem.key, BotStateItem.data, BotStateItem.e_tag).where(BotStateItem.key.in_(keys))
+        )
         items: dict[str, Any] = {}
         for row in rows:
             data: Any = dict(row.data) if isinstance(row.data, dict) else row.data
@@ -133,11 +136,13 @@ class SqlStorage(Storage):
     ) -> None:
         # The e_tag check is part of the UPDATE itself, so of two writers holding the same e_tag
         # exactly one matches a row; the other sees no row updated.
+        # On the table: SQLAlchemy's plain UPDATE costs less than its ORM one, and every turn that
+        # changes a dialog pays for this. (mypy sees a mapped class's __table__ as any FromClause.)
+        table = BotStateItem.__table__
         result = await session.execute(
-            update(BotStateItem)
-            .where(BotStateItem.key == key, BotStateItem.e_tag == expected)
+            update(table)  # type: ignore[arg-type]
+            .where(table.c.key == key, table.c.e_tag == expected)
             .values(data=data, e_tag=e_tag)
-            .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
             return
