@@ -111,7 +111,9 @@ class Serializer(msrest.Serializer):
     def _model(self, model: Model) -> dict[str, Any]:
         written: dict[str, Any] = {}
         for name, key, kind, holds in self._fields_of(type(model)):
-            value = getattr(model, name, None)
+            value = getattr(model, name, _Irregular)
+            if value is _Irregular:
+                raise _Irregular  # msrest refuses a model without one of its attributes
             if value is None or key in written:  # msrest: None is left out; the first of a key stands
                 continue
             if holds == "model":

@@ -84,7 +84,13 @@ def activities() -> list[Activity]:
         Activity(type="message", attachments=(Attachment(content_type="text/plain", content="hi"),)),  # type: ignore[arg-type]
         Activity(type="message", from_property={"id": "28:bot"}),  # type: ignore[arg-type]
         Activity(type="message", id=12, text=Weight.BOLDER),  # type: ignore[arg-type]
+        _without_locale(MessageFactory.text("A model missing one of its attributes")),
     ]
+
+
+def _without_locale(activity: Activity) -> Activity:
+    del activity.locale
+    return activity
 
 
 def _outcome(write: Any) -> Any:
