@@ -60,8 +60,8 @@ def round_view(round_: MonitoringRound) -> RoundView:
 
 # What a view shows of an action with its recommendation and review, of its owners and of the rounds,
 # as plain columns: a row is several times cheaper to load than an object the session tracks, and every
-# status card and summary reads them.
-_ACTION = (
+# status card and summary reads them. (store/updates reads an action by ACTION_ROW and ANSWER_ROW too.)
+ACTION_ROW = (
     select(
         AgreedAction.id,
         AgreedAction.position,
@@ -87,8 +87,9 @@ _OWNER = (
     .order_by(Person.name)
 )
 _ROUND = select(MonitoringRound.id, MonitoringRound.review_id, MonitoringRound.label, MonitoringRound.is_open)
-# And of each current answer (a council's summary reads some thousands of them).
-_CURRENT_ANSWER = select(
+# And of an answer (a council's summary reads some thousands of them).
+ANSWER_ROW = select(
+    ProgressUpdate.id,
     ProgressUpdate.action_id,
     ProgressUpdate.round_id,
     ProgressUpdate.grade,
@@ -175,7 +176,7 @@ async def _action_views(session: AsyncSession, *, where: ColumnElement[bool]) ->
     """The actions matching `where` (over AgreedAction, Recommendation, Review), in plan order."""
     actions = (
         await session.execute(
-            _ACTION.where(where).order_by(Review.title, Recommendation.number, AgreedAction.position)
+            ACTION_ROW.where(where).order_by(Review.title, Recommendation.number, AgreedAction.position)
         )
     ).all()
     if not actions:
@@ -201,7 +202,7 @@ async def _action_views(session: AsyncSession, *, where: ColumnElement[bool]) ->
     )
     current = {
         (u.action_id, u.round_id): u
-        for u in await session.execute(_CURRENT_ANSWER.where(ProgressUpdate.id.in_(newest)))
+        for u in await session.execute(ANSWER_ROW.where(ProgressUpdate.id.in_(newest)))
     }
     return [_action_view(a, people[a.id], rounds[a.review_id], current) for a in actions]
 

@@ -30,6 +30,7 @@ from store.models import (
     action_responsible_people,
     review_link_officers,
 )
+from store.queries import ACTION_ROW, ANSWER_ROW
 from store.views import RecommendationView
 
 
@@ -112,15 +113,16 @@ class _Round(NamedTuple):
 
 
 class _Version(NamedTuple):
-    """One version of the action's answer for a round."""
+    """One version of the action's answer for a round (a row of ANSWER_ROW)."""
 
     id: int
+    action_id: int
     round_id: int
-    evidence: str
     grade: Grade | None
+    fully_achieved_carried: bool
+    evidence: str
     explanation: str | None
     impact: str | None
-    fully_achieved_carried: bool
     recorded_at: datetime
     recorded_by: str | None  # the name
 
@@ -129,13 +131,17 @@ class _Version(NamedTuple):
 class _Action:
     """What checking who may record, recording and showing an action need of it, as plain rows."""
 
+    # A row of ACTION_ROW:
     id: int
     position: int
     group: str | None
     responsibility: str
     date_text: str
+    due_by: date | None
+    ongoing: bool
     agreed_action: str
     success_measure: str
+    recommendation_id: int
     recommendation_number: int
     recommendation_text: str
     review_id: int
@@ -166,26 +172,7 @@ _LOADED_ACTIONS = "store.updates.loaded_actions"
 
 
 async def _read_action(session: AsyncSession, action_id: int) -> _Action | None:
-    action = (
-        await session.execute(
-            select(
-                AgreedAction.id,
-                AgreedAction.position,
-                AgreedAction.group,
-                AgreedAction.responsibility,
-                AgreedAction.date_text,
-                AgreedAction.agreed_action,
-                AgreedAction.success_measure,
-                Recommendation.number.label("recommendation_number"),
-                Recommendation.text.label("recommendation_text"),
-                Review.id.label("review_id"),
-                Review.title.label("review_title"),
-            )
-            .join(AgreedAction.recommendation)
-            .join(Recommendation.review)
-            .where(AgreedAction.id == action_id)
-        )
-    ).one_or_none()
+    action = (await session.execute(ACTION_ROW.where(AgreedAction.id == action_id))).one_or_none()
     if action is None:
         return None
     people = select(Person.id, Person.name, Person.is_group).order_by(Person.name)
@@ -211,27 +198,14 @@ async def _read_action(session: AsyncSession, action_id: int) -> _Action | None:
         .order_by(MonitoringRound.month)
     )
     versions = await session.execute(
-        select(
-            ProgressUpdate.id,
-            ProgressUpdate.round_id,
-            ProgressUpdate.evidence,
-            ProgressUpdate.grade,
-            ProgressUpdate.explanation,
-            ProgressUpdate.impact,
-            ProgressUpdate.fully_achieved_carried,
-            ProgressUpdate.recorded_at,
-            Person.name,
-        )
-        .outerjoin(Person, ProgressUpdate.recorded_by_id == Person.id)
-        .where(ProgressUpdate.action_id == action_id)
-        .order_by(ProgressUpdate.id)
+        ANSWER_ROW.where(ProgressUpdate.action_id == action_id).order_by(ProgressUpdate.id)
     )
     return _Action(
         **action._asdict(),
-        owners=[_Person(*row) for row in owners],
-        link_officers=[_Person(*row) for row in link_officers],
-        rounds=[_Round(*row) for row in rounds],
-        versions=[_Version(*row) for row in versions],
+        owners=[_Person._make(row) for row in owners],
+        link_officers=[_Person._make(row) for row in link_officers],
+        rounds=[_Round._make(row) for row in rounds],
+        versions=[_Version._make(row) for row in versions],
     )
 
 
@@ -587,6 +561,7 @@ async def record_update(
     action.versions.append(
         _Version(
             id=update.id,
+            action_id=update.action_id,
             round_id=update.round_id,
             evidence=update.evidence,
             grade=update.grade,
