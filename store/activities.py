@@ -21,12 +21,8 @@ async def first_delivery(session: AsyncSession, *, activity_id: str, conversatio
     handles it.
     """
     values = {"activity_id": activity_id, "conversation_id": conversation_id, "received_at": utcnow()}
-    # On the table, not the mapped class: SQLAlchemy's plain INSERT costs less than its ORM bulk insert,
-    # and every turn pays for this one. (mypy sees a mapped class's __table__ as any FromClause.)
-    table = ProcessedActivity.__table__
-    result = await session.execute(
-        insert_or_ignore(session, table, **values).returning(table.c.activity_id)  # type: ignore[arg-type]
-    )
+    inserted = ProcessedActivity.__table__.c.activity_id  # a column of the table, as insert_or_ignore's
+    result = await session.execute(insert_or_ignore(session, ProcessedActivity, **values).returning(inserted))
     return result.scalar_one_or_none() is not None
 
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 from alembic import command
@@ -185,9 +185,14 @@ def insert_or_ignore(
     session: AsyncSession, target: Table | type[DeclarativeBase], **values: object
 ) -> postgresql.Insert | sqlite.Insert:
     """INSERT that does nothing when a unique key already exists: the race-free way for concurrent
-    turns or replicas to create the same row (both dialects we support spell it ON CONFLICT)."""
+    turns or replicas to create the same row (both dialects we support spell it ON CONFLICT).
+
+    Always on the table, even given a mapped class: SQLAlchemy's plain INSERT costs less than its ORM
+    bulk insert, and every turn makes one (the delivery record). RETURNING takes the table's columns.
+    """
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    return insert(target).values(**values).on_conflict_do_nothing()
+    table = target if isinstance(target, Table) else cast(Table, target.__table__)
+    return insert(table).values(**values).on_conflict_do_nothing()
 
 
 def alembic_config(url: str) -> Config:
