@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from documents.files import read_document
+from documents.synthetic import synthetic_council
+from documents.word_writer import write_docx
 from store.db import Database
-from store.documents import read_document
 from store.models import ProgressUpdate
-from store.synthetic import synthetic_council
-from store.word import write_docx
 
 
 def summary_figures(url: str) -> dict[str, Any]:

@@ -13,17 +13,18 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from store.db import Database, upgrade
-from store.models import AgreedAction, Grade, Person, Recommendation, Review
-from store.plan import import_plan
-from store.plan_format import (
+from documents.grades import Grade
+from documents.plan_format import (
     PlanDocument,
     PlannedAction,
     PlannedRecommendation,
     PlannedRound,
     ProgressEntry,
 )
-from store.synthetic import synthetic_council
+from documents.synthetic import synthetic_council
+from store.db import Database, upgrade
+from store.models import AgreedAction, Person, Recommendation, Review
+from store.plan import import_plan
 
 TEAM = 10  # officers per bench review
 ACTIONS = 6  # actions per officer

@@ -12,31 +12,22 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
-from typing import Any
 
 from aiohttp import web
-from botbuilder.dialogs import Dialog, DialogContext, DialogSet
+from botbuilder.dialogs import DialogSet
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from sqlalchemy import text
 
 from bot.adapter import ScrutinyAdapter
 from bot.commands import CommandRegistry
 from bot.connector import ReusedClients
+from bot.features import build_dialogs, build_registry
 from bot.handler import ScrutinyBot
 from bot.proactive import Proactive
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.storage import SqlConversationState, SqlStorage
-from cards import messages
-from cards.status import STATUS_PAGE_VERB, STATUS_RECOMMENDATION_VERB, STATUS_REVIEW_VERB
-from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
-from dialogs import build_dialogs
-from dialogs.context import Caller
-from dialogs.status import StatusHandlers
-from dialogs.summary import SummaryHandlers
-from dialogs.update_handlers import update_handlers
 from store.db import Database, upgrade
-from store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -72,66 +63,6 @@ def bot_framework_config(settings: Settings) -> BotFrameworkConfig:
     )
 
 
-# --- The one place features plug in: their commands, card verbs and dialogs. ---
-
-
-def feature_dialogs(db: Database, settings: Settings) -> list[Dialog]:
-    return build_dialogs(db, max_text_length=settings.max_text_length)
-
-
-def register_features(registry: CommandRegistry, db: Database, settings: Settings) -> None:
-    updates = update_handlers(db, max_text_length=settings.max_text_length)
-    registry.command(
-        "update", updates.start, help=messages.UPDATE_COMMAND_HELP, usage=messages.UPDATE_USAGE, records=True
-    )
-    registry.verb(OPEN_UPDATE_VERB, updates.open_update, records=True)
-    registry.verb(SAVE_UPDATE_VERB, updates.save_update, records=True)
-
-    summaries = SummaryHandlers(
-        db, time_zone=settings.time_zone, summary_default=settings.summary_default, clock=utcnow
-    )
-    registry.command(
-        "summary", summaries.summary, help=messages.SUMMARY_COMMAND_HELP, usage=messages.SUMMARY_USAGE
-    )
-
-    # Another ConversationState on the same storage shares the turn's cached state (botbuilder caches
-    # it in turn_state by class), so the bot's own save at the end of the turn keeps the chosen review.
-    chosen_review = SqlConversationState(SqlStorage(db)).create_property("StatusReview")
-    status = StatusHandlers(db, chosen_review=chosen_review, time_zone=settings.time_zone, clock=utcnow)
-    for name, help_text, usage, aliases in (
-        ("status", messages.STATUS_COMMAND_HELP, messages.STATUS_USAGE, ()),
-        ("recommendation", messages.RECOMMENDATION_COMMAND_HELP, messages.RECOMMENDATION_USAGE, ("rec",)),
-        ("my actions", messages.MY_ACTIONS_COMMAND_HELP, "my actions", ()),
-        ("slipped", messages.SLIPPED_COMMAND_HELP, "slipped", ()),
-        ("not achieved", messages.NOT_ACHIEVED_COMMAND_HELP, "not achieved", ()),
-        ("missing", messages.MISSING_COMMAND_HELP, "missing", ("outstanding",)),
-        ("overdue", messages.OVERDUE_COMMAND_HELP, "overdue", ()),
-    ):
-        registry.command(name, status.command(name), help=help_text, usage=usage, aliases=aliases)
-    registry.verb(STATUS_PAGE_VERB, status.page)
-    registry.verb(STATUS_REVIEW_VERB, status.choose_review)
-    registry.verb(STATUS_RECOMMENDATION_VERB, status.choose_recommendation)
-
-    async def show_help(dialog_context: DialogContext, caller: Caller, args: Any) -> None:
-        await dialog_context.context.send_activity(registry.help_text())
-
-    # Reached only when no dialog is active: a dialog in progress handles "cancel" itself.
-    async def nothing_to_cancel(dialog_context: DialogContext, caller: Caller, args: Any) -> None:
-        await dialog_context.context.send_activity(messages.NOTHING_TO_CANCEL)
-
-    registry.command("help", show_help, help=messages.HELP_COMMAND, usage="help")
-    registry.command("cancel", nothing_to_cancel, help=messages.CANCEL_COMMAND, usage="cancel")
-
-
-def build_registry(db: Database, settings: Settings) -> CommandRegistry:
-    registry = CommandRegistry()
-    register_features(registry, db, settings)
-    return registry
-
-
-# --- The app ---
-
-
 async def _messages(request: web.Request) -> web.StreamResponse:
     return await request.app[ADAPTER].process(request, request.app[BOT])
 
@@ -154,7 +85,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     storage = SqlStorage(database)
     conversation_state = SqlConversationState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
-    for dialog in feature_dialogs(database, settings):
+    for dialog in build_dialogs(database, max_text_length=settings.max_text_length):
         dialogs.add(dialog)
     registry = build_registry(database, settings)
 

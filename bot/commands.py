@@ -140,15 +140,3 @@ class CommandRegistry:
     def help_text(self) -> str:
         entries = (messages.HELP_ENTRY.format(usage=c.usage, help=c.help) for c in self.commands)
         return "\n".join([messages.HELP_HEADING, *entries])
-
-
-def registered_command_names() -> list[str]:
-    """Every command name and alias the bot answers to, for checking the Teams manifest's command menu."""
-    # Imported here: the app wires the features, and sits above this module.
-    from bot.app import build_registry
-    from bot.settings import Settings
-    from store.db import Database
-
-    # Registering opens no connection, so an in-memory database and default settings will do.
-    registry = build_registry(Database("sqlite://"), Settings.model_construct())
-    return [name for command in registry.commands for name in command.names]

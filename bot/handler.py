@@ -20,6 +20,7 @@ from cards.status import page_data
 from cards.welcome import welcome_card
 from dialogs.context import Caller, card_message
 from dialogs.questions import parse_question
+from documents.errors import UserFacingError
 from store.activities import first_delivery
 from store.conversations import (
     base_conversation_id,
@@ -28,7 +29,6 @@ from store.conversations import (
     remember_conversation,
 )
 from store.db import Database
-from store.errors import UserFacingError
 from store.models import ConversationKind
 
 log = logging.getLogger(__name__)

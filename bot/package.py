@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import Settings
-from store.errors import UserFacingError
+from documents.errors import UserFacingError
 
 MANIFEST_DIR = Path(__file__).resolve().parents[1] / "manifest"
 TEMPLATE = MANIFEST_DIR / "manifest.template.json"

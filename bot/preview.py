@@ -41,11 +41,20 @@ from cards.update import (
 from cards.update import summary_card as update_summary_card
 from cards.welcome import welcome_card
 from dialogs.summary import review_summary
+from documents.errors import UserFacingError
+from documents.grades import Grade
 from store import queries
-from store.errors import UserFacingError
-from store.models import AgreedAction, Grade, Recommendation
-from store.updates import ActionForUpdate, DraftAnswer, RoundAnswer, action_for_update
-from store.views import ActionView, RecommendationMatch, RecommendationView, ReviewSummary
+from store.models import AgreedAction, Recommendation
+from store.updates import action_for_update
+from store.views import (
+    ActionForUpdate,
+    ActionView,
+    DraftAnswer,
+    RecommendationMatch,
+    RecommendationView,
+    ReviewSummary,
+    RoundAnswer,
+)
 
 RENDERER = Path(__file__).resolve().parents[1] / "tools" / "card-renderer"
 
@@ -114,7 +123,7 @@ async def card_gallery(
     session: AsyncSession, *, settings: Settings, today: date
 ) -> dict[str, dict[str, Any]]:
     """Each kind of card the bot sends, by name, from the loaded data."""
-    from bot.app import build_registry  # the command list for the welcome card; loads botbuilder
+    from bot.features import build_registry  # the command list for the welcome card; loads botbuilder
     from store.db import Database
 
     known = await queries.reviews(session)

@@ -12,7 +12,7 @@ from microsoft_teams.cards import Column, ColumnSet, TextBlock
 
 from cards import messages
 from cards.grades import GRADES, ContainerStyle, GradeLook, look
-from store.models import Grade
+from documents.grades import Grade
 from store.views import GradeCounts
 
 # On a white card, the "default" style of an action nobody has assessed would be invisible: every

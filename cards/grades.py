@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from store.models import Grade
+from documents.grades import Grade
 
 TextColor = Literal["Default", "Dark", "Light", "Accent", "Good", "Warning", "Attention"]
 ContainerStyle = Literal["default", "emphasis", "accent", "good", "attention", "warning"]

@@ -31,6 +31,10 @@ def _card(body: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "AdaptiveCard", "version": "1.5", "body": body}
 
 
+def _title(text: str) -> dict[str, Any]:
+    return _dump(TextBlock(text=text, weight="Bolder", size="Medium", wrap=True))
+
+
 def _more(shown: int, total: int, say: str) -> list[dict[str, Any]]:
     if total <= shown:
         return []
@@ -50,16 +54,7 @@ def reminder_card(
     `unreachable` (name, action refs) goes to the link officer: people the bot could not message."""
     limit = MOST_ACTIONS
     while True:
-        body = [
-            _dump(
-                TextBlock(
-                    text=messages.REMINDER_TITLE.format(round=round_label, deadline=day(deadline)),
-                    weight="Bolder",
-                    size="Medium",
-                    wrap=True,
-                )
-            )
-        ]
+        body = [_title(messages.REMINDER_TITLE.format(round=round_label, deadline=day(deadline)))]
         if actions:
             body.append(_dump(TextBlock(text=messages.REMINDER_INTRO.format(review=review_title), wrap=True)))
         for action in actions[:limit]:
@@ -91,14 +86,7 @@ def after_deadline_card(
     limit = 40
     while True:
         body = [
-            _dump(
-                TextBlock(
-                    text=messages.AFTER_DEADLINE_TITLE.format(round=round_label, deadline=day(deadline)),
-                    weight="Bolder",
-                    size="Medium",
-                    wrap=True,
-                )
-            ),
+            _title(messages.AFTER_DEADLINE_TITLE.format(round=round_label, deadline=day(deadline))),
             _dump(
                 TextBlock(
                     text=messages.AFTER_DEADLINE_INTRO.format(review=review_title, count=len(actions)),

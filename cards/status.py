@@ -37,7 +37,7 @@ from cards.charts import NOT_ASSESSED_STYLE, grade_distribution
 from cards.grades import look
 from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted, trimmed
 from cards.update import open_update_data
-from store.models import Grade
+from documents.grades import Grade
 from store.views import (
     ActionView,
     RecommendationMatch,
@@ -147,7 +147,7 @@ def _emphasised(text: str) -> list[tuple[str, str | None]]:
 
 
 def plan_text(text: str, limit: int, *, subtle: bool = False) -> RichTextBlock:
-    """Text from a plan, whose Word cells mark italics `*so*` and bold `**so**` (store/word.py):
+    """Text from a plan, whose Word cells mark italics `*so*` and bold `**so**` (documents/layout.py):
     shown with that emphasis (trimmed to `limit` characters with "…"), nothing else read as markup."""
     runs: list[CardElement] = []
     room = limit

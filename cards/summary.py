@@ -30,7 +30,7 @@ from cards import messages
 from cards.charts import grade_distribution
 from cards.grades import grade_words
 from cards.size import CARD_BYTE_LIMIT, card_bytes, trimmed
-from store.models import Grade
+from documents.grades import Grade
 from store.views import ActionView, ChangeView, GradeCounts
 
 # Lines per list before "and N more"; halved until the card fits.

@@ -31,8 +31,8 @@ from microsoft_teams.cards import (
 from cards import messages
 from cards.grades import GRADES, look
 from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted, trimmed
-from store.models import Grade
-from store.updates import ActionForUpdate, DraftAnswer, RoundAnswer
+from documents.grades import Grade
+from store.views import ActionForUpdate, DraftAnswer, RoundAnswer
 
 LONG_TEXT = 1_500  # characters of a long text shown in a read-only card
 SUMMARY_TEXT = 4_000  # the summary to confirm shows more: it is what will be saved

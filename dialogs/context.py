@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity, Attachment
+from pydantic import BaseModel, ValidationError
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,17 @@ def card_message(card: dict[str, Any]) -> Activity:
 
 # A command ("update 7") gets the text after its name; a card submit gets the submitted value dict.
 Handler = Callable[[DialogContext, Caller, Any], Awaitable[None]]
+
+Submit = TypeVar("Submit", bound=BaseModel)
+
+
+async def submitted(
+    turn_context: TurnContext, model: type[Submit], value: Any, *, refusal: str
+) -> Submit | None:
+    """A card's submit read as its model; if it does not fit (an old card, a tampered one), the
+    person is told `refusal` and None comes back."""
+    try:
+        return model.model_validate(value)
+    except ValidationError:
+        await turn_context.send_activity(refusal)
+        return None

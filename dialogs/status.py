@@ -31,11 +31,11 @@ from cards.status import (
     recommendation_choice_card,
     review_choice_card,
 )
-from dialogs.context import Caller, Handler, card_message
+from dialogs.context import Caller, Handler, card_message, submitted
 from dialogs.questions import Ask, Question, normalise, parse_question
+from documents.grades import Grade
 from store import queries
 from store.db import Database
-from store.models import Grade
 from store.updates import updatable
 from store.views import RecommendationMatch, RecommendationView, ReviewSummary
 
@@ -109,26 +109,20 @@ class StatusHandlers:
 
     async def page(self, dc: DialogContext, caller: Caller, value: Any) -> None:
         """A question asked again at another page ("Next 20"), or first asked in plain words."""
-        try:
-            request = PageRequest.model_validate(value)
-        except ValidationError:
-            await dc.context.send_activity(messages.CARD_OUT_OF_DATE)
+        request = await submitted(dc.context, PageRequest, value, refusal=messages.CARD_OUT_OF_DATE)
+        if request is None:
             return
         await self.ask(dc, caller, request.question, page=request.page, review_id=request.review_id)
 
     async def choose_review(self, dc: DialogContext, caller: Caller, value: Any) -> None:
-        try:
-            choice = ReviewChoice.model_validate(value)
-        except ValidationError:
-            await dc.context.send_activity(messages.CARD_OUT_OF_DATE)
+        choice = await submitted(dc.context, ReviewChoice, value, refusal=messages.CARD_OUT_OF_DATE)
+        if choice is None:
             return
         await self.ask(dc, caller, choice.question, review_id=choice.review_id)
 
     async def choose_recommendation(self, dc: DialogContext, caller: Caller, value: Any) -> None:
-        try:
-            choice = RecommendationChoice.model_validate(value)
-        except ValidationError:
-            await dc.context.send_activity(messages.CARD_OUT_OF_DATE)
+        choice = await submitted(dc.context, RecommendationChoice, value, refusal=messages.CARD_OUT_OF_DATE)
+        if choice is None:
             return
         await self._remember(dc.context, choice.review_id)
         async with self._db.session() as session:

@@ -22,10 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cards import messages
 from cards.summary import Owner, SummaryView, grade_order, summary_card
 from dialogs.context import Caller, card_message
+from documents.grades import Grade
 from store.conversations import conversation_by_id
 from store.db import Database
 from store.deliveries import last_sent, people_by_id, set_summary_schedule, summary_schedule, weekly_of
-from store.models import ConversationKind, DeliveryKind, Grade
+from store.models import ConversationKind, DeliveryKind
 from store.queries import changes_since, counts_in_round, review_status, reviews
 from store.schedule import Weekly, parse_weekly
 from store.views import ReviewSummary

@@ -27,10 +27,10 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
 from botbuilder.schema import Activity
-from pydantic import ValidationError
 
 from cards import messages
 from cards.grades import grade_words
+from cards.size import trimmed
 from cards.update import (
     OPEN_UPDATE_VERB,
     SAVE_UPDATE_VERB,
@@ -39,17 +39,15 @@ from cards.update import (
     grade_card,
     question_card,
     summary_card,
-    trimmed,
 )
-from dialogs.context import card_message
+from dialogs.context import card_message, submitted
 from dialogs.prompts import AnswerPrompt, GuidedDialog, question_of
 from dialogs.update_form import OpenUpdate, UpdateForm
+from documents.errors import UserFacingError
+from documents.grades import Grade
 from store.db import Database
-from store.errors import UserFacingError
-from store.models import Grade, UpdateSource
+from store.models import UpdateSource
 from store.updates import (
-    DraftAnswer,
-    RecordableAction,
     action_for_update,
     open_actions_numbered,
     record_update,
@@ -57,6 +55,7 @@ from store.updates import (
     refusal_for,
     require_may_record,
 )
+from store.views import DraftAnswer, RecordableAction
 
 # The questions in the order they are asked.
 QUESTIONS = ["review", "recommendation", "action", "evidence", "grade", "explanation", "impact", "confirm"]
@@ -429,10 +428,10 @@ class UpdateDialog(GuidedDialog):
         if self._form is not None and verb == SAVE_UPDATE_VERB:
             await self._form.save(inner_dc.context, value=value, **caller)
         elif self._form is not None and verb == OPEN_UPDATE_VERB:
-            try:
-                request = OpenUpdate.model_validate(value)
-            except ValidationError:
-                await inner_dc.context.send_activity(messages.FORM_NOT_UNDERSTOOD)
+            request = await submitted(
+                inner_dc.context, OpenUpdate, value, refusal=messages.FORM_NOT_UNDERSTOOD
+            )
+            if request is None:
                 return DialogTurnResult(DialogTurnStatus.Waiting)
             name = _steps_state(inner_dc)["values"].get("answers", {}).get("name")
             if name:

@@ -19,9 +19,10 @@ from cards import messages
 from cards.grades import grade_words
 from cards.update import saved_card, update_form_card
 from dialogs.context import card_message
+from documents.errors import UserFacingError
+from documents.grades import Grade
 from store.db import Database
-from store.errors import UserFacingError
-from store.models import Grade, UpdateSource
+from store.models import UpdateSource
 from store.updates import action_for_update, record_update, require_may_record, update_saved_by_activity
 
 log = logging.getLogger(__name__)

@@ -12,11 +12,10 @@ import re
 from typing import Any
 
 from botbuilder.dialogs import DialogContext
-from pydantic import ValidationError
 
 from cards import messages
 from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
-from dialogs.context import Caller, Handler
+from dialogs.context import Caller, Handler, submitted
 from dialogs.update_dialog import UpdateDialog
 from dialogs.update_form import OpenUpdate, UpdateForm
 from store.db import Database
@@ -55,10 +54,8 @@ class UpdateHandlers:
 
     async def open_update(self, dc: DialogContext, caller: Caller, value: Any) -> None:
         """A button for one action: the form, or with "guided" the step-by-step dialog."""
-        try:
-            request = OpenUpdate.model_validate(value)
-        except ValidationError:
-            await dc.context.send_activity(messages.FORM_NOT_UNDERSTOOD)
+        request = await submitted(dc.context, OpenUpdate, value, refusal=messages.FORM_NOT_UNDERSTOOD)
+        if request is None:
             return
         if request.guided:
             await dc.begin_dialog(

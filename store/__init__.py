@@ -1,1 +1,2 @@
-"""The domain and its persistence: models, queries, importers and exporters. No botbuilder here."""
+"""The record: models, migrations, queries, updates, deliveries, and the glue that turns a plan into
+rows and back. It uses documents/ for the plan format's types; no botbuilder or aiohttp here."""

@@ -8,21 +8,9 @@ import re
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.errors import UserFacingError
+from documents.errors import UserFacingError
+from documents.plan_format import is_group_name
 from store.models import Person
-
-# "Digital Services Group" is responsible for actions but is not a person who logs in.
-_GROUP_WORDS = re.compile(r"\b(group|team|board|service|services|panel|committee|partnership)\b", re.I)
-
-
-def names_in_responsibility(responsibility: str) -> list[str]:
-    """ "Lorraine Dixon / Liz Purdy" -> ["Lorraine Dixon", "Liz Purdy"]."""
-    parts = re.split(r"\s*(?:/|&|;|,|\band\b)\s*", responsibility)
-    return [" ".join(p.split()) for p in parts if p.strip()]
-
-
-def is_group_name(name: str) -> bool:
-    return bool(_GROUP_WORDS.search(name))
 
 
 async def person_named(session: AsyncSession, *, name: str, create: bool = True) -> Person | None:

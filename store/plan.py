@@ -9,8 +9,17 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from store.dates import parse_due, parse_month, round_label
-from store.errors import UserFacingError
+from documents.dates import parse_due, parse_month, round_label
+from documents.errors import UserFacingError
+from documents.plan_format import (
+    PlanDocument,
+    PlannedAction,
+    PlannedRecommendation,
+    PlannedRound,
+    ProgressEntry,
+    is_group_name,
+    names_in_responsibility,
+)
 from store.models import (
     AgreedAction,
     Committee,
@@ -20,14 +29,6 @@ from store.models import (
     Recommendation,
     Review,
     UpdateSource,
-)
-from store.people import is_group_name, names_in_responsibility
-from store.plan_format import (
-    PlanDocument,
-    PlannedAction,
-    PlannedRecommendation,
-    PlannedRound,
-    ProgressEntry,
 )
 
 

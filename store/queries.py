@@ -17,9 +17,10 @@ from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from documents.grades import Grade
+from documents.plan_format import names_in_responsibility
 from store.models import (
     AgreedAction,
-    Grade,
     MonitoringRound,
     Person,
     ProgressUpdate,
@@ -27,7 +28,6 @@ from store.models import (
     Review,
     action_responsible_people,
 )
-from store.people import names_in_responsibility
 from store.views import (
     ActionView,
     ChangeView,

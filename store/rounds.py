@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.dates import parse_month
-from store.errors import UserFacingError
+from documents.dates import parse_month
+from documents.errors import UserFacingError
 from store.models import MonitoringRound, Review
 from store.plan import round_for
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from store.errors import UserFacingError
+from documents.errors import UserFacingError
 
 DAYS = [d.lower() for d in calendar.day_name]
 WORKING_HOURS = (time(9, 0), time(17, 0))

@@ -1,7 +1,8 @@
 """Progress updates from officers: who may record one, what they are asked about, and saving it.
 
 An update is appended as a new version, never written over: the newest per action and round is the
-current answer, the rest is history. The read models here are what the update cards draw.
+current answer, the rest is history. What the update cards draw is in
+store/views.py.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel
 from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.errors import UserFacingError
+from documents.errors import UserFacingError
+from documents.grades import Grade
 from store.models import (
     AgreedAction,
-    Grade,
     MonitoringRound,
     Person,
     ProgressUpdate,
@@ -31,71 +31,13 @@ from store.models import (
     review_link_officers,
 )
 from store.queries import ACTION_ROW, ANSWER_ROW
-from store.views import RecommendationView
-
-
-class RoundAnswer(BaseModel):
-    """One round's current answer for an action."""
-
-    round_label: str
-    evidence: str
-    grade: Grade | None
-    explanation: str | None
-    impact: str | None
-    fully_achieved_carried: bool = False
-    recorded_at: datetime
-    recorded_by: str | None
-
-
-class ActionInReview(BaseModel):
-    """An agreed action, named as the committee names it, with where it sits."""
-
-    action_id: int
-    review_id: int
-    review_title: str
-    recommendation_number: int
-    recommendation_text: str
-    position: int
-    group: str | None
-    agreed_action: str
-    responsibility: str
-
-    @property
-    def name(self) -> str:
-        return action_name(self.recommendation_number, self.position)
-
-
-class ActionForUpdate(ActionInReview):
-    """Everything an officer sees before answering for one action in the open round."""
-
-    success_measure: str
-    date_text: str
-    round_id: int
-    round_label: str
-    deadline: date | None
-    last_round: RoundAnswer | None  # the latest earlier round that has an answer
-    current: RoundAnswer | None  # already saved for the open round
-
-
-class RecordableAction(ActionInReview):
-    """An action the caller may answer for in its review's open round."""
-
-    round_label: str
-    owned: bool  # the caller is named as responsible (not just link officer or admin)
-    answered: bool  # an answer is already saved for the open round
-
-
-class DraftAnswer(BaseModel):
-    """An answer being given, not saved yet."""
-
-    evidence: str
-    grade: Grade | None
-    explanation: str | None = None
-    impact: str | None = None
-
-
-def action_name(recommendation_number: int, position: int) -> str:
-    return f"Recommendation {recommendation_number}, action {position}"
+from store.views import (
+    ActionForUpdate,
+    RecommendationView,
+    RecordableAction,
+    RoundAnswer,
+    action_name,
+)
 
 
 class _Person(NamedTuple):
@@ -235,16 +177,19 @@ def _current_by_round(action: _Action) -> dict[int, _Version]:
     return latest
 
 
-def _fully_achieved_before(action: _Action, month: date) -> _Round | None:
+def _refuse_if_fully_achieved(action: _Action, round_: _Round) -> None:
+    """Once Fully Achieved, an action is done: later rounds ask nothing more of it."""
     latest = _current_by_round(action)
-    for round_ in action.rounds:  # oldest first
-        version = latest.get(round_.id)
+    for earlier in action.rounds:  # oldest first
+        version = latest.get(earlier.id)
         done = version is not None and (
             version.grade == Grade.FULLY_ACHIEVED or version.fully_achieved_carried
         )
-        if round_.month < month and done:
-            return round_
-    return None
+        if earlier.month < round_.month and done:
+            name = action_name(action.recommendation_number, action.position)
+            raise UserFacingError(
+                f"{name} was already Fully Achieved in {earlier.label}: nothing more is asked of it."
+            )
 
 
 def _allowed(
@@ -321,16 +266,11 @@ async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionF
     """The action as the officer answers it in its review's open round; refused in plain words."""
     action = await _require_action(session, action_id)
     round_ = _open_round(action)
-    name = action_name(action.recommendation_number, action.position)
     if round_ is None:
         raise UserFacingError(
             f"“{action.review_title}” has no open round: no updates are being asked for just now."
         )
-    done = _fully_achieved_before(action, round_.month)
-    if done is not None:
-        raise UserFacingError(
-            f"{name} was already Fully Achieved in {done.label}: nothing more is asked of it."
-        )
+    _refuse_if_fully_achieved(action, round_)
     latest = _current_by_round(action)
     earlier = [r for r in action.rounds if r.month < round_.month and r.id in latest]
     last = earlier[-1] if earlier else None
@@ -399,7 +339,7 @@ async def _still_asked(
     session: AsyncSession, rows: Sequence[Row[Any]]
 ) -> list[tuple[Row[Any], _RoundRow, set[int]]]:
     """Of the action rows, those not Fully Achieved before their review's open round, each with that
-    round and the rounds it has an answer in (as `_fully_achieved_before` and `_current_by_round` tell
+    round and the rounds it has an answer in (as `_refuse_if_fully_achieved` and `_current_by_round` tell
     it, from plain columns: two queries whatever the number of actions)."""
     if not rows:
         return []
@@ -515,18 +455,13 @@ async def record_update(
             return saved
     action = await _require_action(session, action_id)
     round_ = next((r for r in action.rounds if r.id == round_id), None)
-    name = action_name(action.recommendation_number, action.position)
     if round_ is None:
         raise UserFacingError(f"That monitoring round is not part of “{action.review_title}”.")
     if not round_.is_open:
         raise UserFacingError(
             f"The {round_.label} round of “{action.review_title}” is closed: it takes no more updates."
         )
-    done = _fully_achieved_before(action, round_.month)
-    if done is not None:
-        raise UserFacingError(
-            f"{name} was already Fully Achieved in {done.label}: nothing more is asked of it."
-        )
+    _refuse_if_fully_achieved(action, round_)
     checked_evidence = _checked_text("evidence of progress", evidence, max_text_length=max_text_length)
     if checked_evidence is None:
         raise UserFacingError("Evidence of progress is needed: say what has been done so far.")

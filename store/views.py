@@ -9,18 +9,11 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from store.models import FULLY_ACHIEVED_CARRIED, Grade
+from documents.grades import Grade, grade_text
 
 
 class View(BaseModel):
     model_config = ConfigDict(frozen=True)
-
-
-def grade_text(grade: Grade | None, *, carried: bool = False) -> str:
-    """How the committee's document writes a grade: "2 On-Track", "N/A (Fully Achieved)", "" if blank."""
-    if carried:
-        return FULLY_ACHIEVED_CARRIED
-    return f"{grade.value} {grade.label}" if grade is not None else ""
 
 
 class RoundView(View):
@@ -167,3 +160,70 @@ class ReviewOverview(View):
     open_round: RoundView | None
     counts: GradeCounts | None  # for the open round, else the latest; None before any round
     recommendations: list[RecommendationSummary]
+
+
+# --- What an officer answering for an action sees (the update dialog and form) ---
+
+
+class RoundAnswer(BaseModel):
+    """One round's current answer for an action."""
+
+    round_label: str
+    evidence: str
+    grade: Grade | None
+    explanation: str | None
+    impact: str | None
+    fully_achieved_carried: bool = False
+    recorded_at: datetime
+    recorded_by: str | None
+
+
+class ActionInReview(BaseModel):
+    """An agreed action, named as the committee names it, with where it sits."""
+
+    action_id: int
+    review_id: int
+    review_title: str
+    recommendation_number: int
+    recommendation_text: str
+    position: int
+    group: str | None
+    agreed_action: str
+    responsibility: str
+
+    @property
+    def name(self) -> str:
+        return action_name(self.recommendation_number, self.position)
+
+
+class ActionForUpdate(ActionInReview):
+    """Everything an officer sees before answering for one action in the open round."""
+
+    success_measure: str
+    date_text: str
+    round_id: int
+    round_label: str
+    deadline: date | None
+    last_round: RoundAnswer | None  # the latest earlier round that has an answer
+    current: RoundAnswer | None  # already saved for the open round
+
+
+class RecordableAction(ActionInReview):
+    """An action the caller may answer for in its review's open round."""
+
+    round_label: str
+    owned: bool  # the caller is named as responsible (not just link officer or admin)
+    answered: bool  # an answer is already saved for the open round
+
+
+class DraftAnswer(BaseModel):
+    """An answer being given, not saved yet."""
+
+    evidence: str
+    grade: Grade | None
+    explanation: str | None = None
+    impact: str | None = None
+
+
+def action_name(recommendation_number: int, position: int) -> str:
+    return f"Recommendation {recommendation_number}, action {position}"

@@ -10,17 +10,17 @@ from typing import Any
 
 import pytest
 from cardcheck import assert_valid_card, render_cards, requires_renderer, strings
+from records import import_document
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.preview import card_gallery
 from bot.settings import Settings
 from cards.status import review_choice_card
+from documents.plan_format import PlanDocument, ProgressEntry
+from documents.synthetic import synthetic_council
 from store.db import Database
-from store.documents import import_document
 from store.plan import import_plan
-from store.plan_format import PlanDocument, ProgressEntry
-from store.synthetic import synthetic_council
 from store.views import ReviewSummary
 
 # Every kind of card: a new one must be added to bot/preview.py's gallery, and so is checked here.

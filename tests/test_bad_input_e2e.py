@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 
 from chat import MakeChat
+from records import update_count, updates_for
 from sqlalchemy import func, select
-from test_update_e2e import CRAIG, answer, seeded, shown, update_count, updates_for
+from test_update_e2e import CRAIG, answer, seeded, shown
 from test_updates import IMPORTED, Seeded
 
+from documents.grades import Grade
 from store.db import Database
-from store.models import Grade, ProgressUpdate
+from store.models import ProgressUpdate
 
 __all__ = ["seeded"]  # the fixture, imported for its side effect on pytest
 

@@ -6,15 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from records import import_document
 from sqlalchemy import func, select
 
+from documents.errors import ImportRefused
+from documents.files import read_document, write_document
+from documents.grades import Grade
+from documents.plan_format import PlanDocument, PlannedRound, ProgressEntry
+from documents.word_reader import read_docx
 from store.db import Database
-from store.documents import import_document, read_document, write_document
-from store.errors import ImportRefused
-from store.models import Grade, ProgressUpdate, Recommendation
+from store.models import ProgressUpdate, Recommendation
 from store.plan import export_plan
-from store.plan_format import PlanDocument, PlannedRound, ProgressEntry
-from store.word import read_docx
 
 SEED_DOCX = "progress-update-march-2020.docx"
 SEED_TXT = "progress-update-march-2020.txt"

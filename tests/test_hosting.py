@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bot.app import DIALOGS, REGISTRY, serve, start_workers, stop_workers
 from bot.settings import Settings
 from dialogs.context import Caller
-from store.errors import UserFacingError
+from documents.errors import UserFacingError
 
 APP_PASSWORD = "Zq8~not-a-real-secret-but-treat-it-as-one"
 SIGNED_IN = {

@@ -14,11 +14,11 @@ import jsonschema
 import pytest
 from PIL import Image
 
-from bot.app import build_registry
+from bot.features import build_registry
 from bot.package import build_manifest, build_package
 from bot.settings import Settings
+from documents.errors import UserFacingError
 from store.db import Database
-from store.errors import UserFacingError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "tests/playground/node_modules/@microsoft/app-manifest/build/json-schemas/teams"

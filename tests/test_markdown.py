@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from store.markdown import write_markdown
-from store.models import Grade
-from store.plan_format import PlanDocument, ProgressEntry
-from store.word import read_docx
+from documents.grades import Grade
+from documents.markdown import write_markdown
+from documents.plan_format import PlanDocument, ProgressEntry
+from documents.word_reader import read_docx
 
 
 @pytest.fixture

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from documents.errors import ImportRefused
+from documents.grades import Grade
+from documents.plan_format import parse_plan_text
 from store.db import Database
-from store.errors import ImportRefused
-from store.models import AgreedAction, Grade, ProgressUpdate, Recommendation
+from store.models import AgreedAction, ProgressUpdate, Recommendation
 from store.plan import export_plan, import_plan
-from store.plan_format import parse_plan_text
 
 PLAN = """
 review: Digital Optimisation

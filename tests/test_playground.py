@@ -29,11 +29,12 @@ from sqlalchemy import select
 
 from bot.app import create_app
 from bot.settings import Settings
+from documents.grades import Grade
+from documents.plan_format import PlanDocument
 from store.db import Database
-from store.models import Grade, MonitoringRound, Person, ProgressUpdate, UpdateSource
+from store.models import MonitoringRound, Person, ProgressUpdate, UpdateSource
 from store.people import person_named
 from store.plan import import_plan
-from store.plan_format import PlanDocument
 
 ROOT = Path(__file__).resolve().parents[1]
 HARNESS = ROOT / "tests/playground"

@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from records import import_document
 from sqlalchemy import event, select
 
+from documents.errors import UserFacingError
+from documents.grades import Grade
+from documents.plan_format import parse_plan_text, plan_from_data
 from store.db import Database
-from store.documents import import_document
-from store.errors import UserFacingError
-from store.models import AgreedAction, Grade, MonitoringRound, ProgressUpdate, Recommendation, UpdateSource
+from store.models import AgreedAction, MonitoringRound, ProgressUpdate, Recommendation, UpdateSource
 from store.people import person_named
 from store.plan import import_plan, require_review
-from store.plan_format import parse_plan_text, plan_from_data
 from store.queries import (
     actions_by_latest_grade,
     actions_owned_by,

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from store.errors import UserFacingError
+from documents.errors import UserFacingError
 from store.schedule import Weekly, parse_weekly, reminder_moment, within_working_hours
 
 MONDAY_9 = Weekly()

@@ -16,23 +16,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from chat import CHANNEL_ID, DEFAULT_USER, Chat, Harness, MakeChat, Reply
 from fake_connector import Received, TeamsUser
+from records import import_document
 from sqlalchemy import select, update
 
 from bot.app import SCHEDULER
 from bot.scheduler import Scheduler, TickReport
 from dialogs.summary import next_post
+from documents.grades import Grade
 from store.db import Database
 from store.deliveries import claim_delivery, deliveries
-from store.documents import import_document
-from store.models import (
-    Delivery,
-    DeliveryKind,
-    Grade,
-    Person,
-    ProcessedActivity,
-    ProgressUpdate,
-    UpdateSource,
-)
+from store.models import Delivery, DeliveryKind, Person, ProcessedActivity, ProgressUpdate, UpdateSource
 from store.plan import require_review
 from store.queries import review_status
 from store.rounds import open_round

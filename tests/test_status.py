@@ -12,13 +12,13 @@ import pytest
 from cardcheck import assert_valid_card, strings
 from chat import MakeChat, Reply
 from fake_connector import FakeConnector, TeamsUser
+from records import import_document
 from sqlalchemy import select
 
+from documents.plan_format import plan_from_data
 from store.db import Database
-from store.documents import import_document
 from store.models import Person
 from store.plan import import_plan
-from store.plan_format import plan_from_data
 from store.rounds import open_round
 
 ANDREW = TeamsUser(name="Andrew Mearns", email="andrew.mearns@stockton.gov.uk", aad_object_id="aad-andrew")
@@ -351,7 +351,7 @@ async def test_missing_lists_actions_without_an_update_in_the_open_round(
 async def test_overdue_is_judged_against_today(
     make_chat: MakeChat, seeded: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.app.utcnow", lambda: datetime(2020, 6, 1, 9, tzinfo=UTC))
+    monkeypatch.setattr("bot.features.utcnow", lambda: datetime(2020, 6, 1, 9, tzinfo=UTC))
     chat = await make_chat()
     card = card_of(await chat.say("overdue"))
     # Past their date on 1 June 2020 and not Fully Achieved: 1.1 (April 2019) is done, 9.1 (April

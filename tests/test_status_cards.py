@@ -11,7 +11,7 @@ from cards.charts import grade_distribution
 from cards.size import CARD_BYTE_LIMIT, card_bytes
 from cards.status import Page, action_list_card, plan_text, recommendation_card, review_choice_card
 from cards.update import open_update_data
-from store.models import Grade
+from documents.grades import Grade
 from store.views import ActionView, GradeCounts, RecommendationView, ReviewSummary, RoundGrade
 
 

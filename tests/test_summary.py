@@ -29,11 +29,11 @@ from bot.cli import app
 from cards.size import CARD_BYTE_LIMIT, card_bytes
 from cards.summary import summary_card
 from dialogs.summary import review_summary
+from documents.synthetic import synthetic_council
 from store.db import Database
 from store.models import ConversationKind, Person, TeamsConversation
 from store.plan import import_plan
 from store.queries import reviews
-from store.synthetic import synthetic_council
 
 
 def assert_valid_card(card: dict[str, Any], name: str = "card") -> None:

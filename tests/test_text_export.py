@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from documents.errors import ImportRefused
+from documents.grades import Grade
+from documents.plan_format import PlanDocument
+from documents.text_export import parse_text_export
+from documents.word_reader import read_docx
 from store.db import Database
-from store.errors import ImportRefused
-from store.models import AgreedAction, Grade, MonitoringRound, ProgressUpdate, Recommendation, Review
+from store.models import AgreedAction, MonitoringRound, ProgressUpdate, Recommendation, Review
 from store.plan import import_plan
-from store.plan_format import PlanDocument
-from store.text_export import parse_text_export
-from store.word import read_docx
 
 SEED = "progress-update-march-2020"
 

@@ -19,8 +19,8 @@ from cards.update import (
     summary_card,
     update_form_card,
 )
-from store.models import Grade
-from store.updates import ActionForUpdate, DraftAnswer, RoundAnswer
+from documents.grades import Grade
+from store.views import ActionForUpdate, DraftAnswer, RoundAnswer
 
 LONG = ("Evidence with “quotes”, a dash – and a link https://example.org/ " * 400)[:20_000]
 MARKUP = "<b>not bold</b> **not bold either** [not a link](https://example.org)"

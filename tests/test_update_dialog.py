@@ -14,15 +14,17 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import DialogSet
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from cardcheck import strings
-from sqlalchemy import delete, func, select
+from records import update_count, updates_for
+from sqlalchemy import delete, select
 from test_updates import IMPORTED, Seeded, seed
 
+from bot.features import build_dialogs
 from bot.storage import SqlStorage
-from dialogs import build_dialogs
 from dialogs.context import Caller
 from dialogs.update_handlers import update_handlers
+from documents.grades import Grade
 from store.db import Database
-from store.models import BotStateItem, Grade, ProgressUpdate, UpdateSource
+from store.models import BotStateItem, UpdateSource
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 MAX = 200  # small, so over-long text is easy to type in a test
@@ -82,19 +84,6 @@ def card_of(replies: list[Activity]) -> dict[str, Any]:
     cards = [a.content for r in replies for a in r.attachments or [] if a.content_type == ADAPTIVE_CARD]
     assert cards, f"no card in {said(replies)!r}"
     return cards[-1]
-
-
-async def updates_for(db: Database, action_id: int) -> list[ProgressUpdate]:
-    async with db.session() as session:
-        rows = await session.scalars(
-            select(ProgressUpdate).where(ProgressUpdate.action_id == action_id).order_by(ProgressUpdate.id)
-        )
-        return list(rows.all())
-
-
-async def update_count(db: Database) -> int:
-    async with db.session() as session:
-        return await session.scalar(select(func.count()).select_from(ProgressUpdate)) or 0
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 from chat import Chat, MakeChat, Reply
 from fake_connector import TeamsUser
-from sqlalchemy import func, select
+from records import update_count, updates_for
 from test_updates import IMPORTED, Seeded, seed
 
+from documents.grades import Grade
 from store.db import Database
-from store.models import Grade, ProgressUpdate, UpdateSource
+from store.models import UpdateSource
 
 
 def user(first: str, name: str) -> TeamsUser:
@@ -30,19 +31,6 @@ async def seeded(db: Database) -> Seeded:
 
 def shown(replies: list[Reply]) -> str:
     return "\n".join(part for r in replies for part in (r.text, r.card_text) if part)
-
-
-async def updates_for(db: Database, action_id: int) -> list[ProgressUpdate]:
-    async with db.session() as session:
-        rows = await session.scalars(
-            select(ProgressUpdate).where(ProgressUpdate.action_id == action_id).order_by(ProgressUpdate.id)
-        )
-        return list(rows.all())
-
-
-async def update_count(db: Database) -> int:
-    async with db.session() as session:
-        return await session.scalar(select(func.count()).select_from(ProgressUpdate)) or 0
 
 
 async def answer(chat: Chat, *answers: str | dict[str, Any]) -> list[Reply]:

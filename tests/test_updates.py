@@ -7,20 +7,13 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select, update
 
+from documents.errors import UserFacingError
+from documents.grades import Grade
+from documents.plan_format import parse_plan_text
 from store import queries
 from store.db import Database
-from store.errors import UserFacingError
-from store.models import (
-    AgreedAction,
-    Grade,
-    MonitoringRound,
-    Person,
-    ProgressUpdate,
-    Recommendation,
-    UpdateSource,
-)
+from store.models import AgreedAction, MonitoringRound, Person, ProgressUpdate, Recommendation, UpdateSource
 from store.plan import current_update, import_plan
-from store.plan_format import parse_plan_text
 from store.updates import (
     action_for_update,
     may_record,

@@ -8,17 +8,19 @@ from pathlib import Path
 
 import docx
 import pytest
+from records import import_document
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from test_text_export import MARCH_2020 as MARCH_GRADES  # the seed's grades, written down once
 
+from documents.errors import ImportRefused
+from documents.grades import Grade
+from documents.plan_format import PlanDocument, PlannedAction, PlannedRecommendation, ProgressEntry
+from documents.word_reader import read_docx
+from documents.word_writer import write_docx
 from store.db import Database
-from store.documents import import_document
-from store.errors import ImportRefused
-from store.models import AgreedAction, Grade, MonitoringRound, ProgressUpdate, Recommendation
+from store.models import AgreedAction, MonitoringRound, ProgressUpdate, Recommendation
 from store.plan import export_plan
-from store.plan_format import PlanDocument, PlannedAction, PlannedRecommendation, ProgressEntry
-from store.word import read_docx, write_docx
 
 SEED = "progress-update-march-2020.docx"
 

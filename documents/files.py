@@ -13,13 +13,11 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from store.errors import ImportRefused
-from store.markdown import write_markdown
-from store.plan import ImportResult, import_plan
-from store.plan_format import PlanDocument, parse_plan_text
-from store.word import read_docx, write_docx
+from documents.errors import ImportRefused
+from documents.markdown import write_markdown
+from documents.plan_format import PlanDocument, parse_plan_text
+from documents.word_reader import read_docx
+from documents.word_writer import write_docx
 
 DocumentFormat = Literal["docx", "md", "json"]
 
@@ -46,7 +44,7 @@ def read_document(path: Path) -> PlanDocument:
     if _PLAN_START.match(first_line):
         return parse_plan_text(text, source=name)
     if _RECOMMENDATION_ROW.search(text):
-        from store.text_export import parse_text_export
+        from documents.text_export import parse_text_export
 
         return parse_text_export(text, source=name)
     raise ImportRefused(
@@ -67,11 +65,6 @@ def _decode(data: bytes, *, name: str) -> str:
     if "\x00" in text:
         raise ImportRefused(f"{name}: this is not a text file or a Word document.")
     return text
-
-
-async def import_document(session: AsyncSession, *, path: Path) -> ImportResult:
-    """Read a document and bring its review up to date, in the caller's transaction."""
-    return await import_plan(session, plan=read_document(path))
 
 
 def write_document(plan: PlanDocument, *, path: Path, fmt: DocumentFormat) -> None:

@@ -8,9 +8,15 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from store.dates import round_label
-from store.models import Grade
-from store.plan_format import PlanDocument, PlannedAction, PlannedRecommendation, PlannedRound, ProgressEntry
+from documents.dates import round_label
+from documents.grades import Grade
+from documents.plan_format import (
+    PlanDocument,
+    PlannedAction,
+    PlannedRecommendation,
+    PlannedRound,
+    ProgressEntry,
+)
 
 _TOPICS = [
     "digital inclusion",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from store.models import FULLY_ACHIEVED_CARRIED, GRADE_LABELS, Grade
-from store.plan_format import PlanDocument, PlannedAction, ProgressEntry
-from store.word import INTRO
+from documents.grades import FULLY_ACHIEVED_CARRIED, GRADE_LABELS, Grade
+from documents.layout import INTRO
+from documents.plan_format import PlanDocument, PlannedAction, ProgressEntry
 
 NOT_YET_ASSESSED = "not yet assessed"
 NO_UPDATE = "No update yet."

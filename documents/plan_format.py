@@ -7,15 +7,29 @@ starts from one, so there is a single way into the database and a single way out
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.functional_validators import BeforeValidator
 
-from store.dates import canonical_round_label
-from store.errors import ImportRefused
-from store.models import Grade
+from documents.dates import canonical_round_label, parse_month
+from documents.errors import ImportRefused
+from documents.grades import Grade
+
+# "Digital Services Group" is responsible for actions but is not a person who logs in.
+_GROUP_WORDS = re.compile(r"\b(group|team|board|service|services|panel|committee|partnership)\b", re.I)
+
+
+def names_in_responsibility(responsibility: str) -> list[str]:
+    """ "Lorraine Dixon / Liz Purdy" -> ["Lorraine Dixon", "Liz Purdy"]."""
+    parts = re.split(r"\s*(?:/|&|;|,|\band\b)\s*", responsibility)
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def is_group_name(name: str) -> bool:
+    return bool(_GROUP_WORDS.search(name))
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -110,8 +124,6 @@ class PlanDocument(Strict):
 
     def round_labels(self) -> list[str]:
         """Every round named in the plan, oldest first."""
-        from store.dates import parse_month
-
         labels = {r.label for r in self.rounds}
         for rec in self.recommendations:
             for action in rec.actions:

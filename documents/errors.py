@@ -1,4 +1,5 @@
-"""Errors whose message is meant for the person who caused them."""
+"""Errors whose message is meant for the person who caused them. Here, at the bottom of the house,
+because every folder raises them: a refused document, a refused update, a mistyped command."""
 
 
 class UserFacingError(Exception):

@@ -16,11 +16,10 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
-from store.dates import canonical_round_label
-from store.errors import ImportRefused
-from store.models import Grade
-from store.people import names_in_responsibility
-from store.plan_format import PlanDocument, plan_from_data
+from documents.dates import canonical_round_label
+from documents.errors import ImportRefused
+from documents.grades import Grade
+from documents.plan_format import PlanDocument, names_in_responsibility, plan_from_data
 
 
 class Kind(StrEnum):
@@ -70,7 +69,7 @@ _LABEL_PATTERNS = [(kind, re.compile(pattern, re.I)) for kind, pattern in _LABEL
 # "Assessment of Progress" with its month on the next line: "(March 2020):".
 _ROUND_ONLY = re.compile(r"\((?P<round>(?!include)[^()]*)\)\s*:?")
 
-# "N/A (Fully Achieved)": done in an earlier round. As in store/word.py, the grade stays as written
+# "N/A (Fully Achieved)": done in an earlier round. As in documents/word_reader.py, the grade stays as written
 # (usually none) and whatever follows is still the evidence or the explanation.
 _CARRIED = re.compile(r"\**\s*N\s*/?\s*A\s*\(\s*Fully\s+Achieved\s*\)\s*\.?\s*\**[\s.:;,–-]*", re.I)
 _GRADE_NAMES = r"Fully\s+Achieved|On[\s-]+Track|Slipped|Not\s+Achieved"
@@ -233,7 +232,7 @@ class _Reader:
         filled = [v.strip() for v in values if v.strip()]
         if len(filled) == 1 and len(filled[0]) <= _SUB_HEADING_LENGTH and self.starts_group(number):
             row = _Row(kind=Kind.SUB_HEADING, line=number, cells=[[filled[0]]])
-            # Bold by layout, as in store/word.py: the name is plain text.
+            # Bold by layout, as in documents/word_reader.py: the name is plain text.
             name = " ".join(_TAG.sub("", filled[0]).split())
             self.table.groups.append(_Group(name=name, line=number, rows=[row]))
             self.row, self.tail = row, row.cells[0]

@@ -1,0 +1,100 @@
+"""Running the bot and what Teams needs of it: `db upgrade`, `serve`, `package`, `cards preview`.
+
+The bot's server and packaging are imported only by the commands that need them, so the other
+commands work without botbuilder being loaded.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import load_settings, parse_day, plain_errors, run, terminal
+from store.db import upgrade
+
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+cards_app = typer.Typer(help="The cards the bot sends in Teams.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the tables, or bring them up to date."""
+    settings = load_settings()
+    with plain_errors():
+        upgrade(settings.database_url)
+    terminal().print("The database is up to date.")
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: HOST, or 127.0.0.1.")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: PORT, or 3978.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Processes sharing the port, one per core (PostgreSQL only). Default: SCRUTINY_WORKERS or 1."
+        ),
+    ] = None,
+) -> None:
+    """Run the bot's web server (POST /api/messages) until stopped with Ctrl+C."""
+    overrides: dict[str, object] = {"host": host} if host else {}
+    if port:
+        overrides["port"] = port
+    if workers:
+        overrides["workers"] = workers
+    settings = load_settings(**overrides)
+    with plain_errors():
+        upgrade(settings.database_url)
+    from bot.app import serve as serve_app
+
+    terminal().print(
+        f"Serving the bot on http://{settings.host}:{settings.port}/api/messages (Ctrl+C stops)."
+    )
+    serve_app(settings, host=settings.host, port=settings.port, workers=settings.workers)
+
+
+def package(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The zip to write.")] = Path("app.zip"),
+) -> None:
+    """Build the Teams app package (manifest and icons) to upload to Teams."""
+    settings = load_settings()
+    from bot.package import build_package
+
+    with plain_errors():
+        written = build_package(settings, output=output)
+    terminal().print(f"Wrote {written}.")
+
+
+@cards_app.command("preview")
+def cards_preview(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write them in.")],
+    today: Annotated[str | None, typer.Option(help="The day “overdue” is judged on, YYYY-MM-DD.")] = None,
+) -> None:
+    """Write every card the bot can send, filled from the loaded data, as JSON and (with the card
+    renderer installed: tools/card-renderer/install.sh) as a PNG drawn as Teams draws it."""
+    settings = load_settings()
+    day = parse_day(today) or date.today()
+    from bot.preview import card_gallery, render, renderer_ready
+
+    cards = run(lambda session: card_gallery(session, settings=settings, today=day), settings=settings)
+    with plain_errors():
+        output.mkdir(parents=True, exist_ok=True)
+        for name, card in cards.items():
+            (output / f"{name}.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+    console = terminal()
+    if not renderer_ready():
+        console.print(
+            f"Wrote {len(cards)} cards as JSON to {output}. For pictures, run tools/card-renderer/install.sh."
+        )
+        return
+    events = render(cards, output)
+    complaints = {name: found for name, found in events.items() if found}
+    console.print(f"Wrote {len(cards)} cards to {output}, as JSON and PNG.")
+    for name, found in complaints.items():
+        for event in found:
+            console.print(f"{name}: {event['phase']} {event['event']}: {event['message']}", markup=False)
+    if complaints:
+        raise typer.Exit(1)

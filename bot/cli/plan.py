@@ -1,0 +1,104 @@
+"""Plans in and out: `import` (Word, its text export, YAML/JSON) and `export` (for the committee)."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+import yaml
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cli.common import ReviewOption, fail, find_review, plain_errors, run, terminal
+from documents.errors import UserFacingError
+from documents.plan_format import PlanDocument
+from store.plan import export_plan, import_plan
+
+
+class Format(enum.StrEnum):
+    DOCX = "docx"
+    MD = "md"
+    JSON = "json"
+    YAML = "yaml"
+
+
+DOCUMENT_FORMATS: dict[Format, Literal["docx", "md", "json"]] = {
+    Format.DOCX: "docx",
+    Format.MD: "md",
+    Format.JSON: "json",
+}
+
+
+def read_plan(path: Path) -> PlanDocument:
+    # Word, its text export, or YAML/JSON, told by content; python-docx is loaded only when needed.
+    from documents.files import read_document
+
+    if not path.is_file():
+        raise UserFacingError(f"There is no file {path}.")
+    return read_document(path)
+
+
+def import_(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Word .docx, its text export (.txt), or a YAML/JSON plan.")
+    ],
+) -> None:
+    """Import action plans and progress updates. Importing the same document again changes nothing.
+
+    All files are read before anything is saved: if one is refused, none is imported.
+    """
+    with plain_errors():
+        plans = [read_plan(path) for path in paths]
+
+    async def work(session: AsyncSession) -> list[str]:
+        return [(await import_plan(session, plan=plan)).describe() for plan in plans]
+
+    for line in run(work):
+        terminal().print(line, markup=False)
+
+
+def _format_of(output: Path, given: Format | None) -> Format:
+    if given is not None:
+        return given
+    suffix = output.suffix.lower().lstrip(".")
+    known = {
+        "docx": Format.DOCX,
+        "md": Format.MD,
+        "json": Format.JSON,
+        "yaml": Format.YAML,
+        "yml": Format.YAML,
+    }
+    if suffix not in known:
+        fail(f"Say which format with --format (docx, md, json or yaml): “{output.name}” does not tell.")
+    return known[suffix]
+
+
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+    review: ReviewOption = None,
+    round_label: Annotated[
+        str | None,
+        typer.Option("--round", help="The last round to include, e.g. “March 2020”. Default: all."),
+    ] = None,
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Default: from the file name's ending.")
+    ] = None,
+) -> None:
+    """Write a review's progress update for the committee (.docx, Markdown) or as a plan (JSON/YAML)."""
+    chosen = _format_of(output, fmt)
+
+    async def work(session: AsyncSession) -> PlanDocument:
+        found = await find_review(session, review)
+        return await export_plan(session, title=found.title, up_to=round_label)
+
+    plan = run(work)
+    with plain_errors():
+        if chosen is Format.YAML:
+            data = plan.model_dump(mode="json", exclude_defaults=True)
+            output.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        else:
+            from documents.files import write_document
+
+            write_document(plan, path=output, fmt=DOCUMENT_FORMATS[chosen])
+    terminal().print(f"Wrote {output} (“{plan.review}”, rounds: {', '.join(plan.round_labels()) or 'none'}).")

@@ -1,0 +1,170 @@
+"""`status`: each action with its owner and its grade in every round, or one recommendation in full."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cli.common import ReviewOption, find_review, run, terminal
+from cards.grades import look
+from documents.errors import UserFacingError
+from documents.grades import FULLY_ACHIEVED_CARRIED, Grade
+from store.queries import find_recommendations, recommendation_status, review_overview, review_status
+from store.views import ActionView, GradeCounts, RecommendationView, ReviewOverview, RoundGrade
+
+
+def grade_cell(grade: RoundGrade, *, short: bool = False) -> Text:
+    """A round's grade, coloured as on the cards; `short` keeps only the number for narrow screens."""
+    if grade.fully_achieved_carried:
+        return Text("N/A" if short else grade.text, style=f"dim {look(Grade.FULLY_ACHIEVED).hex}")
+    if grade.grade is None:
+        return Text("not assessed" if grade.has_update and not short else "—", style="dim")
+    return Text(str(grade.grade.value) if short else grade.text, style=f"bold {look(grade.grade).hex}")
+
+
+def _legend() -> Text:
+    parts = [Text(look(g).numbered, style=look(g).hex) for g in Grade]
+    parts.append(Text("N/A = Fully Achieved in an earlier round", style="dim"))
+    parts.append(Text("— = no update", style="dim"))
+    return Text("  ").join(parts)
+
+
+def _counts_line(counts: GradeCounts) -> Text:
+    parts = [Text(f"{n} {look(g).words}", style=look(g).hex) for g, n in counts.counts.items()]
+    if counts.carried:
+        parts.append(Text(f"{counts.carried} N/A (Fully Achieved)", style="dim"))
+    if counts.not_assessed:
+        parts.append(Text(f"{counts.not_assessed} not assessed", style="dim"))
+    return Text.assemble(f"{counts.round_label}: ", Text(", ").join(parts), f" ({counts.total} actions)")
+
+
+def _print_overview(
+    console: Console, overview: ReviewOverview, recommendations: list[RecommendationView]
+) -> None:
+    committee = f" — {overview.committee}" if overview.committee else ""
+    console.print(Text.assemble((overview.title, "bold"), committee))
+    if overview.open_round is not None:
+        deadline = overview.open_round.deadline
+        by = f", deadline {deadline:%-d %B %Y}" if deadline else ""
+        console.print(f"Open round: {overview.open_round.label}{by}", markup=False)
+    else:
+        console.print("No round is open.", markup=False)
+    if overview.counts is not None:
+        console.print(_counts_line(overview.counts))
+    actions = [a for rec in recommendations for a in rec.actions]
+    if not actions:
+        return
+    rounds = overview.rounds
+    # Full grade words take 20 columns a round; on a narrow terminal the coloured number says it.
+    short = console.width < 80 + 23 * len(rounds)
+    grade_width = 8 if short else len(FULLY_ACHIEVED_CARRIED)
+    ref_width = max(len("Action"), *(len(a.ref) for a in actions))
+    due_width = min(14, max(len("Due"), *(len(a.date_text) for a in actions)))
+    # Rich shares out width evenly when a table is too wide; say exactly who gives way instead.
+    spare = console.width - ref_width - due_width - len(rounds) * grade_width - 3 * (4 + len(rounds)) - 2
+    what_width = max(12, min(60, spare * 3 // 5))
+    who_width = max(10, min(30, spare - what_width))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Action", no_wrap=True, width=ref_width)
+    table.add_column("Agreed action", no_wrap=True, overflow="ellipsis", width=what_width)
+    table.add_column("Responsibility", no_wrap=True, overflow="ellipsis", width=who_width)
+    table.add_column("Due", no_wrap=True, overflow="ellipsis", width=due_width)
+    for round_ in rounds:
+        table.add_column(f"{round_.month:%b %Y}" if short else round_.label, no_wrap=True, width=grade_width)
+    for rec in recommendations:
+        for action in rec.actions:
+            what = f"{action.group}: {action.agreed_action}" if action.group else action.agreed_action
+            table.add_row(
+                action.ref,
+                " ".join(what.split()),
+                action.responsibility,
+                action.date_text,
+                *(grade_cell(g, short=short) for g in action.trend),
+            )
+        table.add_section()
+    console.print(table)
+    if short:
+        console.print(_legend())
+
+
+def _print_recommendation(console: Console, rec: RecommendationView) -> None:
+    console.print(Text.assemble((f"Recommendation {rec.number}", "bold"), (f" ({rec.review_title})", "dim")))
+    console.print(rec.text, markup=False)
+    for action in rec.actions:
+        console.print()
+        console.print(_action_block(action))
+
+
+def _action_block(action: ActionView) -> Table:
+    """One action as a few labelled lines: readable at any width, unlike a wide table."""
+    body = Table.grid(padding=(0, 1))
+    body.add_column(no_wrap=True)
+    body.add_column()
+    if action.group:
+        body.add_row(Text(action.ref, style="bold"), Text(action.group, style="bold"))
+        body.add_row("", action.agreed_action)
+    else:
+        body.add_row(Text(action.ref, style="bold"), action.agreed_action)
+    if action.success_measure:
+        body.add_row("", Text.assemble(("Success measure: ", "dim"), action.success_measure))
+    body.add_row("", Text.assemble(("Responsibility: ", "dim"), action.responsibility))
+    if action.date_text:
+        body.add_row("", Text.assemble(("Due: ", "dim"), action.date_text))
+    for grade in action.trend:
+        body.add_row("", Text.assemble((f"{grade.round_label}: ", "dim"), grade_cell(grade)))
+    if action.latest_round_label is None:
+        body.add_row("", Text("No progress recorded yet.", style="dim"))
+        return body
+    who = f", by {action.last_recorded_by}" if action.last_recorded_by else ""
+    body.add_row(
+        "",
+        Text.assemble(
+            (f"Evidence ({action.latest_round_label}{who}): ", "dim"), action.latest_evidence or "none"
+        ),
+    )
+    if action.latest_explanation:
+        body.add_row("", Text.assemble(("Explanation: ", "dim"), action.latest_explanation))
+    if action.latest_impact:
+        body.add_row("", Text.assemble(("Impact: ", "dim"), action.latest_impact))
+    return body
+
+
+def status(
+    recommendation: Annotated[
+        str | None, typer.Argument(help="A recommendation's number, or words from its text. Default: all.")
+    ] = None,
+    review: ReviewOption = None,
+) -> None:
+    """Each action with its owner and its grade in every round."""
+
+    async def work(session: AsyncSession) -> tuple[ReviewOverview | None, list[RecommendationView]]:
+        found = await find_review(session, review)
+        if recommendation is None:
+            overview = await review_overview(session, review_id=found.id)
+            return overview, await review_status(session, review_id=found.id)
+        matches = await find_recommendations(session, query=recommendation, review_id=found.id)
+        if not matches:
+            raise UserFacingError(f"No recommendation of “{found.title}” matches “{recommendation}”.")
+        # Equally good matches are all shown: "my stockton" is in two recommendations.
+        best = matches[0][1]
+        shown = []
+        for match, score in matches:
+            if score >= best:
+                view = await recommendation_status(session, review_id=found.id, number=match.number)
+                if view is not None:
+                    shown.append(view)
+        return None, shown
+
+    overview, recommendations = run(work)
+    console = terminal()
+    if overview is not None:
+        _print_overview(console, overview, recommendations)
+        return
+    for rec in recommendations:
+        _print_recommendation(console, rec)

@@ -1,0 +1,102 @@
+"""`summary schedule / send`: the weekly summary each channel hears, and posting one now."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cli.common import fail, load_settings, plain_errors, run, terminal
+from documents.errors import UserFacingError
+from store.conversations import installed_conversations
+from store.db import Database, upgrade
+from store.deliveries import set_summary_schedule, weekly_of
+from store.models import ConversationKind, SummarySchedule, utcnow
+from store.schedule import parse_weekly
+
+summary_app = typer.Typer(
+    help="The weekly summary each channel hears, and posting one now.", no_args_is_help=True
+)
+
+ChannelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--channel", "-c", help="The team's name or the conversation id; needed only when there are several."
+    ),
+]
+
+
+@summary_app.command("schedule")
+def summary_schedule_command(
+    when: Annotated[
+        str | None, typer.Argument(help="e.g. “Friday 14:00”, “Tue 16.30 Europe/Dublin”. Omit to list.")
+    ] = None,
+    channel: ChannelOption = None,
+) -> None:
+    """Each channel's weekly summary time; with WHEN, change it (from now on: no catching up)."""
+    from dialogs.summary import default_weekly, describe_day, next_post  # loads botbuilder
+
+    settings = load_settings()
+    default = default_weekly(summary_default=settings.summary_default, time_zone=settings.time_zone)
+
+    async def work(session: AsyncSession) -> list[str]:
+        now = utcnow()
+        channels = await installed_conversations(session, kind=ConversationKind.CHANNEL)
+        if channel is not None:
+            channels = [c for c in channels if channel in (c.conversation_id, c.team_name)]
+        if not channels:
+            raise UserFacingError(
+                "No channel matches." if channel else "The app has not been added to any channel yet."
+            )
+        if when is None:
+            lines = []
+            for row in channels:
+                schedule = await session.get(SummarySchedule, row.id)
+                weekly = weekly_of(schedule) if schedule else default
+                following = describe_day(next_post(weekly, now=now), weekly.zone)
+                lines.append(
+                    f"{row.team_name or row.conversation_id}: {weekly.describe()}. Next: {following}."
+                )
+            return lines
+        if len(channels) > 1:
+            names = "; ".join(c.team_name or c.conversation_id for c in channels)
+            raise UserFacingError(f"There are {len(channels)} channels; say which with --channel: {names}.")
+        weekly = parse_weekly(when, default_zone=settings.time_zone)
+        await set_summary_schedule(
+            session, conversation_row_id=channels[0].id, weekly=weekly, now=now, changed_by_id=None
+        )
+        following = describe_day(next_post(weekly, now=now), weekly.zone)
+        return [
+            f"{channels[0].team_name or channels[0].conversation_id}: {weekly.describe()}. Next: {following}."
+        ]
+
+    for line in run(work, settings=settings):
+        terminal().print(line, markup=False)
+
+
+@summary_app.command("send")
+def summary_send(channel: ChannelOption = None) -> None:
+    """Post every review's summary to the channels now, as “summary” does in Teams. The weekly one
+    still goes out at its time."""
+    settings = load_settings()
+    from bot.app import SCHEDULER, create_app
+
+    async def send() -> tuple[int, int]:
+        database = Database(settings.database_url)
+        bot_app = create_app(settings, db=database)
+        try:
+            return await bot_app[SCHEDULER].send_summaries_now(channel=channel)
+        finally:
+            # The app is never served: run its clean-up (connections to Teams) by hand.
+            bot_app.freeze()
+            await bot_app.cleanup()
+            await database.dispose()
+
+    with plain_errors():
+        upgrade(settings.database_url)
+        posted, failed = asyncio.run(send())
+    terminal().print(f"Posted {posted} summary card(s).", markup=False)
+    if failed:
+        fail(f"{failed} channel(s) could not be reached; the log says why.")

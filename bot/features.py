@@ -1,0 +1,76 @@
+"""The one place features plug in: their commands, card verbs and dialogs. The app builds the registry
+here and hands it to the handler; nothing imports it back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.dialogs import Dialog, DialogContext
+
+from bot.commands import CommandRegistry
+from bot.settings import Settings
+from bot.storage import SqlConversationState, SqlStorage
+from cards import messages
+from cards.status import STATUS_PAGE_VERB, STATUS_RECOMMENDATION_VERB, STATUS_REVIEW_VERB
+from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
+from dialogs.context import Caller
+from dialogs.status import StatusHandlers
+from dialogs.summary import SummaryHandlers
+from dialogs.update_dialog import UpdateDialog
+from dialogs.update_form import UpdateForm
+from dialogs.update_handlers import update_handlers
+from store.db import Database
+from store.models import utcnow
+
+
+def build_dialogs(db: Database, *, max_text_length: int) -> list[Dialog]:
+    """Every dialog, for the bot's DialogSet. Ids are the class names."""
+    form = UpdateForm(db, max_text_length=max_text_length)
+    return [UpdateDialog(db, max_text_length=max_text_length, form=form)]
+
+
+def build_registry(db: Database, settings: Settings) -> CommandRegistry:
+    """Every command and card verb, with its help; the app hands this to the handler."""
+    registry = CommandRegistry()
+    updates = update_handlers(db, max_text_length=settings.max_text_length)
+    registry.command(
+        "update", updates.start, help=messages.UPDATE_COMMAND_HELP, usage=messages.UPDATE_USAGE, records=True
+    )
+    registry.verb(OPEN_UPDATE_VERB, updates.open_update, records=True)
+    registry.verb(SAVE_UPDATE_VERB, updates.save_update, records=True)
+
+    summaries = SummaryHandlers(
+        db, time_zone=settings.time_zone, summary_default=settings.summary_default, clock=utcnow
+    )
+    registry.command(
+        "summary", summaries.summary, help=messages.SUMMARY_COMMAND_HELP, usage=messages.SUMMARY_USAGE
+    )
+
+    # Another ConversationState on the same storage shares the turn's cached state (botbuilder caches
+    # it in turn_state by class), so the bot's own save at the end of the turn keeps the chosen review.
+    chosen_review = SqlConversationState(SqlStorage(db)).create_property("StatusReview")
+    status = StatusHandlers(db, chosen_review=chosen_review, time_zone=settings.time_zone, clock=utcnow)
+    for name, help_text, usage, aliases in (
+        ("status", messages.STATUS_COMMAND_HELP, messages.STATUS_USAGE, ()),
+        ("recommendation", messages.RECOMMENDATION_COMMAND_HELP, messages.RECOMMENDATION_USAGE, ("rec",)),
+        ("my actions", messages.MY_ACTIONS_COMMAND_HELP, "my actions", ()),
+        ("slipped", messages.SLIPPED_COMMAND_HELP, "slipped", ()),
+        ("not achieved", messages.NOT_ACHIEVED_COMMAND_HELP, "not achieved", ()),
+        ("missing", messages.MISSING_COMMAND_HELP, "missing", ("outstanding",)),
+        ("overdue", messages.OVERDUE_COMMAND_HELP, "overdue", ()),
+    ):
+        registry.command(name, status.command(name), help=help_text, usage=usage, aliases=aliases)
+    registry.verb(STATUS_PAGE_VERB, status.page)
+    registry.verb(STATUS_REVIEW_VERB, status.choose_review)
+    registry.verb(STATUS_RECOMMENDATION_VERB, status.choose_recommendation)
+
+    async def show_help(dialog_context: DialogContext, caller: Caller, args: Any) -> None:
+        await dialog_context.context.send_activity(registry.help_text())
+
+    # Reached only when no dialog is active: a dialog in progress handles "cancel" itself.
+    async def nothing_to_cancel(dialog_context: DialogContext, caller: Caller, args: Any) -> None:
+        await dialog_context.context.send_activity(messages.NOTHING_TO_CANCEL)
+
+    registry.command("help", show_help, help=messages.HELP_COMMAND, usage="help")
+    registry.command("cancel", nothing_to_cancel, help=messages.CANCEL_COMMAND, usage="cancel")
+    return registry
