@@ -11,9 +11,11 @@ from bot.commands import CommandRegistry
 from bot.settings import Settings
 from bot.storage import SqlConversationState, SqlStorage
 from cards import messages
+from cards.review import ACCEPT_RETURN_VERB, RETURN_RETURN_VERB, REVIEW_QUEUE_VERB
 from cards.status import STATUS_PAGE_VERB, STATUS_RECOMMENDATION_VERB, STATUS_REVIEW_VERB
 from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
 from dialogs.context import Caller
+from dialogs.review import ReviewHandlers
 from dialogs.status import StatusHandlers
 from dialogs.summary import SummaryHandlers
 from dialogs.update_dialog import UpdateDialog
@@ -58,11 +60,28 @@ def build_registry(db: Database, settings: Settings) -> CommandRegistry:
         ("not achieved", messages.NOT_ACHIEVED_COMMAND_HELP, "not achieved", ()),
         ("missing", messages.MISSING_COMMAND_HELP, "missing", ("outstanding",)),
         ("overdue", messages.OVERDUE_COMMAND_HELP, "overdue", ()),
+        ("waiting", messages.WAITING_COMMAND_HELP, "waiting", ()),
+        ("returned", messages.RETURNED_COMMAND_HELP, "returned", ()),
     ):
         registry.command(name, status.command(name), help=help_text, usage=usage, aliases=aliases)
     registry.verb(STATUS_PAGE_VERB, status.page)
     registry.verb(STATUS_REVIEW_VERB, status.choose_review)
     registry.verb(STATUS_RECOMMENDATION_VERB, status.choose_recommendation)
+
+    review = ReviewHandlers(db)
+    registry.command(
+        "review",
+        review.queue,
+        help=messages.REVIEW_COMMAND_HELP,
+        usage=messages.REVIEW_USAGE,
+        aliases=("to review",),
+    )
+    registry.verb(REVIEW_QUEUE_VERB, review.queue)
+    registry.verb(ACCEPT_RETURN_VERB, review.accept)
+    registry.verb(RETURN_RETURN_VERB, review.send_back)
+    registry.command(
+        "close round", review.close, help=messages.CLOSE_ROUND_COMMAND_HELP, usage=messages.CLOSE_ROUND_USAGE
+    )
 
     async def show_help(dialog_context: DialogContext, caller: Caller, args: Any) -> None:
         await dialog_context.context.send_activity(registry.help_text())

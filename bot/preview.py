@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from cards import messages
 from cards.reminder import after_deadline_card, reminder_card
+from cards.review import accepted_card, decided_card, return_card, returned_card, to_review_card
 from cards.status import (
     Page,
     action_list_card,
@@ -52,6 +53,8 @@ from store.views import (
     DraftAnswer,
     RecommendationMatch,
     RecommendationView,
+    ReturnForReview,
+    ReturnState,
     ReviewSummary,
     RoundAnswer,
 )
@@ -219,6 +222,36 @@ async def card_gallery(
         "update-confirm": update_summary_card(view, draft),
         "update-saved": saved_card(view, saved),
         "update-form": update_form_card(view, form_id="0" * 32, max_text_length=settings.max_text_length),
+    }
+
+    waiting = ReturnForReview(
+        update_id=0,
+        action_id=view.action_id,
+        review_id=view.review_id,
+        review_title=view.review_title,
+        recommendation_number=view.recommendation_number,
+        recommendation_text=view.recommendation_text,
+        position=view.position,
+        group=view.group,
+        agreed_action=view.agreed_action,
+        responsibility=view.responsibility,
+        success_measure=view.success_measure,
+        round_id=view.round_id,
+        round_label=view.round_label,
+        answer=saved,
+        last_round=view.last_round,
+        state=ReturnState.WAITING,
+        reason=None,
+        returned_before="A promise, not evidence: say what has been done.",
+        current=True,
+    )
+    returned = waiting.model_copy(update={"state": ReturnState.RETURNED, "reason": "Slipped, but why?"})
+    cards |= {
+        "review-return": return_card(waiting),
+        "review-decided": decided_card(returned),
+        "review-returned": returned_card(returned, reviewer="The scrutiny officer"),
+        "review-accepted": accepted_card([waiting, waiting]),
+        "review-to-review": to_review_card(round_label=view.round_label, items=[waiting] * 5),
     }
 
     registry = build_registry(Database("sqlite://"), settings)

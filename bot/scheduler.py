@@ -23,7 +23,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ from bot.proactive import Proactive, card_activity
 from bot.settings import Settings
 from cards import messages
 from cards.reminder import after_deadline_card, reminder_card
+from cards.review import accepted_card, returned_card, to_review_card
 from cards.summary import summary_card
 from dialogs.summary import WEEK, default_weekly, review_summary, summary_cards
 from store.activities import forget_old_activities
@@ -50,14 +51,17 @@ from store.deliveries import (
     summary_schedule,
     weekly_of,
 )
-from store.models import ConversationKind, DeliveryKind, Person, Review, utcnow
+from store.models import ConversationKind, DeliveryKind, Person, Review, Verdict, utcnow
 from store.queries import missing_updates, reviews
+from store.returns import Decided, decided_since, returns_to_review, reviewers_of
 from store.schedule import reminder_moment, within_working_hours
 from store.views import ActionView, ReviewSummary, RoundView
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60.0
+# Decisions older than this are not looked at again: their officers have been told, or cannot be.
+NOTICE_WINDOW = timedelta(days=7)
 Outcome = Literal["sent", "failed", "blocked"]
 
 
@@ -129,6 +133,7 @@ class Scheduler:
         report = TickReport()
         await self.post_summaries(now, report)
         await self.send_reminders(now, report)
+        await self.tell_officers(now, report)
         async with self.db.session() as session:
             await forget_old_activities(session, now=now)
         return report
@@ -301,6 +306,7 @@ class Scheduler:
             failed_before = report.failed
             if after:
                 await self._after_deadline(review, round_, slot, now, report)
+                await self._to_review(review, round_, slot, now, report)
             else:
                 await self._remind(review, round_, slot, now, report)
             async with self.db.session() as session:
@@ -394,7 +400,7 @@ class Scheduler:
                 reachable[pid],
                 DeliveryKind.REMINDER,
                 slot,
-                review,
+                review.id,
                 card,
                 summary,
                 now,
@@ -418,8 +424,78 @@ class Scheduler:
                 log.warning("Cannot tell link officer %s what is missing: never seen in Teams", officer.name)
                 continue
             await self._send_to_person(
-                officer, reach, DeliveryKind.AFTER_DEADLINE, slot, review, card, summary, now, report
+                officer, reach, DeliveryKind.AFTER_DEADLINE, slot, review.id, card, summary, now, report
             )
+
+    # --- the scrutiny officer's decisions, and what waits for them ---
+
+    async def tell_officers(self, now: datetime, report: TickReport) -> None:
+        """A returned update reaches its officer at the next tick; accepted ones, one line a day."""
+        since = now - NOTICE_WINDOW
+        async with self.db.session() as session:
+            returned = await decided_since(session, verdict=Verdict.RETURNED, since=since)
+            accepted = await decided_since(session, verdict=Verdict.ACCEPTED, since=since)
+            people = await people_by_id(session, ids={d.officer_id for d in [*returned, *accepted]})
+        for decided in returned:
+            person = people[decided.officer_id]
+            card = returned_card(decided.item, reviewer=decided.reviewer or "The scrutiny officer")
+            summary = messages.RETURNED_SUMMARY.format(
+                round=decided.item.round_label, name=decided.item.name, reason=decided.item.reason
+            )
+            slot = f"decision {decided.decision_id}"
+            await self._tell(
+                person, DeliveryKind.RETURNED, slot, decided.item.review_id, card, summary, now, report
+            )
+        by_officer: dict[int, list[Decided]] = {}
+        for decided in accepted:
+            by_officer.setdefault(decided.officer_id, []).append(decided)
+        today = now.astimezone(ZoneInfo(self.zone)).date().isoformat()
+        for officer_id, decisions in by_officer.items():
+            async with self.db.session() as session:
+                told = await last_sent(session, kind=DeliveryKind.ACCEPTED, target=f"person:{officer_id}")
+            fresh = [d.item for d in decisions if told is None or d.decided_at > told]
+            if fresh:
+                card = accepted_card(fresh)
+                summary = str(card["body"][0]["text"])
+                await self._tell(
+                    people[officer_id], DeliveryKind.ACCEPTED, today, None, card, summary, now, report
+                )
+
+    async def _to_review(
+        self, review: ReviewSummary, round_: RoundView, slot: str, now: datetime, report: TickReport
+    ) -> None:
+        async with self.db.session() as session:
+            reviewers = await reviewers_of(session, review_id=review.id)
+            waiting = [
+                item
+                for item in await returns_to_review(
+                    session, person_id=None, is_admin=True, review_id=review.id
+                )
+                if item.round_id == round_.id
+            ]
+        if not waiting:
+            return
+        card = to_review_card(round_label=round_.label, items=waiting)
+        summary = messages.TO_REVIEW_TITLE.format(round=round_.label, count=len(waiting))
+        for reviewer in reviewers:
+            await self._tell(reviewer, DeliveryKind.TO_REVIEW, slot, review.id, card, summary, now, report)
+
+    async def _tell(
+        self,
+        person: Person,
+        kind: DeliveryKind,
+        slot: str,
+        review_id: int | None,
+        card: dict[str, Any],
+        summary: str,
+        now: datetime,
+        report: TickReport,
+    ) -> None:
+        reach = await self._reach(person)
+        if reach == (None, None):
+            log.warning("Cannot tell %s (%s): never seen in Teams", person.name, kind.value)
+            return
+        await self._send_to_person(person, reach, kind, slot, review_id, card, summary, now, report)
 
     async def _send_to_person(
         self,
@@ -427,7 +503,7 @@ class Scheduler:
         reach: tuple[dict[str, Any] | None, str | None],
         kind: DeliveryKind,
         slot: str,
-        review: ReviewSummary,
+        review_id: int | None,
         card: dict[str, Any],
         summary: str,
         now: datetime,
@@ -435,7 +511,7 @@ class Scheduler:
     ) -> None:
         async with self.db.session() as session:
             delivery_id = await claim_delivery(
-                session, kind=kind, target=f"person:{person.id}", slot=slot, review_id=review.id, now=now
+                session, kind=kind, target=f"person:{person.id}", slot=slot, review_id=review_id, now=now
             )
         if delivery_id is None:
             return

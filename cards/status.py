@@ -42,6 +42,7 @@ from store.views import (
     ActionView,
     RecommendationMatch,
     RecommendationView,
+    ReturnState,
     ReviewOverview,
     ReviewSummary,
     RoundGrade,
@@ -167,6 +168,13 @@ def plan_text(text: str, limit: int, *, subtle: bool = False) -> RichTextBlock:
     return RichTextBlock(inlines=runs, spacing="Small")
 
 
+# Beside a grade whose return the scrutiny officer has not accepted (yet).
+REVIEW_MARKS = {
+    ReturnState.WAITING: messages.REVIEW_STATE_WAITING,
+    ReturnState.RETURNED: messages.REVIEW_STATE_RETURNED,
+}
+
+
 def short_round(label: str) -> str:
     """ "March 2020" -> "Mar 2020": four of them side by side fit a phone."""
     month, _, year = label.partition(" ")
@@ -179,14 +187,17 @@ def _trend_cell(grade: RoundGrade) -> Column:
     else:
         shown = look(grade.grade)
         words = shown.words if grade.grade is not None else messages.STATUS_NO_GRADE
+    items: list[CardElement] = [
+        TextBlock(text=short_round(grade.round_label), size="Small", is_subtle=True, wrap=True),
+        TextBlock(text=words, size="Small", weight="Bolder", wrap=True, spacing="None"),
+    ]
+    if grade.review in REVIEW_MARKS:  # accepted ones, the committee's, need no word
+        items.append(TextBlock(text=REVIEW_MARKS[grade.review], size="Small", wrap=True, spacing="None"))
     return Column(
         width=1.0,
         style=NOT_ASSESSED_STYLE if grade.grade is None and not grade.fully_achieved_carried else shown.style,
         spacing="Small",
-        items=[
-            TextBlock(text=short_round(grade.round_label), size="Small", is_subtle=True, wrap=True),
-            TextBlock(text=words, size="Small", weight="Bolder", wrap=True, spacing="None"),
-        ],
+        items=items,
     )
 
 
@@ -410,7 +421,11 @@ class ListKind(BaseModel):
 
 
 def _action_line(action: ActionView) -> ColumnSet:
-    detail = f"{action.responsibility} · {action.date_text}" if action.date_text else action.responsibility
+    detail = " · ".join(
+        part
+        for part in (action.responsibility, action.date_text, REVIEW_MARKS.get(action.review_state))  # type: ignore[arg-type]
+        if part
+    )
     return ColumnSet(
         separator=True,
         spacing="Small",

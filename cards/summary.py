@@ -61,6 +61,8 @@ class SummaryView(BaseModel):
     slipped: list[ActionView]  # latest grade Slipped or Not Achieved, not done
     missing: list[ActionView]  # no update yet for the open round
     owners: dict[int, Owner]  # person id -> how to name them
+    waiting: list[ActionView] = []  # their open round's return waits for the scrutiny officer
+    returned: list[ActionView] = []  # ... was returned to its officer, to answer again
 
 
 def day(moment: date | datetime) -> str:
@@ -198,6 +200,14 @@ def _build(view: SummaryView, lines: int, *, weekly: bool) -> dict[str, Any]:
     ]
     if view.counts is not None:
         body.extend(grade_distribution(view.counts))
+    if view.waiting or view.returned:
+        owners = sorted({name for action in view.returned for name in action.owners})
+        line = messages.SUMMARY_REVIEW_LINE.format(
+            waiting=len(view.waiting),
+            returned=len(view.returned),
+            owners=f" ({', '.join(owners)})" if owners else "",
+        )
+        body.append(_block(line, spacing="Medium"))
     body += _changes(view, lines) + _slipped(view, mentions, lines) + _missing(view, mentions, lines)
     card: dict[str, Any] = {
         "type": "AdaptiveCard",

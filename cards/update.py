@@ -53,21 +53,21 @@ def _card(body: list[CardElement], actions: Sequence[SubmitAction] = ()) -> dict
     return fitted(dumped, limits=(LONG_TEXT, 600, 200, 80))
 
 
-def _heading(text: str) -> TextBlock:
+def heading(text: str) -> TextBlock:
     return TextBlock(text=text, weight="Bolder", size="Medium", wrap=True)
 
 
-def _label(text: str) -> TextBlock:
+def label_block(text: str) -> TextBlock:
     return TextBlock(text=text, weight="Bolder", wrap=True, spacing="Medium")
 
 
-def _verbatim(text: str, limit: int = LONG_TEXT, *, subtle: bool = False) -> RichTextBlock:
+def verbatim(text: str, limit: int = LONG_TEXT, *, subtle: bool = False) -> RichTextBlock:
     run: CardElement = TextRun(text=trimmed(text, limit) or "—", is_subtle=subtle or None)
     return RichTextBlock(inlines=[run])
 
 
-def _field(label: str, text: str | None, limit: int = LONG_TEXT) -> list[CardElement]:
-    return [_label(label), _verbatim(text or "—", limit)]
+def labelled(label: str, text: str | None, limit: int = LONG_TEXT) -> list[CardElement]:
+    return [label_block(label), verbatim(text or "—", limit)]
 
 
 def _grade(grade: Grade | None) -> TextBlock:
@@ -83,31 +83,31 @@ def day(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
-def _answer_block(answer: RoundAnswer, limit: int = LONG_TEXT) -> list[CardElement]:
-    items: list[CardElement] = [_grade(answer.grade), _verbatim(answer.evidence, limit)]
+def answer_block(answer: RoundAnswer, limit: int = LONG_TEXT) -> list[CardElement]:
+    items: list[CardElement] = [_grade(answer.grade), verbatim(answer.evidence, limit)]
     if answer.explanation:
-        items += _field("Explanation", answer.explanation, limit)
+        items += labelled("Explanation", answer.explanation, limit)
     if answer.impact:
-        items += _field("Evidence of impact", answer.impact, limit)
+        items += labelled("Evidence of impact", answer.impact, limit)
     return items
 
 
 def _action_context(view: ActionForUpdate) -> list[CardElement]:
     body: list[CardElement] = [
-        _heading(f"{view.name} · {view.round_label} update"),
-        _verbatim(
+        heading(f"{view.name} · {view.round_label} update"),
+        verbatim(
             f"{view.review_title} — Recommendation {view.recommendation_number}: {view.recommendation_text}",
             600,
             subtle=True,
         ),
     ]
     if view.group:
-        body.append(_verbatim(view.group, 200, subtle=True))
-    body += _field("Agreed action", view.agreed_action)
+        body.append(verbatim(view.group, 200, subtle=True))
+    body += labelled("Agreed action", view.agreed_action)
     if view.success_measure:
-        body += _field("Success measure", view.success_measure)
-    body += _field("Date", view.date_text, 200)
-    body += _field("Responsibility", view.responsibility, 300)
+        body += labelled("Success measure", view.success_measure)
+    body += labelled("Date", view.date_text, 200)
+    body += labelled("Responsibility", view.responsibility, 300)
     return body
 
 
@@ -120,8 +120,8 @@ def action_card(view: ActionForUpdate) -> dict[str, Any]:
                 separator=True,
                 spacing="Medium",
                 items=[
-                    _label(f"Last round ({view.last_round.round_label})"),
-                    *_answer_block(view.last_round),
+                    label_block(f"Last round ({view.last_round.round_label})"),
+                    *answer_block(view.last_round),
                 ],
             )
         )
@@ -131,8 +131,8 @@ def action_card(view: ActionForUpdate) -> dict[str, Any]:
                 style="emphasis",
                 spacing="Medium",
                 items=[
-                    _label(changing_saved_answer(view.current)),
-                    *_answer_block(view.current),
+                    label_block(changing_saved_answer(view.current)),
+                    *answer_block(view.current),
                 ],
             )
         )
@@ -158,7 +158,7 @@ def question_card(
     if quote:
         body += [
             TextBlock(text=quote_label, wrap=True, is_subtle=True),
-            _verbatim(quote, LONG_TEXT, subtle=True),
+            verbatim(quote, LONG_TEXT, subtle=True),
         ]
     return _card(body, [_answer_button(t, a) for t, a in buttons])
 
@@ -191,15 +191,15 @@ def grade_card(question: str) -> dict[str, Any]:
 def summary_card(view: ActionForUpdate, draft: DraftAnswer) -> dict[str, Any]:
     """What will be saved, to confirm: Save / Change / Cancel."""
     body: list[CardElement] = [
-        _heading(f"{view.name} · {view.round_label} update"),
+        heading(f"{view.name} · {view.round_label} update"),
         TextBlock(text=messages.ASK_CONFIRM, wrap=True),
-        *_field("Evidence of progress", draft.evidence, SUMMARY_TEXT),
-        _label("Assessment of progress"),
+        *labelled("Evidence of progress", draft.evidence, SUMMARY_TEXT),
+        label_block("Assessment of progress"),
         _grade(draft.grade),
     ]
     if draft.explanation:
-        body += _field("Explanation", draft.explanation, SUMMARY_TEXT)
-    body += _field("Evidence of impact", draft.impact, SUMMARY_TEXT)
+        body += labelled("Explanation", draft.explanation, SUMMARY_TEXT)
+    body += labelled("Evidence of impact", draft.impact, SUMMARY_TEXT)
     return _card(
         body,
         [
@@ -213,21 +213,21 @@ def summary_card(view: ActionForUpdate, draft: DraftAnswer) -> dict[str, Any]:
 def saved_card(view: ActionForUpdate, saved: RoundAnswer) -> dict[str, Any]:
     """Read-only: replaces the form once saved, so it cannot be submitted again."""
     body: list[CardElement] = [
-        _heading(f"Saved: {view.name} · {saved.round_label} update"),
+        heading(f"Saved: {view.name} · {saved.round_label} update"),
         TextBlock(
             text=f"Saved on {day(saved.recorded_at)} by {saved.recorded_by or 'an admin'}.",
             wrap=True,
             is_subtle=True,
         ),
         *_verbatim_context(view),
-        _label("Evidence of progress"),
-        *_answer_block(saved),
+        label_block("Evidence of progress"),
+        *answer_block(saved),
     ]
     return _card(body)
 
 
 def _verbatim_context(view: ActionForUpdate) -> list[CardElement]:
-    return _field("Agreed action", view.agreed_action, 600)
+    return labelled("Agreed action", view.agreed_action, 600)
 
 
 def _form_body(
@@ -239,13 +239,15 @@ def _form_body(
             Container(
                 separator=True,
                 items=[
-                    _label(f"Last round ({view.last_round.round_label})"),
-                    *_answer_block(view.last_round),
+                    label_block(f"Last round ({view.last_round.round_label})"),
+                    *answer_block(view.last_round),
                 ],
             )
         )
     if view.current is not None:
         body.append(TextBlock(text=changing_saved_answer(view.current), wrap=True, color="Accent"))
+    if view.returned_reason:
+        body.append(verbatim(messages.FORM_RETURNED_BECAUSE.format(reason=view.returned_reason), 2_000))
     if problem:
         body.append(TextBlock(text=problem, wrap=True, color="Attention"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -11,6 +12,8 @@ from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity, Attachment
 from pydantic import BaseModel, ValidationError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,17 @@ async def submitted(
     except ValidationError:
         await turn_context.send_activity(refusal)
         return None
+
+
+async def replace_card(turn_context: TurnContext, card: dict[str, Any]) -> None:
+    """Put `card` in place of the card whose button was pressed (a form once saved, a return once
+    decided), so it cannot be pressed again; nothing is lost if Teams refuses."""
+    pressed = turn_context.activity.reply_to_id
+    if not pressed:
+        return
+    replacement = card_message(card)
+    replacement.id = pressed
+    try:
+        await turn_context.update_activity(replacement)
+    except Exception:
+        log.warning("Could not replace the card %s", pressed, exc_info=True)

@@ -20,6 +20,8 @@ class Ask(enum.StrEnum):
     MISSING = "missing"
     OVERDUE = "overdue"
     MY_ACTIONS = "my actions"
+    WAITING = "waiting"  # for the scrutiny officer's review
+    RETURNED = "returned"  # to their officers by the scrutiny officer
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ _LISTS: list[tuple[Ask, re.Pattern[str]]] = [
     (Ask.SLIPPED, re.compile(r"\bslipp?(ed|ing)?\b")),
     (Ask.MISSING, re.compile(r"\b(missing|outstanding|no update|not updated|lacking)\b")),
     (Ask.OVERDUE, re.compile(r"\b(overdue|late|past due)\b")),
+    (Ask.WAITING, re.compile(r"\b(waiting( for review)?|awaiting review|unreviewed|not reviewed)\b")),
+    (Ask.RETURNED, re.compile(r"\b(returned|sent back)\b")),
     (Ask.MY_ACTIONS, re.compile(r"^(my|mine|(show |what are )?my actions?|what do i own)$")),
 ]
 _LIST_FILLER = re.compile(

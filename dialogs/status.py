@@ -37,7 +37,7 @@ from documents.grades import Grade
 from store import queries
 from store.db import Database
 from store.updates import updatable
-from store.views import RecommendationMatch, RecommendationView, ReviewSummary
+from store.views import RecommendationMatch, RecommendationView, ReturnState, ReviewSummary
 
 # A best match this much ahead of the next is the answer; closer than that, the reader picks.
 CLEAR_LEAD = 10.0
@@ -279,6 +279,15 @@ class StatusHandlers:
                 subtitle=review.title,
                 empty=messages.STATUS_MISSING_NONE.format(round=round_label),
             )
+        elif ask is Ask.WAITING or ask is Ask.RETURNED:
+            state = ReturnState.WAITING if ask is Ask.WAITING else ReturnState.RETURNED
+            actions = await queries.actions_by_return_state(session, review_id=review.id, state=state)
+            title, empty = (
+                (messages.STATUS_WAITING_TITLE, messages.STATUS_WAITING_NONE)
+                if ask is Ask.WAITING
+                else (messages.STATUS_RETURNED_TITLE, messages.STATUS_RETURNED_NONE)
+            )
+            card = action_list_card(title, actions, page=page, subtitle=review.title, empty=empty)
         else:
             today = self._clock().astimezone(self._zone).date()
             actions = await queries.overdue_actions(session, review_id=review.id, today=today)

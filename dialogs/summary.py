@@ -29,7 +29,7 @@ from store.deliveries import last_sent, people_by_id, set_summary_schedule, summ
 from store.models import ConversationKind, DeliveryKind
 from store.queries import changes_since, counts_in_round, review_status, reviews
 from store.schedule import Weekly, parse_weekly
-from store.views import ReviewSummary
+from store.views import ReturnState, ReviewSummary
 
 WEEK = timedelta(days=7)
 
@@ -84,6 +84,8 @@ async def review_summary(session: AsyncSession, *, review: ReviewSummary, since:
             p.id: Owner(name=p.name, aad_object_id=p.aad_object_id, is_group=p.is_group)
             for p in people.values()
         },
+        waiting=[a for a in actions if a.review_state is ReturnState.WAITING],
+        returned=[a for a in actions if a.review_state is ReturnState.RETURNED],
     )
 
 

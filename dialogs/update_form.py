@@ -8,7 +8,6 @@ that becomes the update's activity key, so a second submit of the same form save
 
 from __future__ import annotations
 
-import logging
 import uuid
 from typing import Annotated, Any, Literal
 
@@ -18,14 +17,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from cards import messages
 from cards.grades import grade_words
 from cards.update import saved_card, update_form_card
-from dialogs.context import card_message
+from dialogs.context import card_message, replace_card
 from documents.errors import UserFacingError
 from documents.grades import Grade
 from store.db import Database
 from store.models import UpdateSource
 from store.updates import action_for_update, record_update, require_may_record, update_saved_by_activity
-
-log = logging.getLogger(__name__)
 
 
 def _grade(value: Any) -> Any:
@@ -137,16 +134,5 @@ class UpdateForm:
                 action=view.name, grade=grade_words(view.current.grade), round_label=view.round_label
             )
         await turn_context.send_activity(reply)
-        await self._replace_form(turn_context, saved_card(view, view.current))
-
-    async def _replace_form(self, turn_context: TurnContext, card: dict[str, Any]) -> None:
-        form_id = turn_context.activity.reply_to_id
-        if not form_id:
-            return
-        replacement = card_message(card)
-        replacement.id = form_id
-        try:
-            await turn_context.update_activity(replacement)
-        except Exception:
-            # Saved all the same; a second submit of the old form will save nothing more.
-            log.warning("Could not replace the update form %s with the saved card", form_id, exc_info=True)
+        # Saved all the same if it cannot be replaced: a second submit of the old form saves nothing more.
+        await replace_card(turn_context, saved_card(view, view.current))

@@ -24,6 +24,8 @@ GRADING_KEY = "Assessment of Progress Gradings:"
 # Written in the grade cell when an explanation is given without a grade, so it is not read as one.
 NOT_ASSESSED = "Not yet assessed"
 EXPLANATION_HINT = "(include explanation if required)"
+# Above an update the scrutiny officer has not accepted, when such updates are asked for at all.
+NOT_YET_REVIEWED = "(not yet reviewed)"
 
 
 def normalise_lines(lines: Sequence[str]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from documents.grades import FULLY_ACHIEVED_CARRIED, GRADE_LABELS, Grade
-from documents.layout import INTRO
+from documents.layout import INTRO, NOT_YET_REVIEWED
 from documents.plan_format import PlanDocument, PlannedAction, ProgressEntry
 
 NOT_YET_ASSESSED = "not yet assessed"
@@ -78,6 +78,8 @@ def _action(position: int, action: PlannedAction, rounds: list[str], *, level: s
         if entry is None:
             out += [NO_UPDATE, ""]
             continue
+        if entry.not_yet_reviewed:
+            out += [f"*{NOT_YET_REVIEWED}*", ""]
         if entry.evidence:
             out += ["*Evidence of progress:*", "", *_block(entry.evidence), ""]
         if entry.explanation:

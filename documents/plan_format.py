@@ -64,6 +64,8 @@ class ProgressEntry(Strict):
     explanation: OptionalText = None
     impact: OptionalText = None
     fully_achieved_carried: bool = False
+    # Exported before the scrutiny officer accepted it (`export --include-unreviewed`).
+    not_yet_reviewed: bool = False
 
     def same_content(self, other: ProgressEntry) -> bool:
         return self.model_dump() == other.model_dump()

@@ -20,7 +20,15 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from documents.grades import FULLY_ACHIEVED_CARRIED, GRADE_LABELS, Grade
-from documents.layout import EXPLANATION_HINT, GRADING_KEY, INTRO, NOT_ASSESSED, TITLE, normalise_lines
+from documents.layout import (
+    EXPLANATION_HINT,
+    GRADING_KEY,
+    INTRO,
+    NOT_ASSESSED,
+    NOT_YET_REVIEWED,
+    TITLE,
+    normalise_lines,
+)
 from documents.plan_format import (
     PlanDocument,
     PlannedAction,
@@ -270,6 +278,8 @@ def _evidence(entry: ProgressEntry | None) -> str:
         return ""
     if entry.fully_achieved_carried:
         return "\n".join(t for t in (FULLY_ACHIEVED_CARRIED, entry.evidence) if t)
+    if entry.not_yet_reviewed:
+        return "\n".join((NOT_YET_REVIEWED, entry.evidence))
     return entry.evidence
 
 

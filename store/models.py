@@ -73,6 +73,14 @@ review_link_officers = Table(
     Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# A scrutiny officer for one review; `Person.is_scrutiny_officer` is one for every review.
+review_scrutiny_officers = Table(
+    "review_scrutiny_officers",
+    Base.metadata,
+    Column("review_id", ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+
 action_responsible_people = Table(
     "action_responsible_people",
     Base.metadata,
@@ -93,12 +101,19 @@ class Person(Base):
     is_officer: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_chair: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Reads every review's returns before the committee does, and accepts or returns them.
+    is_scrutiny_officer: Mapped[bool] = mapped_column(Boolean, default=False)
     # A group such as "Digital Services Group" is named as responsible but is nobody's login.
     is_group: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property
     def roles(self) -> list[str]:
-        flags = (("officer", self.is_officer), ("admin", self.is_admin), ("chair", self.is_chair))
+        flags = (
+            ("officer", self.is_officer),
+            ("admin", self.is_admin),
+            ("chair", self.is_chair),
+            ("scrutiny", self.is_scrutiny_officer),
+        )
         return [name for name, held in flags if held]
 
 
@@ -121,6 +136,9 @@ class Review(Base):
 
     committee: Mapped[Committee | None] = relationship(back_populates="reviews")
     link_officers: Mapped[list[Person]] = relationship(secondary=review_link_officers, order_by=Person.name)
+    scrutiny_officers: Mapped[list[Person]] = relationship(
+        secondary=review_scrutiny_officers, order_by=Person.name
+    )
     recommendations: Mapped[list[Recommendation]] = relationship(
         back_populates="review", order_by="Recommendation.number", cascade="all, delete-orphan"
     )
@@ -212,6 +230,49 @@ class ProgressUpdate(Base):
     recorded_by: Mapped[Person | None] = relationship()
 
 
+class Verdict(enum.StrEnum):
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+class ReturnDecision(Base):
+    """The scrutiny officer's decision on one version of a return: accepted, or returned with the
+    reason. One per version, never changed: an officer answers a returned one with a new version."""
+
+    __tablename__ = "return_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("progress_updates.id", ondelete="CASCADE"), unique=True)
+    verdict: Mapped[Verdict] = mapped_column(Enum(Verdict, native_enum=False, length=20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    # None: accepted when the review loop came in (a closed round's return, by migration).
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The Teams activity that decided it: the same Accept delivered twice decides once.
+    activity_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    update: Mapped[ProgressUpdate] = relationship()
+    decided_by: Mapped[Person | None] = relationship()
+
+
+class RoundEvent(enum.StrEnum):
+    OPENED = "opened"
+    CLOSED = "closed"
+
+
+class RoundHistory(Base):
+    """A round opened or closed, by whom, and why when it closed with returns still waiting."""
+
+    __tablename__ = "round_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("monitoring_rounds.id", ondelete="CASCADE"), index=True)
+    event: Mapped[RoundEvent] = mapped_column(Enum(RoundEvent, native_enum=False, length=20))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(String(300))
+
+
 class BotStateItem(Base):
     """botbuilder Storage rows: conversation and dialog state, so dialogs survive restarts."""
 
@@ -269,6 +330,9 @@ class DeliveryKind(enum.StrEnum):
     SUMMARY = "summary"  # a review's weekly summary card, to a channel
     REMINDER = "reminder"  # an officer's 1:1 nudge before a round's deadline
     AFTER_DEADLINE = "after_deadline"  # the link officer hears what is still missing
+    RETURNED = "returned"  # an officer hears their update was returned, and why
+    ACCEPTED = "accepted"  # an officer hears, once a day at most, which updates were accepted
+    TO_REVIEW = "to_review"  # the scrutiny officer hears, after the deadline, what is still waiting
 
 
 class SummarySchedule(Base):

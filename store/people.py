@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 import re
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.errors import UserFacingError
 from documents.plan_format import is_group_name
-from store.models import Person
+from store.models import Person, Review, review_scrutiny_officers
 
 
 async def person_named(session: AsyncSession, *, name: str, create: bool = True) -> Person | None:
@@ -35,12 +35,19 @@ class Role(enum.StrEnum):
     OFFICER = "officer"
     ADMIN = "admin"
     CHAIR = "chair"
+    SCRUTINY = "scrutiny"  # the scrutiny officer, for every review (or one: save_person's `for_review`)
 
 
 async def save_person(
-    session: AsyncSession, *, name: str, email: str | None, roles: list[Role] | None
+    session: AsyncSession,
+    *,
+    name: str,
+    email: str | None,
+    roles: list[Role] | None,
+    for_review: Review | None = None,
 ) -> tuple[Person, bool]:
-    """Add someone to the roster or update them (matched by name). Returns (person, created)."""
+    """Add someone to the roster or update them (matched by name). Returns (person, created).
+    With `for_review`, they become that review's scrutiny officer (not every review's)."""
     name = " ".join(name.split())
     if not name:
         raise UserFacingError("A name is needed.")
@@ -61,6 +68,19 @@ async def save_person(
         person.is_officer = Role.OFFICER in roles
         person.is_admin = Role.ADMIN in roles
         person.is_chair = Role.CHAIR in roles
+        person.is_scrutiny_officer = Role.SCRUTINY in roles and for_review is None
+    if for_review is not None:
+        await session.flush()
+        already = await session.scalar(
+            select(review_scrutiny_officers.c.person_id).where(
+                review_scrutiny_officers.c.review_id == for_review.id,
+                review_scrutiny_officers.c.person_id == person.id,
+            )
+        )
+        if already is None:
+            await session.execute(
+                insert(review_scrutiny_officers).values(review_id=for_review.id, person_id=person.id)
+            )
     await session.flush()
     return person, created
 

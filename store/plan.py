@@ -27,9 +27,12 @@ from store.models import (
     Person,
     ProgressUpdate,
     Recommendation,
+    ReturnDecision,
     Review,
     UpdateSource,
 )
+from store.queries import return_state
+from store.views import ReturnState
 
 
 @dataclass
@@ -79,8 +82,9 @@ async def round_for(
     return found
 
 
-def entry_of(update: ProgressUpdate) -> ProgressEntry:
+def entry_of(update: ProgressUpdate, *, not_yet_reviewed: bool = False) -> ProgressEntry:
     return ProgressEntry(
+        not_yet_reviewed=not_yet_reviewed,
         evidence=update.evidence,
         grade=update.grade,
         explanation=update.explanation,
@@ -269,8 +273,12 @@ def _set_action(action: AgreedAction, planned: PlannedAction, people: list[Perso
     action.responsible_people = list(dict.fromkeys(people))
 
 
-async def export_plan(session: AsyncSession, *, title: str, up_to: str | None = None) -> PlanDocument:
-    """The review as a plan, with each action's current update for every round up to `up_to`."""
+async def export_plan(
+    session: AsyncSession, *, title: str, up_to: str | None = None, include_unreviewed: bool = False
+) -> PlanDocument:
+    """The review as a plan, with each action's latest accepted update for every round up to `up_to`:
+    the committee reads what the scrutiny officer accepted. `include_unreviewed` takes the latest
+    update instead, marked "not yet reviewed" where it is not accepted."""
     found = await require_review(session, title)
     review = await session.scalar(
         select(Review)
@@ -294,14 +302,34 @@ async def export_plan(session: AsyncSession, *, title: str, up_to: str | None = 
             + "."
         )
     rounds = [r for r in review.rounds if last is None or r.month <= last]
+    decisions = await session.execute(
+        select(ReturnDecision.update_id, ReturnDecision.verdict)
+        .join(ProgressUpdate, ProgressUpdate.id == ReturnDecision.update_id)
+        .join(AgreedAction, AgreedAction.id == ProgressUpdate.action_id)
+        .join(Recommendation, Recommendation.id == AgreedAction.recommendation_id)
+        .where(Recommendation.review_id == review.id)
+    )
+    verdicts = {row.update_id: row.verdict for row in decisions}
+
+    def accepted(update: ProgressUpdate) -> bool:
+        state = return_state(
+            verdict=verdicts.get(update.id), source=update.source, carried=update.fully_achieved_carried
+        )
+        return state is ReturnState.ACCEPTED
+
     recommendations = []
     for rec in review.recommendations:
         actions = []
         for action in rec.actions:
             latest: dict[int, ProgressUpdate] = {}
             for update in action.updates:  # ordered by id: the last one per round wins
-                latest[update.round_id] = update
-            progress = {r.label: entry_of(latest[r.id]) for r in rounds if r.id in latest}
+                if include_unreviewed or accepted(update):
+                    latest[update.round_id] = update
+            progress = {
+                r.label: entry_of(latest[r.id], not_yet_reviewed=not accepted(latest[r.id]))
+                for r in rounds
+                if r.id in latest
+            }
             actions.append(
                 PlannedAction(
                     group=action.group,

@@ -25,7 +25,10 @@ from store.models import (
     Person,
     ProgressUpdate,
     Recommendation,
+    ReturnDecision,
     Review,
+    UpdateSource,
+    Verdict,
     action_responsible_people,
 )
 from store.views import (
@@ -35,6 +38,7 @@ from store.views import (
     RecommendationMatch,
     RecommendationSummary,
     RecommendationView,
+    ReturnState,
     ReviewOverview,
     ReviewSummary,
     RoundGrade,
@@ -88,19 +92,38 @@ _OWNER = (
 )
 _ROUND = select(MonitoringRound.id, MonitoringRound.review_id, MonitoringRound.label, MonitoringRound.is_open)
 # And of an answer (a council's summary reads some thousands of them).
-ANSWER_ROW = select(
-    ProgressUpdate.id,
-    ProgressUpdate.action_id,
-    ProgressUpdate.round_id,
-    ProgressUpdate.grade,
-    ProgressUpdate.fully_achieved_carried,
-    ProgressUpdate.evidence,
-    ProgressUpdate.explanation,
-    ProgressUpdate.impact,
-    ProgressUpdate.recorded_at,
-    Person.name.label("recorded_by"),
-).outerjoin(Person, ProgressUpdate.recorded_by_id == Person.id)
+ANSWER_ROW = (
+    select(
+        ProgressUpdate.id,
+        ProgressUpdate.action_id,
+        ProgressUpdate.round_id,
+        ProgressUpdate.grade,
+        ProgressUpdate.fully_achieved_carried,
+        ProgressUpdate.evidence,
+        ProgressUpdate.explanation,
+        ProgressUpdate.impact,
+        ProgressUpdate.recorded_at,
+        Person.name.label("recorded_by"),
+        ProgressUpdate.source,
+        ReturnDecision.verdict,
+        ReturnDecision.reason,
+    )
+    .outerjoin(Person, ProgressUpdate.recorded_by_id == Person.id)
+    .outerjoin(ReturnDecision, ReturnDecision.update_id == ProgressUpdate.id)
+)
 _Row = Row[*tuple[Any, ...]]  # one row of the selects above
+
+
+def return_state(*, verdict: Verdict | None, source: UpdateSource, carried: bool) -> ReturnState:
+    """Where a version of a return stands. Imported ones are the committee's own document, and one
+    carried as "N/A (Fully Achieved)" asks nothing: both count as accepted."""
+    if verdict is Verdict.ACCEPTED or source is UpdateSource.IMPORT or carried:
+        return ReturnState.ACCEPTED
+    return ReturnState.RETURNED if verdict is Verdict.RETURNED else ReturnState.WAITING
+
+
+def _state(answer: _Row) -> ReturnState:
+    return return_state(verdict=answer.verdict, source=answer.source, carried=answer.fully_achieved_carried)
 
 
 def _owners(action: _Row, people: Sequence[_Row]) -> list[_Row]:
@@ -133,6 +156,7 @@ def _action_view(
                 grade=update.grade if update else None,
                 fully_achieved_carried=update.fully_achieved_carried if update else achieved,
                 has_update=update is not None,
+                review=_state(update) if update else None,
             )
         )
         if update is None:
@@ -163,6 +187,7 @@ def _action_view(
         latest_grade=Grade.FULLY_ACHIEVED if achieved else last_grade,
         done=achieved,
         asked_now=asked_now,
+        review_state=next((g.review for g in trend if open_round and g.round_id == open_round.id), None),
         latest_evidence=last.evidence if last else None,
         latest_explanation=last.explanation if last else None,
         latest_impact=last.impact if last else None,
@@ -382,6 +407,14 @@ async def overdue_actions(session: AsyncSession, *, review_id: int, today: date)
 async def actions_by_latest_grade(session: AsyncSession, *, review_id: int, grade: Grade) -> list[ActionView]:
     actions = await _action_views(session, where=Recommendation.review_id == review_id)
     return [a for a in actions if a.latest_grade is grade]
+
+
+async def actions_by_return_state(
+    session: AsyncSession, *, review_id: int, state: ReturnState
+) -> list[ActionView]:
+    """Actions whose return for the open round stands so with the scrutiny officer."""
+    actions = await _action_views(session, where=Recommendation.review_id == review_id)
+    return [a for a in actions if a.review_state is state]
 
 
 async def actions_owned_by(session: AsyncSession, *, person_id: int) -> list[ActionView]:

@@ -27,6 +27,7 @@ from store.models import (
     Recommendation,
     Review,
     UpdateSource,
+    Verdict,
     action_responsible_people,
     review_link_officers,
 )
@@ -46,7 +47,7 @@ class _Person(NamedTuple):
     is_group: bool
 
 
-class _Round(NamedTuple):
+class RoundRow(NamedTuple):
     id: int
     label: str
     month: date
@@ -54,7 +55,7 @@ class _Round(NamedTuple):
     is_open: bool
 
 
-class _Version(NamedTuple):
+class Version(NamedTuple):
     """One version of the action's answer for a round (a row of ANSWER_ROW)."""
 
     id: int
@@ -67,10 +68,13 @@ class _Version(NamedTuple):
     impact: str | None
     recorded_at: datetime
     recorded_by: str | None  # the name
+    source: UpdateSource
+    verdict: Verdict | None  # the scrutiny officer's, if decided
+    reason: str | None  # why it was returned
 
 
 @dataclass
-class _Action:
+class ActionRows:
     """What checking who may record, recording and showing an action need of it, as plain rows."""
 
     # A row of ACTION_ROW:
@@ -90,11 +94,11 @@ class _Action:
     review_title: str
     owners: list[_Person]  # the people named as responsible, by name
     link_officers: list[_Person]  # the review's, by name
-    rounds: list[_Round]  # the review's, oldest first
-    versions: list[_Version]  # every version of every round's answer, oldest first
+    rounds: list[RoundRow]  # the review's, oldest first
+    versions: list[Version]  # every version of every round's answer, oldest first
 
 
-def _answer(version: _Version, round_: _Round) -> RoundAnswer:
+def answer_of(version: Version, round_: RoundRow) -> RoundAnswer:
     return RoundAnswer(
         round_label=round_.label,
         evidence=version.evidence,
@@ -113,7 +117,7 @@ def _answer(version: _Version, round_: _Round) -> RoundAnswer:
 _LOADED_ACTIONS = "store.updates.loaded_actions"
 
 
-async def _read_action(session: AsyncSession, action_id: int) -> _Action | None:
+async def _read_action(session: AsyncSession, action_id: int) -> ActionRows | None:
     action = (await session.execute(ACTION_ROW.where(AgreedAction.id == action_id))).one_or_none()
     if action is None:
         return None
@@ -142,44 +146,49 @@ async def _read_action(session: AsyncSession, action_id: int) -> _Action | None:
     versions = await session.execute(
         ANSWER_ROW.where(ProgressUpdate.action_id == action_id).order_by(ProgressUpdate.id)
     )
-    return _Action(
+    return ActionRows(
         **action._asdict(),
         owners=[_Person._make(row) for row in owners],
         link_officers=[_Person._make(row) for row in link_officers],
-        rounds=[_Round._make(row) for row in rounds],
-        versions=[_Version._make(row) for row in versions],
+        rounds=[RoundRow._make(row) for row in rounds],
+        versions=[Version._make(row) for row in versions],
     )
 
 
-async def _load_action(session: AsyncSession, action_id: int) -> _Action | None:
-    loaded: dict[int, _Action | None] = session.info.setdefault(_LOADED_ACTIONS, {})
+async def _load_action(session: AsyncSession, action_id: int) -> ActionRows | None:
+    loaded: dict[int, ActionRows | None] = session.info.setdefault(_LOADED_ACTIONS, {})
     if action_id not in loaded:
         loaded[action_id] = await _read_action(session, action_id)
     return loaded[action_id]
 
 
-async def _require_action(session: AsyncSession, action_id: int) -> _Action:
+def forget_action(session: AsyncSession, action_id: int) -> None:
+    """The action is read again next time it is needed in this unit of work (something changed)."""
+    session.info.get(_LOADED_ACTIONS, {}).pop(action_id, None)
+
+
+async def require_action(session: AsyncSession, action_id: int) -> ActionRows:
     action = await _load_action(session, action_id)
     if action is None:
         raise UserFacingError("That action is not in any plan (it may have been removed).")
     return action
 
 
-def _open_round(action: _Action) -> _Round | None:
+def _open_round(action: ActionRows) -> RoundRow | None:
     open_rounds = [r for r in action.rounds if r.is_open]
     return max(open_rounds, key=lambda r: r.month) if open_rounds else None
 
 
-def _current_by_round(action: _Action) -> dict[int, _Version]:
-    latest: dict[int, _Version] = {}
+def current_by_round(action: ActionRows) -> dict[int, Version]:
+    latest: dict[int, Version] = {}
     for version in action.versions:  # oldest first: the last one per round wins
         latest[version.round_id] = version
     return latest
 
 
-def _refuse_if_fully_achieved(action: _Action, round_: _Round) -> None:
+def _refuse_if_fully_achieved(action: ActionRows, round_: RoundRow) -> None:
     """Once Fully Achieved, an action is done: later rounds ask nothing more of it."""
-    latest = _current_by_round(action)
+    latest = current_by_round(action)
     for earlier in action.rounds:  # oldest first
         version = latest.get(earlier.id)
         done = version is not None and (
@@ -200,7 +209,7 @@ def _allowed(
     return is_admin or (person_id is not None and (person_id in owner_ids or person_id in link_officer_ids))
 
 
-def _may_record(action: _Action, *, person_id: int | None, is_admin: bool) -> bool:
+def _may_record(action: ActionRows, *, person_id: int | None, is_admin: bool) -> bool:
     return _allowed(
         person_id=person_id,
         is_admin=is_admin,
@@ -214,7 +223,7 @@ def _names(people: list[_Person]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _refusal(action: _Action) -> str:
+def _refusal(action: ActionRows) -> str:
     name = action_name(action.recommendation_number, action.position)
     people = [p for p in action.owners if not p.is_group]
     officers = [p for p in action.link_officers if p not in people]
@@ -253,25 +262,25 @@ async def require_may_record(
     session: AsyncSession, *, person_id: int | None, is_admin: bool, action_id: int
 ) -> None:
     """Raise a plain refusal naming whom to ask, unless the caller may record for the action."""
-    action = await _require_action(session, action_id)
+    action = await require_action(session, action_id)
     if not _may_record(action, person_id=person_id, is_admin=is_admin):
         raise UserFacingError(_refusal(action))
 
 
 async def refusal_for(session: AsyncSession, *, action_id: int) -> str:
-    return _refusal(await _require_action(session, action_id))
+    return _refusal(await require_action(session, action_id))
 
 
 async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionForUpdate:
     """The action as the officer answers it in its review's open round; refused in plain words."""
-    action = await _require_action(session, action_id)
+    action = await require_action(session, action_id)
     round_ = _open_round(action)
     if round_ is None:
         raise UserFacingError(
             f"“{action.review_title}” has no open round: no updates are being asked for just now."
         )
     _refuse_if_fully_achieved(action, round_)
-    latest = _current_by_round(action)
+    latest = current_by_round(action)
     earlier = [r for r in action.rounds if r.month < round_.month and r.id in latest]
     last = earlier[-1] if earlier else None
     current = latest.get(round_.id)
@@ -290,8 +299,9 @@ async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionF
         round_id=round_.id,
         round_label=round_.label,
         deadline=round_.deadline,
-        last_round=_answer(latest[last.id], last) if last else None,
-        current=_answer(current, round_) if current else None,
+        last_round=answer_of(latest[last.id], last) if last else None,
+        current=answer_of(current, round_) if current else None,
+        returned_reason=current.reason if current and current.verdict is Verdict.RETURNED else None,
     )
 
 
@@ -339,7 +349,7 @@ async def _still_asked(
     session: AsyncSession, rows: Sequence[Row[Any]]
 ) -> list[tuple[Row[Any], _RoundRow, set[int]]]:
     """Of the action rows, those not Fully Achieved before their review's open round, each with that
-    round and the rounds it has an answer in (as `_refuse_if_fully_achieved` and `_current_by_round` tell
+    round and the rounds it has an answer in (as `_refuse_if_fully_achieved` and `current_by_round` tell
     it, from plain columns: two queries whatever the number of actions)."""
     if not rows:
         return []
@@ -453,7 +463,7 @@ async def record_update(
         saved = await update_saved_by_activity(session, activity_id=activity_id)
         if saved is not None:
             return saved
-    action = await _require_action(session, action_id)
+    action = await require_action(session, action_id)
     round_ = next((r for r in action.rounds if r.id == round_id), None)
     if round_ is None:
         raise UserFacingError(f"That monitoring round is not part of “{action.review_title}”.")
@@ -494,7 +504,7 @@ async def record_update(
     # The loaded action's history gains the new version as if read so, for whatever this unit of work
     # shows next (the saved card), without a reload.
     action.versions.append(
-        _Version(
+        Version(
             id=update.id,
             action_id=update.action_id,
             round_id=update.round_id,
@@ -505,6 +515,9 @@ async def record_update(
             fully_achieved_carried=update.fully_achieved_carried,
             recorded_at=update.recorded_at,
             recorded_by=update.recorded_by.name if update.recorded_by else None,
+            source=update.source,
+            verdict=None,
+            reason=None,
         )
     )
     return update

@@ -5,6 +5,7 @@ They are built by store/queries.py in a handful of queries per request, however 
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -14,6 +15,14 @@ from documents.grades import Grade, grade_text
 
 class View(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class ReturnState(enum.StrEnum):
+    """Where an action's return for a round stands with the scrutiny officer."""
+
+    WAITING = "waiting"  # submitted (or resubmitted after being returned), not read yet
+    RETURNED = "returned"  # sent back with a reason: the officer is to answer it again
+    ACCEPTED = "accepted"  # the committee reads it (imported and carried ones always count)
 
 
 class RoundView(View):
@@ -33,6 +42,7 @@ class RoundGrade(View):
     # Fully Achieved in an earlier round: nothing is asked, whether or not a row says so.
     fully_achieved_carried: bool
     has_update: bool
+    review: ReturnState | None = None  # None: nothing recorded for the round
 
     @property
     def text(self) -> str:
@@ -68,6 +78,8 @@ class ActionView(View):
     latest_round_label: str | None
     last_recorded_at: datetime | None
     last_recorded_by: str | None  # None for imported updates
+    # Its return for the open round with the scrutiny officer; None: nothing recorded, or no round open.
+    review_state: ReturnState | None = None
 
     @property
     def ref(self) -> str:
@@ -206,6 +218,7 @@ class ActionForUpdate(ActionInReview):
     deadline: date | None
     last_round: RoundAnswer | None  # the latest earlier round that has an answer
     current: RoundAnswer | None  # already saved for the open round
+    returned_reason: str | None = None  # `current` came back from the scrutiny officer, for this reason
 
 
 class RecordableAction(ActionInReview):
@@ -214,6 +227,34 @@ class RecordableAction(ActionInReview):
     round_label: str
     owned: bool  # the caller is named as responsible (not just link officer or admin)
     answered: bool  # an answer is already saved for the open round
+
+
+class ReturnForReview(BaseModel):
+    """One version of an action's return, as the scrutiny officer reads it before the committee does."""
+
+    update_id: int
+    action_id: int
+    review_id: int
+    review_title: str
+    recommendation_number: int
+    recommendation_text: str
+    position: int
+    group: str | None
+    agreed_action: str
+    responsibility: str
+    success_measure: str
+    round_id: int
+    round_label: str
+    answer: RoundAnswer  # what the officer wrote, who and when
+    last_round: RoundAnswer | None  # the latest earlier round's, for comparison
+    state: ReturnState
+    reason: str | None  # why it was returned, if it was
+    returned_before: str | None  # resubmitted: why the version before it was returned
+    current: bool  # still the latest version for the round (else the officer has changed it since)
+
+    @property
+    def name(self) -> str:
+        return action_name(self.recommendation_number, self.position)
 
 
 class DraftAnswer(BaseModel):

@@ -44,6 +44,11 @@ KINDS = {
     "summary",
     "reminder",
     "after-deadline",
+    "review-return",
+    "review-decided",
+    "review-returned",
+    "review-accepted",
+    "review-to-review",
 }
 WIDE = "é" * 20_000  # six bytes a character on the wire, once JSON-escaped
 

@@ -201,7 +201,8 @@ def test_people_add_import_and_list(cli: Cli, plan: Path, tmp_path: Path) -> Non
     roster.write_text("name,email,roles\nAl Smith,al@x.gov.uk,boss\n", encoding="utf-8")
     refused = cli("people", "import", roster)
     assert refused.exit_code == 1
-    assert "people.csv, line 2: “boss” is not a role: use officer, admin or chair." in refused.output
+    refusal = "people.csv, line 2: “boss” is not a role: use officer, admin, chair or scrutiny."
+    assert refusal in refused.output
     assert cli.count(Person) == 6  # 4 named in the plan, Jo and Sam; not Al
 
 

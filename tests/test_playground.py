@@ -27,14 +27,15 @@ from aiohttp.test_utils import TestServer
 from aiohttp.typedefs import Handler
 from sqlalchemy import select
 
-from bot.app import create_app
+from bot.app import SCHEDULER, create_app
 from bot.settings import Settings
 from documents.grades import Grade
 from documents.plan_format import PlanDocument
 from store.db import Database
-from store.models import MonitoringRound, Person, ProgressUpdate, UpdateSource
+from store.models import AgreedAction, MonitoringRound, Person, ProgressUpdate, ReturnDecision, UpdateSource
 from store.people import person_named
 from store.plan import import_plan
+from store.updates import record_update
 
 ROOT = Path(__file__).resolve().parents[1]
 HARNESS = ROOT / "tests/playground"
@@ -289,12 +290,20 @@ def turns() -> BotTurns:
 
 
 @pytest.fixture
-async def bot_endpoint(database_url: str, db: Database, turns: BotTurns) -> AsyncIterator[str]:
+def bot_app(database_url: str, db: Database, turns: BotTurns) -> web.Application:
     # Anonymous local mode, as scripts/playground.sh runs it; no .env may switch authentication on.
-    settings = Settings(_env_file=None, database_url=database_url, app_id="", host="127.0.0.1")
+    # The scheduler is ticked by the tests that need it, at the moment they choose.
+    settings = Settings(
+        _env_file=None, database_url=database_url, app_id="", host="127.0.0.1", scheduler=False
+    )
     app = create_app(settings, db=db)
     app.middlewares.append(turns.middleware)
-    async with TestServer(app, host="127.0.0.1") as server:
+    return app
+
+
+@pytest.fixture
+async def bot_endpoint(bot_app: web.Application) -> AsyncIterator[str]:
+    async with TestServer(bot_app, host="127.0.0.1") as server:
         yield f"http://127.0.0.1:{server.port}/api/messages"
 
 
@@ -357,3 +366,73 @@ async def test_an_officer_records_a_progress_update(playground: Playground, db: 
     assert update.impact == "Library visits up 12% where Wi-Fi is live."
     assert update.source is UpdateSource.TEAMS
     assert recorded_by is not None and recorded_by.aad_object_id == playground.user["aadObjectId"]
+
+
+async def test_the_scrutiny_officer_returns_an_update_and_accepts_it_resubmitted(
+    playground: Playground, db: Database, bot_app: web.Application
+) -> None:
+    """The playground has one user: here the officer is also the review's scrutiny officer."""
+    async with db.session() as session:
+        officer = await person_named(session, name=playground.user["name"], create=False)
+        assert isinstance(officer, Person)
+        officer.is_scrutiny_officer = True
+        action_id = await session.scalar(select(AgreedAction.id))
+        round_id = await session.scalar(select(MonitoringRound.id).where(MonitoringRound.is_open))
+        assert action_id is not None and round_id is not None
+        await record_update(
+            session,
+            action_id=action_id,
+            round_id=round_id,
+            evidence="We will finish next year.",
+            grade=Grade.ON_TRACK,
+            explanation=None,
+            impact=None,
+            by_person_id=officer.id,
+            source=UpdateSource.TEAMS,
+            max_text_length=10_000,
+        )
+    await playground.install()
+    await playground.wait_for("Scrutiny bot")
+
+    await playground.say("review")
+    card_message = await playground.wait_for("We will finish next year.", card=True)
+    card = card_of(card_message)
+    assert card is not None
+    (give_reason,) = [a for a in card["actions"] if a["type"] == "Action.ShowCard"]
+    (send_back,) = give_reason["card"]["actions"]
+    await playground.submit(card_message, {**send_back["data"], "reason": "A promise, not evidence."})
+    await playground.wait_for("Returned to")
+
+    await bot_app[SCHEDULER].tick()
+    notice = await playground.wait_for("was returned", card=True)
+    assert "A promise, not evidence." in words_of(notice)
+    await playground.press(notice, "Change my update")
+    form = await playground.wait_for("Returned by the scrutiny officer: A promise, not evidence.", card=True)
+    assert "We will finish next year." in words_of(form)  # filled in with what was written
+    form_card = card_of(form)
+    assert form_card is not None
+    (save,) = form_card["actions"]
+    evidence = "Wi-Fi is live in 6 of 8 libraries."
+    await playground.submit(
+        form, {**save["data"], "evidence": evidence, "grade": "2", "explanation": "", "impact": ""}
+    )
+    await playground.wait_for("Saved")
+
+    await playground.say("review")
+    resubmitted = await playground.wait_for(evidence, card=True)
+    assert "Resubmitted. It was returned because: A promise, not evidence." in words_of(resubmitted)
+    await playground.press(resubmitted, "Accept")
+    await playground.wait_for("Accepted")
+
+    async with db.session() as session:
+        decided = (
+            await session.execute(
+                select(ProgressUpdate.evidence, ReturnDecision.verdict)
+                .join(ReturnDecision, ReturnDecision.update_id == ProgressUpdate.id)
+                .order_by(ReturnDecision.id)
+            )
+        ).all()
+    assert [(e, v.value) for e, v in decided] == [
+        ("We will finish next year.", "returned"),
+        (evidence, "accepted"),
+    ]

@@ -16,6 +16,7 @@ from bot.cli.common import fail, plain_errors, run, terminal
 from documents.errors import UserFacingError
 from store.models import Person, action_responsible_people
 from store.people import Role, save_person
+from store.plan import require_review
 
 people_app = typer.Typer(help="The roster: officers, admins and chairs.", no_args_is_help=True)
 
@@ -28,7 +29,7 @@ def _roles_text(text: str) -> list[Role]:
         try:
             roles.append(Role(word))
         except ValueError:
-            raise UserFacingError(f"“{word}” is not a role: use officer, admin or chair.") from None
+            raise UserFacingError(f"“{word}” is not a role: use officer, admin, chair or scrutiny.") from None
     return roles
 
 
@@ -37,15 +38,25 @@ def people_add(
     name: Annotated[str, typer.Argument(help="Full name, as plans write it: “Lorraine Dixon”.")],
     email: Annotated[str | None, typer.Option(help="Their Teams sign-in (email/UPN).")] = None,
     role: Annotated[
-        list[Role] | None, typer.Option("--role", help="Repeat for several. Default: officer.")
+        list[Role] | None,
+        typer.Option(
+            "--role", help="officer, admin, chair or scrutiny; repeat for several. Default: officer."
+        ),
+    ] = None,
+    scrutiny_for: Annotated[
+        str | None,
+        typer.Option("--scrutiny-for", help="Make them this review's scrutiny officer (not every review's)."),
     ] = None,
 ) -> None:
     """Add someone to the roster, or change their email or roles."""
 
     async def work(session: AsyncSession) -> str:
-        person, created = await save_person(session, name=name, email=email, roles=role)
+        review = await require_review(session, scrutiny_for) if scrutiny_for else None
+        person, created = await save_person(session, name=name, email=email, roles=role, for_review=review)
         verb = "Added" if created else "Updated"
-        return f"{verb} {person.name} ({person.email or 'no email'}; {', '.join(person.roles) or 'no role'})."
+        roles = ", ".join(person.roles) or "no role"
+        scrutiny = f"; scrutiny officer for “{review.title}”" if review else ""
+        return f"{verb} {person.name} ({person.email or 'no email'}; {roles}{scrutiny})."
 
     terminal().print(run(work), markup=False)
 

@@ -84,13 +84,22 @@ def export(
     fmt: Annotated[
         Format | None, typer.Option("--format", "-f", help="Default: from the file name's ending.")
     ] = None,
+    include_unreviewed: Annotated[
+        bool,
+        typer.Option(
+            "--include-unreviewed",
+            help="Also updates the scrutiny officer has not accepted, marked “(not yet reviewed)”.",
+        ),
+    ] = False,
 ) -> None:
     """Write a review's progress update for the committee (.docx, Markdown) or as a plan (JSON/YAML)."""
     chosen = _format_of(output, fmt)
 
     async def work(session: AsyncSession) -> PlanDocument:
         found = await find_review(session, review)
-        return await export_plan(session, title=found.title, up_to=round_label)
+        return await export_plan(
+            session, title=found.title, up_to=round_label, include_unreviewed=include_unreviewed
+        )
 
     plan = run(work)
     with plain_errors():

@@ -52,12 +52,17 @@ def round_open(
 
 
 @round_app.command("close")
-def round_close(review: ReviewOption = None) -> None:
-    """Close the open round: no more reminders for it."""
+def round_close(
+    review: ReviewOption = None,
+    anyway: Annotated[
+        bool, typer.Option("--anyway", help="Close it even while updates wait for the scrutiny officer.")
+    ] = False,
+) -> None:
+    """Close the open round: no more reminders for it. Refused while updates wait for review."""
 
     async def work(session: AsyncSession) -> str:
         found = await find_review(session, review)
-        closed = await close_round(session, review_id=found.id)
+        closed = await close_round(session, review_id=found.id, anyway=anyway)
         return f"Closed the {closed.label} round of “{found.title}”."
 
     terminal().print(run(work), markup=False)

@@ -16,22 +16,35 @@ from cards.grades import look
 from documents.errors import UserFacingError
 from documents.grades import FULLY_ACHIEVED_CARRIED, Grade
 from store.queries import find_recommendations, recommendation_status, review_overview, review_status
-from store.views import ActionView, GradeCounts, RecommendationView, ReviewOverview, RoundGrade
+from store.views import ActionView, GradeCounts, RecommendationView, ReturnState, ReviewOverview, RoundGrade
+
+# Beside a grade the scrutiny officer has not accepted: a sign in the table, words in a block.
+REVIEW_SIGNS = {ReturnState.WAITING: "?", ReturnState.RETURNED: "↩"}
+REVIEW_WORDS = {ReturnState.WAITING: "waiting for review", ReturnState.RETURNED: "returned"}
 
 
-def grade_cell(grade: RoundGrade, *, short: bool = False) -> Text:
-    """A round's grade, coloured as on the cards; `short` keeps only the number for narrow screens."""
+def grade_cell(grade: RoundGrade, *, short: bool = False, in_words: bool = False) -> Text:
+    """A round's grade, coloured as on the cards; `short` keeps only the number for narrow screens;
+    a return not accepted yet is marked, by a sign or `in_words`."""
     if grade.fully_achieved_carried:
         return Text("N/A" if short else grade.text, style=f"dim {look(Grade.FULLY_ACHIEVED).hex}")
     if grade.grade is None:
-        return Text("not assessed" if grade.has_update and not short else "—", style="dim")
-    return Text(str(grade.grade.value) if short else grade.text, style=f"bold {look(grade.grade).hex}")
+        cell = Text("not assessed" if grade.has_update and not short else "—", style="dim")
+    else:
+        cell = Text(str(grade.grade.value) if short else grade.text, style=f"bold {look(grade.grade).hex}")
+    if grade.review in REVIEW_SIGNS:
+        mark = f" ({REVIEW_WORDS[grade.review]})" if in_words else f" {REVIEW_SIGNS[grade.review]}"
+        cell.append(mark, style="italic")
+    return cell
 
 
-def _legend() -> Text:
-    parts = [Text(look(g).numbered, style=look(g).hex) for g in Grade]
-    parts.append(Text("N/A = Fully Achieved in an earlier round", style="dim"))
-    parts.append(Text("— = no update", style="dim"))
+def _legend(*, grades: bool, signs: bool) -> Text:
+    parts = [Text(look(g).numbered, style=look(g).hex) for g in Grade] if grades else []
+    if grades:
+        parts.append(Text("N/A = Fully Achieved in an earlier round", style="dim"))
+        parts.append(Text("— = no update", style="dim"))
+    if signs:
+        parts += [Text(f"{REVIEW_SIGNS[s]} = {REVIEW_WORDS[s]}", style="italic") for s in REVIEW_SIGNS]
     return Text("  ").join(parts)
 
 
@@ -89,8 +102,9 @@ def _print_overview(
             )
         table.add_section()
     console.print(table)
-    if short:
-        console.print(_legend())
+    signs = any(g.review in REVIEW_SIGNS for action in actions for g in action.trend)
+    if short or signs:
+        console.print(_legend(grades=short, signs=signs))
 
 
 def _print_recommendation(console: Console, rec: RecommendationView) -> None:
@@ -117,7 +131,7 @@ def _action_block(action: ActionView) -> Table:
     if action.date_text:
         body.add_row("", Text.assemble(("Due: ", "dim"), action.date_text))
     for grade in action.trend:
-        body.add_row("", Text.assemble((f"{grade.round_label}: ", "dim"), grade_cell(grade)))
+        body.add_row("", Text.assemble((f"{grade.round_label}: ", "dim"), grade_cell(grade, in_words=True)))
     if action.latest_round_label is None:
         body.add_row("", Text("No progress recorded yet.", style="dim"))
         return body

@@ -1,0 +1,170 @@
+"""Cards for the scrutiny officer's review: a return to accept or send back, what became of it, and
+what the officer hears when it comes back to them.
+
+Text people typed is shown in TextRuns (never read as Markdown), as on the update cards. Return…
+opens the reason in the same card (Action.ShowCard), so the reviewer never leaves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    CardElement,
+    Container,
+    ShowCardAction,
+    SubmitAction,
+    TextBlock,
+    TextInput,
+)
+
+from cards import messages
+from cards.size import fitted
+from cards.update import (
+    LONG_TEXT,
+    answer_block,
+    day,
+    heading,
+    label_block,
+    labelled,
+    open_update_data,
+    verbatim,
+)
+from store.views import ReturnForReview
+
+ACCEPT_RETURN_VERB = "accept_return"  # {"update_id"}
+RETURN_RETURN_VERB = "return_return"  # {"update_id", "reason"}
+REVIEW_QUEUE_VERB = "review_queue"  # the queue again, from a card's button
+
+
+def _card(
+    body: Sequence[CardElement], actions: Sequence[SubmitAction | ShowCardAction] = ()
+) -> dict[str, Any]:
+    card = AdaptiveCard(version="1.5", body=list(body), actions=list(actions) or None)
+    dumped: dict[str, Any] = card.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return fitted(dumped, limits=(LONG_TEXT, 600, 200, 80))
+
+
+def _context(item: ReturnForReview) -> list[CardElement]:
+    body: list[CardElement] = [
+        verbatim(
+            f"{item.review_title} — Recommendation {item.recommendation_number}: {item.recommendation_text}",
+            600,
+            subtle=True,
+        ),
+    ]
+    if item.group:
+        body.append(verbatim(item.group, 200, subtle=True))
+    body += labelled("Agreed action", item.agreed_action)
+    if item.success_measure:
+        body += labelled("Success measure", item.success_measure)
+    body += labelled("Responsibility", item.responsibility, 300)
+    if item.last_round is not None:
+        body.append(
+            Container(
+                separator=True,
+                items=[
+                    label_block(f"Last round ({item.last_round.round_label})"),
+                    *answer_block(item.last_round),
+                ],
+            )
+        )
+    who = item.answer.recorded_by or "an officer"
+    body.append(
+        Container(
+            separator=True,
+            items=[
+                label_block(f"{item.round_label} (new)"),
+                TextBlock(
+                    text=messages.REVIEW_RECORDED.format(who=who, when=day(item.answer.recorded_at)),
+                    is_subtle=True,
+                    size="Small",
+                    wrap=True,
+                ),
+                *answer_block(item.answer),
+            ],
+        )
+    )
+    if item.returned_before:
+        body.append(
+            verbatim(messages.REVIEW_RESUBMITTED.format(reason=item.returned_before), 600, subtle=True)
+        )
+    return body
+
+
+def return_card(item: ReturnForReview) -> dict[str, Any]:
+    """One return to read: the action and its success measure, last round's, the new one; Accept, or
+    Return… with the reason asked for in the card itself."""
+    accept = SubmitAction(
+        title=messages.REVIEW_ACCEPT_BUTTON,
+        style="positive",
+        data={"verb": ACCEPT_RETURN_VERB, "update_id": item.update_id},
+    )
+    reason = TextInput(
+        id="reason",
+        label=messages.REVIEW_REASON_LABEL,
+        is_multiline=True,
+        is_required=True,
+        max_length=2_000,
+        error_message=messages.REVIEW_REASON_NEEDED,
+    )
+    send_back = SubmitAction(
+        title=messages.REVIEW_SEND_BACK_BUTTON,
+        style="destructive",
+        data={"verb": RETURN_RETURN_VERB, "update_id": item.update_id},
+    )
+    give_reason = ShowCardAction(
+        title=messages.REVIEW_RETURN_BUTTON,
+        card=AdaptiveCard(version="1.5", body=[reason], actions=[send_back]),
+    )
+    title = messages.REVIEW_CARD_TITLE.format(name=item.name, round=item.round_label)
+    return _card([heading(title), *_context(item)], [accept, give_reason])
+
+
+def decided_card(item: ReturnForReview) -> dict[str, Any]:
+    """The return card once decided: the same content, nothing left to press."""
+    verdict = messages.REVIEW_STATE_ACCEPTED if item.state == "accepted" else messages.REVIEW_STATE_RETURNED
+    title = messages.REVIEW_DECIDED_TITLE.format(
+        verdict=verdict.capitalize(), name=item.name, round=item.round_label
+    )
+    body = [heading(title), *_context(item)]
+    if item.reason:
+        body += labelled("Returned because", item.reason, 600)
+    return _card(body)
+
+
+def returned_card(item: ReturnForReview, *, reviewer: str) -> dict[str, Any]:
+    """To the officer: their update came back, why, and a button to the form filled with what they wrote."""
+    body: list[CardElement] = [
+        heading(messages.RETURNED_TITLE.format(round=item.round_label, name=item.name)),
+        verbatim(messages.RETURNED_REASON.format(who=reviewer, reason=item.reason or ""), 2_000),
+        *labelled("Agreed action", item.agreed_action, 600),
+        *labelled("What you wrote", item.answer.evidence, 600),
+    ]
+    change = SubmitAction(
+        title=messages.RETURNED_BUTTON, style="positive", data=open_update_data(item.action_id)
+    )
+    return _card(body, [change])
+
+
+def accepted_card(items: Sequence[ReturnForReview]) -> dict[str, Any]:
+    """The day's one line to an officer: which of their updates the scrutiny officer accepted."""
+    names = "; ".join(f"{item.name} ({item.round_label})" for item in items)
+    return _card([TextBlock(text=messages.ACCEPTED_LINE.format(names=names), wrap=True)])
+
+
+def to_review_card(*, round_label: str, items: Sequence[ReturnForReview]) -> dict[str, Any]:
+    """To the scrutiny officer once a round's deadline has passed: what still waits for them."""
+    body: list[CardElement] = [heading(messages.TO_REVIEW_TITLE.format(round=round_label, count=len(items)))]
+    for item in items[:40]:
+        who = item.answer.recorded_by or item.responsibility
+        body.append(
+            verbatim(f"{item.recommendation_number}.{item.position} — {who}: {item.agreed_action}", 200)
+        )
+    if len(items) > 40:
+        body.append(TextBlock(text=messages.REVIEW_QUEUE_MORE.format(count=len(items) - 40), wrap=True))
+    button = SubmitAction(title=messages.TO_REVIEW_BUTTON, data={"verb": REVIEW_QUEUE_VERB})
+    return _card([*body, ActionSet(actions=[button])])  # type: ignore[list-item]

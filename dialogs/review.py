@@ -1,0 +1,117 @@
+"""The scrutiny officer's review in Teams: "review" shows the returns waiting, a card each; Accept,
+or Return… with a reason, decides one and replaces its card; "close round" (admins) ends a round.
+
+The officer hears of a returned update, and once a day of accepted ones, from the scheduler
+(bot/scheduler.py), so each message goes out exactly once whatever restarts or replicas happen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.dialogs import DialogContext
+from pydantic import BaseModel
+
+from cards import messages
+from cards.review import decided_card, return_card
+from dialogs.context import Caller, card_message, replace_card, submitted
+from documents.errors import UserFacingError
+from store.db import Database
+from store.models import Verdict
+from store.returns import StaleReturn, decide, is_reviewer, return_for_review, returns_to_review
+from store.rounds import close_round, review_with_open_round
+from store.views import ReturnForReview
+
+# Cards in one answer to "review": enough for a sitting, few enough to read.
+QUEUE_CARDS = 10
+
+
+class Decision(BaseModel):
+    update_id: int
+    reason: str = ""
+
+
+class ReviewHandlers:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def queue(self, dc: DialogContext, caller: Caller, args: Any) -> None:
+        async with self._db.session() as session:
+            if not await is_reviewer(session, person_id=caller.person_id, is_admin=caller.is_admin):
+                waiting: list[ReturnForReview] | None = None
+            else:
+                waiting = await returns_to_review(
+                    session, person_id=caller.person_id, is_admin=caller.is_admin
+                )
+        if waiting is None:
+            await dc.context.send_activity(messages.REVIEW_NOT_A_REVIEWER)
+            return
+        if not waiting:
+            await dc.context.send_activity(messages.REVIEW_NOTHING_WAITING)
+            return
+        await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(count=len(waiting)))
+        for item in waiting[:QUEUE_CARDS]:
+            await dc.context.send_activity(card_message(return_card(item)))
+        if len(waiting) > QUEUE_CARDS:
+            await dc.context.send_activity(
+                messages.REVIEW_QUEUE_MORE.format(count=len(waiting) - QUEUE_CARDS)
+            )
+
+    async def accept(self, dc: DialogContext, caller: Caller, value: Any) -> None:
+        await self._decide(dc, caller, value, Verdict.ACCEPTED)
+
+    async def send_back(self, dc: DialogContext, caller: Caller, value: Any) -> None:
+        await self._decide(dc, caller, value, Verdict.RETURNED)
+
+    async def _decide(self, dc: DialogContext, caller: Caller, value: Any, verdict: Verdict) -> None:
+        decision = await submitted(dc.context, Decision, value, refusal=messages.CARD_OUT_OF_DATE)
+        if decision is None:
+            return
+        newer: ReturnForReview | None = None
+        try:
+            async with self._db.session() as session:
+                decided = await decide(
+                    session,
+                    update_id=decision.update_id,
+                    verdict=verdict,
+                    reason=decision.reason,
+                    person_id=caller.person_id,
+                    is_admin=caller.is_admin,
+                    activity_id=dc.context.activity.id,
+                )
+        except StaleReturn as stale:
+            async with self._db.session() as session:
+                newer = await return_for_review(session, update_id=stale.current_id)
+            await dc.context.send_activity(str(stale))
+            if newer is not None:
+                await dc.context.send_activity(card_message(return_card(newer)))
+            return
+        except UserFacingError as refusal:
+            await dc.context.send_activity(str(refusal))
+            return
+        if verdict is Verdict.ACCEPTED:
+            reply = messages.REVIEW_ACCEPTED.format(name=decided.name, round=decided.round_label)
+        else:
+            who = decided.answer.recorded_by or decided.responsibility
+            reply = messages.REVIEW_RETURNED.format(who=who, name=decided.name, round=decided.round_label)
+        await dc.context.send_activity(reply)
+        await replace_card(dc.context, decided_card(decided))
+
+    async def close(self, dc: DialogContext, caller: Caller, args: Any) -> None:
+        """ "close round" for the only review with an open round, or "close round anyway"."""
+        if not caller.is_admin:
+            await dc.context.send_activity(messages.CLOSE_ROUND_ADMINS_ONLY)
+            return
+        words = str(args or "").lower().split()
+        anyway = "anyway" in words
+        title = " ".join(w for w in str(args or "").split() if w.lower() != "anyway") or None
+        try:
+            async with self._db.session() as session:
+                review = await review_with_open_round(session, title=title)
+                closed = await close_round(
+                    session, review_id=review.id, by_person_id=caller.person_id, anyway=anyway
+                )
+                reply = messages.CLOSE_ROUND_DONE.format(round=closed.label, review=review.title)
+        except UserFacingError as refusal:
+            reply = str(refusal)
+        await dc.context.send_activity(reply)
