@@ -15,6 +15,7 @@ from cards.review import ACCEPT_RETURN_VERB, RETURN_RETURN_VERB, REVIEW_QUEUE_VE
 from cards.status import STATUS_PAGE_VERB, STATUS_RECOMMENDATION_VERB, STATUS_REVIEW_VERB
 from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
 from dialogs.context import Caller
+from dialogs.deputies import DeputyHandlers
 from dialogs.review import ReviewHandlers
 from dialogs.status import StatusHandlers
 from dialogs.summary import SummaryHandlers
@@ -81,6 +82,25 @@ def build_registry(db: Database, settings: Settings) -> CommandRegistry:
     registry.verb(RETURN_RETURN_VERB, review.send_back)
     registry.command(
         "close round", review.close, help=messages.CLOSE_ROUND_COMMAND_HELP, usage=messages.CLOSE_ROUND_USAGE
+    )
+
+    deputies = DeputyHandlers(db)
+    registry.command(
+        "delegate",
+        deputies.delegate,
+        help=messages.DELEGATE_COMMAND_HELP,
+        usage=messages.DELEGATE_USAGE,
+        records=True,
+    )
+    registry.command(
+        "delegations", deputies.list, help=messages.DELEGATIONS_COMMAND_HELP, usage="delegations"
+    )
+    registry.command(
+        "undelegate",
+        deputies.undelegate,
+        help=messages.UNDELEGATE_COMMAND_HELP,
+        usage="undelegate [7.2]",
+        records=True,
     )
 
     async def show_help(dialog_context: DialogContext, caller: Caller, args: Any) -> None:

@@ -51,6 +51,7 @@ from store.deliveries import (
     summary_schedule,
     weekly_of,
 )
+from store.deputies import deputies_for
 from store.models import ConversationKind, DeliveryKind, Person, Review, Verdict, utcnow
 from store.queries import missing_updates, reviews
 from store.returns import Decided, decided_since, returns_to_review, reviewers_of
@@ -324,10 +325,16 @@ class Scheduler:
             assert review_row is not None
             await session.refresh(review_row, ["link_officers"])
             link_officers = [p for p in review_row.link_officers if not p.is_group]
-            people = await people_by_id(session, ids={pid for a in missing for pid in a.owner_ids})
+            deputies = await deputies_for(session, round_id=round_.id)
+            ids = {pid for a in missing for pid in a.owner_ids} | {d for d, _ in deputies.values()}
+            people = await people_by_id(session, ids=ids)
         recipients: dict[int, _Recipient] = {}
         for action in missing:
             officers = [people[pid] for pid in action.owner_ids if pid in people and not people[pid].is_group]
+            if (named := deputies.get((action.id, round_.id))) is not None:
+                # The deputy is reminded instead of the officer who is away, not as well.
+                deputy_id, away_id = named
+                officers = [p for p in officers if p.id != away_id] + [people[deputy_id]]
             # Nobody to nudge by name (a group such as the Digital Services Group): the link officer.
             for person in officers or link_officers:
                 recipients.setdefault(person.id, _Recipient(person)).actions.append(action)

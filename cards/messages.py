@@ -212,6 +212,7 @@ STATUS_DATE = "Date"
 STATUS_DONE_EARLIER = "Achieved earlier"
 STATUS_NO_GRADE = "No grade"
 STATUS_LATEST_EVIDENCE = "Latest evidence ({round})"
+STATUS_LATEST_EVIDENCE_BY = "Latest evidence ({round}, by {who})"
 STATUS_NO_EVIDENCE = "No evidence given yet."
 STATUS_EVIDENCE_SHORTENED = (
     "Shortened to fit in a Teams message (the whole text is {length:,} characters): "
@@ -307,3 +308,21 @@ CLOSE_ROUND_USAGE = "close round [anyway]"
 CLOSE_ROUND_ADMINS_ONLY = "Only an admin can close a round."
 CLOSE_ROUND_DONE = "Closed the {round} round of “{review}”."
 FORM_RETURNED_BECAUSE = "Returned by the scrutiny officer: {reason}"
+
+# --- Deputies (dialogs/deputies.py) ---
+
+DELEGATE_COMMAND_HELP = (
+    "Name a deputy while you are away: delegate 7.2 to Liz Purdy, delegate all to Liz Purdy."
+)
+DELEGATE_USAGE = "delegate 7.2 to NAME [for ROUND]"
+DELEGATE_HOW = (
+    "Say which action and who: **delegate 7.2 to Liz Purdy**, or **delegate all to Liz Purdy for "
+    "September 2020** for every action of yours."
+)
+DELEGATED = "{deputy} can now record for {actions} ({round}) on behalf of {owner}, and gets the reminders."
+DELEGATIONS_COMMAND_HELP = "The deputies named for open rounds that concern you."
+DELEGATIONS_NONE = "No deputies are named for an open round."
+DELEGATION_LINE = "- {action} ({review}, {round}): {deputy} on behalf of {owner}"
+UNDELEGATE_COMMAND_HELP = "Take back what you delegated: undelegate, or undelegate 7.2."
+UNDELEGATED = "Taken back: {count} action(s). Their reminders come to their officers again."
+UNDELEGATED_NONE = "You have no deputy named for that in an open round."

@@ -260,6 +260,10 @@ def _evidence(action: ActionView, full_limit: int) -> list[CardElement]:
     if not evidence:
         return [_note(messages.STATUS_NO_EVIDENCE)]
     label = messages.STATUS_LATEST_EVIDENCE.format(round=action.latest_round_label or "")
+    if action.last_recorded_by:
+        label = messages.STATUS_LATEST_EVIDENCE_BY.format(
+            round=action.latest_round_label or "", who=action.last_recorded_by
+        )
     elements: list[CardElement] = [_note(label)]
     if len(evidence) <= EVIDENCE_PREVIEW:
         return [*elements, plain(evidence, EVIDENCE_PREVIEW)]

@@ -82,6 +82,8 @@ def _action(position: int, action: PlannedAction, rounds: list[str], *, level: s
             out += [f"*{NOT_YET_REVIEWED}*", ""]
         if entry.evidence:
             out += ["*Evidence of progress:*", "", *_block(entry.evidence), ""]
+        if entry.on_behalf:
+            out += [f"*{entry.on_behalf}*", ""]
         if entry.explanation:
             out += ["*Explanation:*", "", *_block(entry.explanation), ""]
         if entry.impact:

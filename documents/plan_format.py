@@ -66,6 +66,16 @@ class ProgressEntry(Strict):
     fully_achieved_carried: bool = False
     # Exported before the scrutiny officer accepted it (`export --include-unreviewed`).
     not_yet_reviewed: bool = False
+    # Recorded by a deputy (`recorded_by`) for the officer who was away (`on_behalf_of`).
+    recorded_by: OptionalText = None
+    on_behalf_of: OptionalText = None
+
+    @property
+    def on_behalf(self) -> str | None:
+        """ "Recorded by Liz Purdy on behalf of Lorraine Dixon.", as the committee's document says it."""
+        if self.recorded_by and self.on_behalf_of:
+            return f"Recorded by {self.recorded_by} on behalf of {self.on_behalf_of}."
+        return None
 
     def same_content(self, other: ProgressEntry) -> bool:
         return self.model_dump() == other.model_dump()

@@ -278,9 +278,8 @@ def _evidence(entry: ProgressEntry | None) -> str:
         return ""
     if entry.fully_achieved_carried:
         return "\n".join(t for t in (FULLY_ACHIEVED_CARRIED, entry.evidence) if t)
-    if entry.not_yet_reviewed:
-        return "\n".join((NOT_YET_REVIEWED, entry.evidence))
-    return entry.evidence
+    lines = [NOT_YET_REVIEWED] if entry.not_yet_reviewed else []
+    return "\n".join([*lines, entry.evidence, *filter(None, [entry.on_behalf])])
 
 
 def _assessment(entry: ProgressEntry | None) -> str:

@@ -220,6 +220,8 @@ class ProgressUpdate(Base):
     # "N/A (Fully Achieved)": the action was done in an earlier round; nothing asked of it.
     fully_achieved_carried: Mapped[bool] = mapped_column(Boolean, default=False)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # Recorded by a deputy (recorded_by) for the officer named here, who was away for the round.
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     source: Mapped[UpdateSource] = mapped_column(Enum(UpdateSource, native_enum=False, length=20))
     # The Teams activity that saved it: a duplicate delivery of that activity saves nothing more.
@@ -227,7 +229,8 @@ class ProgressUpdate(Base):
 
     action: Mapped[AgreedAction] = relationship(back_populates="updates")
     round: Mapped[MonitoringRound] = relationship()
-    recorded_by: Mapped[Person | None] = relationship()
+    recorded_by: Mapped[Person | None] = relationship(foreign_keys=[recorded_by_id])
+    on_behalf_of: Mapped[Person | None] = relationship(foreign_keys=[on_behalf_of_id])
 
 
 class Verdict(enum.StrEnum):
@@ -253,6 +256,23 @@ class ReturnDecision(Base):
 
     update: Mapped[ProgressUpdate] = relationship()
     decided_by: Mapped[Person | None] = relationship()
+
+
+class Delegation(Base):
+    """An officer away for a round names a deputy, who records for the action in that round only and
+    gets its reminders instead of them. Ended, not deleted, when taken back."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (Index("ix_delegations_round_action", "round_id", "action_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("agreed_actions.id", ondelete="CASCADE"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("monitoring_rounds.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))  # on whose behalf
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RoundEvent(enum.StrEnum):

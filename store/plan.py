@@ -82,9 +82,17 @@ async def round_for(
     return found
 
 
-def entry_of(update: ProgressUpdate, *, not_yet_reviewed: bool = False) -> ProgressEntry:
+def entry_of(
+    update: ProgressUpdate, *, not_yet_reviewed: bool = False, names: dict[int, str] | None = None
+) -> ProgressEntry:
+    """The update as the plan format has it; with `names`, a deputy's update says for whom."""
+    deputy = away = None
+    if names is not None and update.recorded_by_id is not None and update.on_behalf_of_id is not None:
+        deputy, away = names[update.recorded_by_id], names[update.on_behalf_of_id]
     return ProgressEntry(
         not_yet_reviewed=not_yet_reviewed,
+        recorded_by=deputy,
+        on_behalf_of=away,
         evidence=update.evidence,
         grade=update.grade,
         explanation=update.explanation,
@@ -310,6 +318,7 @@ async def export_plan(
         .where(Recommendation.review_id == review.id)
     )
     verdicts = {row.update_id: row.verdict for row in decisions}
+    names = {row.id: row.name for row in await session.execute(select(Person.id, Person.name))}
 
     def accepted(update: ProgressUpdate) -> bool:
         state = return_state(
@@ -326,7 +335,7 @@ async def export_plan(
                 if include_unreviewed or accepted(update):
                     latest[update.round_id] = update
             progress = {
-                r.label: entry_of(latest[r.id], not_yet_reviewed=not accepted(latest[r.id]))
+                r.label: entry_of(latest[r.id], not_yet_reviewed=not accepted(latest[r.id]), names=names)
                 for r in rounds
                 if r.id in latest
             }

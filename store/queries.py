@@ -15,12 +15,13 @@ from typing import Any
 from rapidfuzz import fuzz, utils
 from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from documents.grades import Grade
 from documents.plan_format import names_in_responsibility
 from store.models import (
     AgreedAction,
+    Delegation,
     MonitoringRound,
     Person,
     ProgressUpdate,
@@ -92,6 +93,7 @@ _OWNER = (
 )
 _ROUND = select(MonitoringRound.id, MonitoringRound.review_id, MonitoringRound.label, MonitoringRound.is_open)
 # And of an answer (a council's summary reads some thousands of them).
+_ON_BEHALF_OF = aliased(Person)
 ANSWER_ROW = (
     select(
         ProgressUpdate.id,
@@ -107,9 +109,11 @@ ANSWER_ROW = (
         ProgressUpdate.source,
         ReturnDecision.verdict,
         ReturnDecision.reason,
+        _ON_BEHALF_OF.name.label("on_behalf_of"),
     )
     .outerjoin(Person, ProgressUpdate.recorded_by_id == Person.id)
     .outerjoin(ReturnDecision, ReturnDecision.update_id == ProgressUpdate.id)
+    .outerjoin(_ON_BEHALF_OF, ProgressUpdate.on_behalf_of_id == _ON_BEHALF_OF.id)
 )
 _Row = Row[*tuple[Any, ...]]  # one row of the selects above
 
@@ -120,6 +124,11 @@ def return_state(*, verdict: Verdict | None, source: UpdateSource, carried: bool
     if verdict is Verdict.ACCEPTED or source is UpdateSource.IMPORT or carried:
         return ReturnState.ACCEPTED
     return ReturnState.RETURNED if verdict is Verdict.RETURNED else ReturnState.WAITING
+
+
+def recorded_by(name: str | None, on_behalf_of: str | None) -> str | None:
+    """ "Liz Purdy on behalf of Lorraine Dixon" when a deputy recorded it, else who recorded it."""
+    return f"{name} on behalf of {on_behalf_of}" if name and on_behalf_of else name
 
 
 def _state(answer: _Row) -> ReturnState:
@@ -137,6 +146,7 @@ def _action_view(
     people: Sequence[_Row],
     rounds: Sequence[_Row],
     current: dict[tuple[int, int], _Row],
+    deputy_ids: list[int],
 ) -> ActionView:
     trend: list[RoundGrade] = []
     achieved = False
@@ -188,12 +198,13 @@ def _action_view(
         done=achieved,
         asked_now=asked_now,
         review_state=next((g.review for g in trend if open_round and g.round_id == open_round.id), None),
+        deputy_ids=deputy_ids,
         latest_evidence=last.evidence if last else None,
         latest_explanation=last.explanation if last else None,
         latest_impact=last.impact if last else None,
         latest_round_label=last_round.label if last_round else None,
         last_recorded_at=last.recorded_at if last else None,
-        last_recorded_by=last.recorded_by if last else None,
+        last_recorded_by=recorded_by(last.recorded_by, last.on_behalf_of) if last else None,
     )
 
 
@@ -229,7 +240,18 @@ async def _action_views(session: AsyncSession, *, where: ColumnElement[bool]) ->
         (u.action_id, u.round_id): u
         for u in await session.execute(ANSWER_ROW.where(ProgressUpdate.id.in_(newest)))
     }
-    return [_action_view(a, people[a.id], rounds[a.review_id], current) for a in actions]
+    deputies: dict[int, list[int]] = defaultdict(list)
+    for action_id, deputy_id in await session.execute(
+        select(Delegation.action_id, Delegation.deputy_id)
+        .join(MonitoringRound, MonitoringRound.id == Delegation.round_id)
+        .where(
+            Delegation.action_id.in_(action_ids),
+            Delegation.ended_at.is_(None),
+            MonitoringRound.is_open.is_(True),
+        )
+    ):
+        deputies[action_id].append(deputy_id)
+    return [_action_view(a, people[a.id], rounds[a.review_id], current, deputies[a.id]) for a in actions]
 
 
 # In the recommendations' own statement: who, besides the owners, may update their actions.

@@ -19,8 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.errors import UserFacingError
 from documents.grades import Grade
+from store.deputies import deputies_for
 from store.models import (
     AgreedAction,
+    Delegation,
     MonitoringRound,
     Person,
     ProgressUpdate,
@@ -31,7 +33,7 @@ from store.models import (
     action_responsible_people,
     review_link_officers,
 )
-from store.queries import ACTION_ROW, ANSWER_ROW
+from store.queries import ACTION_ROW, ANSWER_ROW, recorded_by
 from store.views import (
     ActionForUpdate,
     RecommendationView,
@@ -71,6 +73,7 @@ class Version(NamedTuple):
     source: UpdateSource
     verdict: Verdict | None  # the scrutiny officer's, if decided
     reason: str | None  # why it was returned
+    on_behalf_of: str | None  # recorded by a deputy for this officer
 
 
 @dataclass
@@ -96,6 +99,7 @@ class ActionRows:
     link_officers: list[_Person]  # the review's, by name
     rounds: list[RoundRow]  # the review's, oldest first
     versions: list[Version]  # every version of every round's answer, oldest first
+    deputies: dict[int, tuple[int, int]]  # round id -> (deputy id, on whose behalf), named and not taken back
 
 
 def answer_of(version: Version, round_: RoundRow) -> RoundAnswer:
@@ -107,7 +111,7 @@ def answer_of(version: Version, round_: RoundRow) -> RoundAnswer:
         impact=version.impact,
         fully_achieved_carried=version.fully_achieved_carried,
         recorded_at=version.recorded_at,
-        recorded_by=version.recorded_by,
+        recorded_by=recorded_by(version.recorded_by, version.on_behalf_of),
     )
 
 
@@ -152,6 +156,10 @@ async def _read_action(session: AsyncSession, action_id: int) -> ActionRows | No
         link_officers=[_Person._make(row) for row in link_officers],
         rounds=[RoundRow._make(row) for row in rounds],
         versions=[Version._make(row) for row in versions],
+        deputies={
+            round_id: named
+            for (_, round_id), named in (await deputies_for(session, action_ids={action_id})).items()
+        },
     )
 
 
@@ -202,19 +210,35 @@ def _refuse_if_fully_achieved(action: ActionRows, round_: RoundRow) -> None:
 
 
 def _allowed(
-    *, person_id: int | None, is_admin: bool, owner_ids: Collection[int], link_officer_ids: Collection[int]
+    *,
+    person_id: int | None,
+    is_admin: bool,
+    owner_ids: Collection[int],
+    link_officer_ids: Collection[int],
+    deputy_ids: Collection[int] = (),
 ) -> bool:
-    """Who may record for an action: an admin, its named owners, its review's link officers.
-    (`_recordable` says the same in SQL, for listing an officer's actions.)"""
-    return is_admin or (person_id is not None and (person_id in owner_ids or person_id in link_officer_ids))
+    """Who may record for an action: an admin, its named owners, its review's link officers, and a
+    deputy named for its open round. (`_recordable` says the same in SQL, for an officer's actions.)"""
+    return is_admin or (
+        person_id is not None
+        and (person_id in owner_ids or person_id in link_officer_ids or person_id in deputy_ids)
+    )
+
+
+def _open_deputy(action: ActionRows) -> tuple[int, int] | None:
+    """(deputy id, on whose behalf) for the action's open round, if a deputy is named for it."""
+    round_ = _open_round(action)
+    return action.deputies.get(round_.id) if round_ is not None else None
 
 
 def _may_record(action: ActionRows, *, person_id: int | None, is_admin: bool) -> bool:
+    deputy = _open_deputy(action)
     return _allowed(
         person_id=person_id,
         is_admin=is_admin,
         owner_ids={p.id for p in action.owners},
         link_officer_ids={p.id for p in action.link_officers},
+        deputy_ids={deputy[0]} if deputy else set(),
     )
 
 
@@ -254,6 +278,7 @@ def updatable(recommendation: RecommendationView, *, person_id: int | None, is_a
             is_admin=is_admin,
             owner_ids=action.owner_ids,
             link_officer_ids=recommendation.link_officer_ids,
+            deputy_ids=action.deputy_ids,
         )
     }
 
@@ -334,7 +359,18 @@ def _recordable(person_id: int | None, is_admin: bool) -> Select:
         action_responsible_people.c.person_id == person_id
     )
     linked = select(review_link_officers.c.review_id).where(review_link_officers.c.person_id == person_id)
-    return query.where(or_(AgreedAction.id.in_(own), Recommendation.review_id.in_(linked)))
+    deputy_for = (
+        select(Delegation.action_id)
+        .join(MonitoringRound, MonitoringRound.id == Delegation.round_id)
+        .where(
+            Delegation.deputy_id == person_id,
+            Delegation.ended_at.is_(None),
+            MonitoringRound.is_open.is_(True),
+        )
+    )
+    return query.where(
+        or_(AgreedAction.id.in_(own), Recommendation.review_id.in_(linked), AgreedAction.id.in_(deputy_for))
+    )
 
 
 class _RoundRow(NamedTuple):
@@ -440,6 +476,15 @@ def _checked_text(label: str, text: str | None, *, max_text_length: int) -> str 
     return text or None
 
 
+def _on_behalf_of(action: ActionRows, *, round_id: int, person_id: int | None) -> int | None:
+    """Whom the recorder stands in for: the officer who named them deputy for this round, unless
+    they are responsible for the action themselves."""
+    deputy = action.deputies.get(round_id)
+    if deputy is None or person_id != deputy[0] or person_id in {p.id for p in action.owners}:
+        return None
+    return deputy[1]
+
+
 async def record_update(
     session: AsyncSession,
     *,
@@ -486,6 +531,7 @@ async def record_update(
         explanation=checked_explanation,
         impact=_checked_text("evidence of impact", impact, max_text_length=max_text_length),
         recorded_by_id=by_person_id,
+        on_behalf_of_id=_on_behalf_of(action, round_id=round_.id, person_id=by_person_id),
         source=source,
         activity_id=activity_id,
     )
@@ -500,7 +546,7 @@ async def record_update(
         if saved is None:
             raise
         return saved
-    await session.refresh(update, ["recorded_by"])
+    await session.refresh(update, ["recorded_by", "on_behalf_of"])
     # The loaded action's history gains the new version as if read so, for whatever this unit of work
     # shows next (the saved card), without a reload.
     action.versions.append(
@@ -518,6 +564,7 @@ async def record_update(
             source=update.source,
             verdict=None,
             reason=None,
+            on_behalf_of=update.on_behalf_of.name if update.on_behalf_of else None,
         )
     )
     return update

@@ -80,6 +80,7 @@ class ActionView(View):
     last_recorded_by: str | None  # None for imported updates
     # Its return for the open round with the scrutiny officer; None: nothing recorded, or no round open.
     review_state: ReturnState | None = None
+    deputy_ids: list[int] = []  # named to record for it in the open round (store/deputies.py)
 
     @property
     def ref(self) -> str:

@@ -1,4 +1,4 @@
-"""the scrutiny officer's review of returns, and a round's history
+"""the scrutiny officer's review of returns, deputies, and a round's history
 
 Revision ID: 0003
 Revises: 0002
@@ -57,6 +57,29 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_round_history_round_id", "round_history", ["round_id"], unique=False)
+    op.create_table(
+        "delegations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("action_id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("deputy_id", sa.Integer(), nullable=False),
+        sa.Column("by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["action_id"], ["agreed_actions.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["round_id"], ["monitoring_rounds.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["owner_id"], ["people.id"]),
+        sa.ForeignKeyConstraint(["deputy_id"], ["people.id"]),
+        sa.ForeignKeyConstraint(["by_id"], ["people.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_delegations_round_action", "delegations", ["round_id", "action_id"], unique=False)
+    with op.batch_alter_table("progress_updates") as updates_table:
+        updates_table.add_column(sa.Column("on_behalf_of_id", sa.Integer(), nullable=True))
+        updates_table.create_foreign_key(
+            "fk_progress_updates_on_behalf_of_id_people", "people", ["on_behalf_of_id"], ["id"]
+        )
 
     # Every update kept, and none sent back for review now: a closed round's current returns were
     # read by the committee already, so they count as accepted (imported ones always do). An open
@@ -92,6 +115,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("progress_updates") as updates_table:
+        updates_table.drop_constraint("fk_progress_updates_on_behalf_of_id_people", type_="foreignkey")
+        updates_table.drop_column("on_behalf_of_id")
+    op.drop_index("ix_delegations_round_action", table_name="delegations")
+    op.drop_table("delegations")
     op.drop_index("ix_round_history_round_id", table_name="round_history")
     op.drop_table("round_history")
     op.drop_table("return_decisions")
