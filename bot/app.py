@@ -21,7 +21,7 @@ from sqlalchemy import text
 from bot.adapter import ScrutinyAdapter
 from bot.commands import CommandRegistry
 from bot.connector import ReusedClients
-from bot.features import build_dialogs, build_registry
+from bot.features import build_dialogs, build_evidence, build_registry
 from bot.handler import ScrutinyBot
 from bot.proactive import Proactive
 from bot.scheduler import Scheduler
@@ -85,7 +85,8 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     storage = SqlStorage(database)
     conversation_state = SqlConversationState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
-    for dialog in build_dialogs(database, max_text_length=settings.max_text_length):
+    evidence = build_evidence(database, settings)
+    for dialog in build_dialogs(database, max_text_length=settings.max_text_length, evidence=evidence):
         dialogs.add(dialog)
     registry = build_registry(database, settings)
 
@@ -97,6 +98,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
         conversation_state=conversation_state,
         dialogs=dialogs,
         registry=registry,
+        evidence=evidence,
     )
     adapter.on_turn_error = bot.on_turn_error
 

@@ -11,11 +11,18 @@ from bot.commands import CommandRegistry
 from bot.settings import Settings
 from bot.storage import SqlConversationState, SqlStorage
 from cards import messages
-from cards.review import ACCEPT_RETURN_VERB, RETURN_RETURN_VERB, REVIEW_QUEUE_VERB
+from cards.review import (
+    ACCEPT_RETURN_VERB,
+    APPROVE_EXTENSION_VERB,
+    REFUSE_EXTENSION_VERB,
+    RETURN_RETURN_VERB,
+    REVIEW_QUEUE_VERB,
+)
 from cards.status import STATUS_PAGE_VERB, STATUS_RECOMMENDATION_VERB, STATUS_REVIEW_VERB
 from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
 from dialogs.context import Caller
 from dialogs.deputies import DeputyHandlers
+from dialogs.evidence import EvidenceHandlers
 from dialogs.review import ReviewHandlers
 from dialogs.status import StatusHandlers
 from dialogs.summary import SummaryHandlers
@@ -23,13 +30,26 @@ from dialogs.update_dialog import UpdateDialog
 from dialogs.update_form import UpdateForm
 from dialogs.update_handlers import update_handlers
 from store.db import Database
+from store.evidence import EvidenceRules
 from store.models import utcnow
 
 
-def build_dialogs(db: Database, *, max_text_length: int) -> list[Dialog]:
+def build_evidence(db: Database, settings: Settings) -> EvidenceHandlers:
+    """Files and Teams messages kept as evidence, by the council's rules."""
+    rules = EvidenceRules(
+        blocked_types=settings.evidence_blocked,
+        store_files=settings.evidence_store_files,
+        max_bytes=settings.evidence_max_bytes,
+    )
+    return EvidenceHandlers(db, rules=rules)
+
+
+def build_dialogs(
+    db: Database, *, max_text_length: int, evidence: EvidenceHandlers | None = None
+) -> list[Dialog]:
     """Every dialog, for the bot's DialogSet. Ids are the class names."""
     form = UpdateForm(db, max_text_length=max_text_length)
-    return [UpdateDialog(db, max_text_length=max_text_length, form=form)]
+    return [UpdateDialog(db, max_text_length=max_text_length, form=form, evidence=evidence)]
 
 
 def build_registry(db: Database, settings: Settings) -> CommandRegistry:
@@ -80,6 +100,11 @@ def build_registry(db: Database, settings: Settings) -> CommandRegistry:
     registry.verb(REVIEW_QUEUE_VERB, review.queue)
     registry.verb(ACCEPT_RETURN_VERB, review.accept)
     registry.verb(RETURN_RETURN_VERB, review.send_back)
+    registry.verb(APPROVE_EXTENSION_VERB, review.approve_extension)
+    registry.verb(REFUSE_EXTENSION_VERB, review.refuse_extension)
+    registry.command(
+        "extend", review.extend, help=messages.EXTEND_COMMAND_HELP, usage=messages.EXTEND_USAGE, records=True
+    )
     registry.command(
         "close round", review.close, help=messages.CLOSE_ROUND_COMMAND_HELP, usage=messages.CLOSE_ROUND_USAGE
     )

@@ -10,6 +10,7 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema.teams import MessagingExtensionAction, MessagingExtensionActionResponse
 
 from bot.commands import CommandRegistry, clean_text
 from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
@@ -19,6 +20,7 @@ from cards import messages
 from cards.status import page_data
 from cards.welcome import welcome_card
 from dialogs.context import Caller, card_message
+from dialogs.evidence import EvidenceHandlers, sent_files
 from dialogs.questions import parse_question
 from documents.errors import UserFacingError
 from store.activities import first_delivery
@@ -78,8 +80,10 @@ class ScrutinyBot(TeamsActivityHandler):
         conversation_state: SqlConversationState,
         dialogs: DialogSet,
         registry: CommandRegistry,
+        evidence: EvidenceHandlers,
     ) -> None:
         self._db = db
+        self._evidence = evidence
         self._settings = settings
         self._conversation_state = conversation_state
         self._dialogs = dialogs
@@ -180,6 +184,9 @@ class ScrutinyBot(TeamsActivityHandler):
 
     async def _on_text(self, dialog_context: DialogContext, caller: Caller, raw_text: str | None) -> None:
         text = clean_text(raw_text)
+        if not text and sent_files(dialog_context.context.activity):
+            await dialog_context.context.send_activity(messages.EVIDENCE_OUTSIDE_UPDATE)
+            return
         if not text:
             await dialog_context.context.send_activity(messages.EMPTY_MESSAGE)
             return
@@ -212,6 +219,19 @@ class ScrutinyBot(TeamsActivityHandler):
     async def _refuse_unknown(self, turn_context: TurnContext) -> None:
         async with self._db.session() as session:
             await turn_context.send_activity(await roster_refusal(session, self._settings))
+
+    # --- the "Add as evidence" message action (a message extension's action command) ---
+
+    async def on_teams_messaging_extension_fetch_task(
+        self, turn_context: TurnContext, action: MessagingExtensionAction
+    ) -> MessagingExtensionActionResponse:
+        return await self._evidence.fetch_task(await caller_for(turn_context, self._db, self._settings))
+
+    async def on_teams_messaging_extension_submit_action(
+        self, turn_context: TurnContext, action: MessagingExtensionAction
+    ) -> MessagingExtensionActionResponse:
+        caller = await caller_for(turn_context, self._db, self._settings)
+        return await self._evidence.submit_action(turn_context, caller, action)
 
     # --- installation ---
 

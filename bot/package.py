@@ -54,7 +54,7 @@ def build_manifest(
     manifest: dict[str, Any] = json.loads(TEMPLATE.read_text(encoding="utf-8"))
     manifest["id"] = app_id  # one registration: the Teams app and its bot share the id
     manifest["version"] = version
-    for bot in manifest["bots"]:
+    for bot in [*manifest["bots"], *manifest.get("composeExtensions", [])]:
         bot["botId"] = app_id
     manifest["validDomains"] = list(dict.fromkeys(d.strip().lower() for d in valid_domains if d.strip()))
     if short_name:

@@ -20,8 +20,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from cards import messages
+from cards.evidence import choose_action_card
 from cards.reminder import after_deadline_card, reminder_card
-from cards.review import accepted_card, decided_card, return_card, returned_card, to_review_card
+from cards.review import (
+    accepted_card,
+    decided_card,
+    extension_card,
+    extension_decided_card,
+    extension_told_card,
+    return_card,
+    returned_card,
+    to_review_card,
+)
 from cards.status import (
     Page,
     action_list_card,
@@ -51,6 +61,8 @@ from store.views import (
     ActionForUpdate,
     ActionView,
     DraftAnswer,
+    EvidenceLink,
+    ExtensionView,
     RecommendationMatch,
     RecommendationView,
     ReturnForReview,
@@ -244,6 +256,30 @@ async def card_gallery(
         reason=None,
         returned_before="A promise, not evidence: say what has been done.",
         current=True,
+        evidence_links=[
+            EvidenceLink(
+                kind="file", name="Staff survey [final].xlsx", url="https://example.org/survey.xlsx"
+            ),
+            EvidenceLink(kind="message", name="Teams message from Liz Purdy", url="https://example.org/m/1"),
+        ],
+    )
+    extension = ExtensionView(
+        request_id=0,
+        action_id=view.action_id,
+        review_id=view.review_id,
+        review_title=view.review_title,
+        recommendation_number=view.recommendation_number,
+        position=view.position,
+        agreed_action=view.agreed_action,
+        current_date=view.date_text or "September 2019",
+        asked_date="March 2021",
+        reason="Both community venues closed until the new year.",
+        asked_by=owner,
+        asked_by_id=None,
+        asked_at=datetime.now(UTC),
+        approved=None,
+        decision_reason=None,
+        decided_by=None,
     )
     returned = waiting.model_copy(update={"state": ReturnState.RETURNED, "reason": "Slipped, but why?"})
     cards |= {
@@ -252,6 +288,15 @@ async def card_gallery(
         "review-returned": returned_card(returned, reviewer="The scrutiny officer"),
         "review-accepted": accepted_card([waiting, waiting]),
         "review-to-review": to_review_card(round_label=view.round_label, items=[waiting] * 5),
+        "review-extension": extension_card(extension),
+        "review-extension-decided": extension_decided_card(
+            extension.model_copy(update={"approved": False, "decision_reason": "Use the library meanwhile."})
+        ),
+        "review-extension-told": extension_told_card(extension.model_copy(update={"approved": True})),
+        "evidence-choose-action": choose_action_card(
+            [(a.id, f"{a.ref}: {a.agreed_action}") for a in actions[:12]]
+            or [(0, "Recommendation 1, action 1")]
+        ),
     }
 
     registry = build_registry(Database("sqlite://"), settings)

@@ -32,7 +32,7 @@ from bot.proactive import Proactive, card_activity
 from bot.settings import Settings
 from cards import messages
 from cards.reminder import after_deadline_card, reminder_card
-from cards.review import accepted_card, returned_card, to_review_card
+from cards.review import accepted_card, extension_told_card, returned_card, to_review_card
 from cards.summary import summary_card
 from dialogs.summary import WEEK, default_weekly, review_summary, summary_cards
 from store.activities import forget_old_activities
@@ -52,6 +52,7 @@ from store.deliveries import (
     weekly_of,
 )
 from store.deputies import deputies_for
+from store.extensions import decided_extensions_since
 from store.models import ConversationKind, DeliveryKind, Person, Review, Verdict, utcnow
 from store.queries import missing_updates, reviews
 from store.returns import Decided, decided_since, returns_to_review, reviewers_of
@@ -452,6 +453,25 @@ class Scheduler:
             slot = f"decision {decided.decision_id}"
             await self._tell(
                 person, DeliveryKind.RETURNED, slot, decided.item.review_id, card, summary, now, report
+            )
+        async with self.db.session() as session:
+            extensions = await decided_extensions_since(session, since=since)
+            asked_by = await people_by_id(session, ids={e.asked_by_id for e in extensions if e.asked_by_id})
+        for extension in extensions:
+            if extension.asked_by_id not in asked_by:
+                continue
+            card = extension_told_card(extension)
+            text = str(card["body"][0]["inlines"][0]["text"])
+            slot = f"extension {extension.request_id}"
+            await self._tell(
+                asked_by[extension.asked_by_id],
+                DeliveryKind.EXTENSION,
+                slot,
+                extension.review_id,
+                card,
+                text,
+                now,
+                report,
             )
         by_officer: dict[int, list[Decided]] = {}
         for decided in accepted:

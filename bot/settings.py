@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     summary_default: str = Field("Monday 09:00", validation_alias=_env("SCRUTINY_SUMMARY_DEFAULT"))
     # Days before an open round's deadline when officers are reminded (comma-separated).
     reminder_days: str = Field("14,3", validation_alias=_env("SCRUTINY_REMINDER_DAYS"))
+    # Evidence files sent in Teams: refused by their ending (comma-separated); kept as a link, and
+    # their bytes too (up to the size given) only when storing is on.
+    evidence_blocked_types: str = Field(
+        "exe,bat,cmd,com,js,jse,msi,ps1,scr,vbs,wsf", validation_alias=_env("SCRUTINY_EVIDENCE_BLOCKED_TYPES")
+    )
+    evidence_store_files: bool = Field(False, validation_alias=_env("SCRUTINY_EVIDENCE_STORE_FILES"))
+    evidence_max_bytes: int = Field(10_000_000, ge=1, validation_alias=_env("SCRUTINY_EVIDENCE_MAX_BYTES"))
 
     @property
     def anonymous(self) -> bool:
@@ -64,6 +71,12 @@ class Settings(BaseSettings):
     @property
     def reminder_days_before(self) -> list[int]:
         return sorted({int(d) for d in self.reminder_days.split(",") if d.strip()}, reverse=True)
+
+    @property
+    def evidence_blocked(self) -> frozenset[str]:
+        return frozenset(
+            t.strip().lower().lstrip(".") for t in self.evidence_blocked_types.split(",") if t.strip()
+        )
 
     @property
     def admin_emails(self) -> set[str]:

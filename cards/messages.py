@@ -326,3 +326,46 @@ DELEGATION_LINE = "- {action} ({review}, {round}): {deputy} on behalf of {owner}
 UNDELEGATE_COMMAND_HELP = "Take back what you delegated: undelegate, or undelegate 7.2."
 UNDELEGATED = "Taken back: {count} action(s). Their reminders come to their officers again."
 UNDELEGATED_NONE = "You have no deputy named for that in an open round."
+
+# --- Evidence from Teams (dialogs/evidence.py, cards/evidence.py) ---
+
+EVIDENCE_ADDED = "Added as evidence: {names}. Now say what was done (the evidence of progress)."
+EVIDENCE_TOO_BIG = "{name} is not added: it is over the {limit} MB a file may be. Share a link to it instead."
+EVIDENCE_OUTSIDE_UPDATE = (
+    "To add a file as evidence, say **update**, choose the action, and send the file when I ask for "
+    "the evidence."
+)
+EVIDENCE_CHOOSE_FIRST = "Choose the action first; then send the file, and I will keep it as its evidence."
+EVIDENCE_TASK_TITLE = "Add as evidence"
+EVIDENCE_CHOOSE_ACTION = "Which action is this message evidence for?"
+EVIDENCE_ADD_BUTTON = "Add as evidence"
+EVIDENCE_NO_ACTIONS = "You have no action to record for in an open round, so there is nothing to add it to."
+EVIDENCE_MESSAGE_UNREADABLE = (
+    "I can't read that message (it may be in a chat I am not part of, or have no text), so nothing was "
+    "added. Copy its words into your update instead."
+)
+EVIDENCE_MESSAGE_NAME = "Teams message from {author}"
+EVIDENCE_MESSAGE_ADDED = "Added {author}'s message as evidence."
+EVIDENCE_ATTACHED = "Attached"
+EVIDENCE_MORE = "…and {count} more"
+
+# --- Extension requests (store/extensions.py, dialogs/review.py) ---
+
+EXTEND_COMMAND_HELP = "Ask for a later date for an action: extend 7.2 to March 2021 because …"
+EXTEND_USAGE = "extend 7.2 to MONTH YEAR because …"
+EXTEND_HOW = (
+    "Say which action, the new month and why: **extend 7.2 to March 2021 because** the supplier withdrew."
+)
+EXTEND_ASKED = "Asked: {name} to {date} (now {current}). The scrutiny officer decides; you will hear."
+EXTENSION_TITLE = "New date asked: {name}"
+EXTENSION_DATES = "From {current} to {asked}"
+EXTENSION_ASKED_BY = "Asked by {who} on {when}"
+EXTENSION_APPROVE_BUTTON = "Approve"
+EXTENSION_REFUSE_BUTTON = "Refuse…"
+EXTENSION_REFUSE_LABEL = "Why is it refused? The officer reads this."
+EXTENSION_SEND_REFUSAL_BUTTON = "Refuse it"
+EXTENSION_APPROVED = "Approved: {name} is now due {date} (revised from {current})."
+EXTENSION_REFUSED = "Refused: {name} stays due {current}. {who} will be told why."
+EXTENSION_DECIDED_TITLE = "{verdict}: new date for {name}"
+EXTENSION_TOLD_APPROVED = "Your new date for {name} was approved: it is now due {date}."
+EXTENSION_TOLD_REFUSED = "Your new date for {name} was refused: {reason}"

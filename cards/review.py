@@ -22,6 +22,7 @@ from microsoft_teams.cards import (
 )
 
 from cards import messages
+from cards.evidence import evidence_links_block
 from cards.size import fitted
 from cards.update import (
     LONG_TEXT,
@@ -33,9 +34,11 @@ from cards.update import (
     open_update_data,
     verbatim,
 )
-from store.views import ReturnForReview
+from store.views import ExtensionView, ReturnForReview
 
 ACCEPT_RETURN_VERB = "accept_return"  # {"update_id"}
+APPROVE_EXTENSION_VERB = "approve_extension"  # {"request_id"}
+REFUSE_EXTENSION_VERB = "refuse_extension"  # {"request_id", "reason"}
 RETURN_RETURN_VERB = "return_return"  # {"update_id", "reason"}
 REVIEW_QUEUE_VERB = "review_queue"  # the queue again, from a card's button
 
@@ -88,6 +91,7 @@ def _context(item: ReturnForReview) -> list[CardElement]:
             ],
         )
     )
+    body += evidence_links_block(item.evidence_links)
     if item.returned_before:
         body.append(
             verbatim(messages.REVIEW_RESUBMITTED.format(reason=item.returned_before), 600, subtle=True)
@@ -168,3 +172,71 @@ def to_review_card(*, round_label: str, items: Sequence[ReturnForReview]) -> dic
         body.append(TextBlock(text=messages.REVIEW_QUEUE_MORE.format(count=len(items) - 40), wrap=True))
     button = SubmitAction(title=messages.TO_REVIEW_BUTTON, data={"verb": REVIEW_QUEUE_VERB})
     return _card([*body, ActionSet(actions=[button])])  # type: ignore[list-item]
+
+
+def _extension_body(view: ExtensionView) -> list[CardElement]:
+    return [
+        verbatim(f"{view.review_title} — {view.agreed_action}", 600, subtle=True),
+        TextBlock(
+            text=messages.EXTENSION_DATES.format(current=view.current_date, asked=view.asked_date),
+            weight="Bolder",
+            wrap=True,
+        ),
+        *labelled("Why", view.reason, 2_000),
+        TextBlock(
+            text=messages.EXTENSION_ASKED_BY.format(
+                who=view.asked_by or "an officer", when=day(view.asked_at)
+            ),
+            is_subtle=True,
+            size="Small",
+            wrap=True,
+        ),
+    ]
+
+
+def extension_card(view: ExtensionView) -> dict[str, Any]:
+    """A new date asked for: Approve, or Refuse… with the reason asked for in the card."""
+    approve = SubmitAction(
+        title=messages.EXTENSION_APPROVE_BUTTON,
+        style="positive",
+        data={"verb": APPROVE_EXTENSION_VERB, "request_id": view.request_id},
+    )
+    reason = TextInput(
+        id="reason",
+        label=messages.EXTENSION_REFUSE_LABEL,
+        is_multiline=True,
+        is_required=True,
+        max_length=2_000,
+        error_message=messages.REVIEW_REASON_NEEDED,
+    )
+    refuse = SubmitAction(
+        title=messages.EXTENSION_SEND_REFUSAL_BUTTON,
+        style="destructive",
+        data={"verb": REFUSE_EXTENSION_VERB, "request_id": view.request_id},
+    )
+    give_reason = ShowCardAction(
+        title=messages.EXTENSION_REFUSE_BUTTON,
+        card=AdaptiveCard(version="1.5", body=[reason], actions=[refuse]),
+    )
+    title = messages.EXTENSION_TITLE.format(name=view.name)
+    return _card([heading(title), *_extension_body(view)], [approve, give_reason])
+
+
+def extension_decided_card(view: ExtensionView) -> dict[str, Any]:
+    verdict = "Approved" if view.approved else "Refused"
+    body = [
+        heading(messages.EXTENSION_DECIDED_TITLE.format(verdict=verdict, name=view.name)),
+        *_extension_body(view),
+    ]
+    if view.decision_reason:
+        body += labelled("Refused because", view.decision_reason, 600)
+    return _card(body)
+
+
+def extension_told_card(view: ExtensionView) -> dict[str, Any]:
+    """To the officer who asked: what was decided."""
+    if view.approved:
+        text = messages.EXTENSION_TOLD_APPROVED.format(name=view.name, date=view.asked_date)
+    else:
+        text = messages.EXTENSION_TOLD_REFUSED.format(name=view.name, reason=view.decision_reason or "")
+    return _card([verbatim(text, 2_000)])

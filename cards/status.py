@@ -34,6 +34,7 @@ from pydantic import BaseModel
 
 from cards import messages
 from cards.charts import NOT_ASSESSED_STYLE, grade_distribution
+from cards.evidence import evidence_links_block
 from cards.grades import look
 from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted, trimmed
 from cards.update import open_update_data
@@ -316,6 +317,7 @@ def _action_block(action: ActionView, *, may_update: bool, full_limit: int) -> C
     )
     items += trend(action.trend)
     items += _evidence(action, full_limit)
+    items += evidence_links_block(action.evidence_links)
     if action.latest_explanation and action.latest_grade in (Grade.SLIPPED, Grade.NOT_ACHIEVED):
         items += [_note(messages.STATUS_EXPLANATION), plain(action.latest_explanation, 400)]
     if may_update:

@@ -13,17 +13,18 @@ import json
 import re
 from typing import Any
 
-from botbuilder.core import TurnContext
+from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import (
     ComponentDialog,
     DialogContext,
     DialogTurnResult,
     DialogTurnStatus,
 )
-from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult
+from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult, PromptValidatorContext
 from botbuilder.schema import Activity, ActivityTypes
 
 from dialogs import wire
+from dialogs.context import card_message
 
 _TAG = re.compile(r"<[^>]*>")
 CANCEL_WORDS = {"cancel", "stop", "quit", "exit"}
@@ -150,3 +151,25 @@ class GuidedDialog(ComponentDialog):
         """A card submit with a verb, from a card outside this dialog, arrived mid-dialog."""
         await inner_dc.reprompt_dialog()
         return DialogTurnResult(DialogTurnStatus.Waiting)
+
+
+def prompt_of(text: str, card: dict[str, Any] | None = None) -> Activity:
+    """A question as a message: the text, or the card that asks it."""
+    if card is None:
+        return MessageFactory.text(text)
+    return card_message(card)
+
+
+def accept_answer(ctx: PromptValidatorContext, value: Any) -> bool:
+    """A validator's yes: the answer, with the question it answers."""
+    ctx.recognized.value = {"field": ctx.options.validations["field"], "value": value}
+    return True
+
+
+async def refuse_answer(ctx: PromptValidatorContext, message: str, *, ask_again: bool = False) -> bool:
+    """A validator's no, in plain words; the question again if asked for."""
+    await ctx.context.send_activity(message)
+    question = question_of(ctx.options) if ask_again else None
+    if question is not None:
+        await ctx.context.send_activity(question)
+    return False

@@ -7,16 +7,18 @@ The officer hears of a returned update, and once a day of accepted ones, from th
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from botbuilder.dialogs import DialogContext
 from pydantic import BaseModel
 
 from cards import messages
-from cards.review import decided_card, return_card
+from cards.review import decided_card, extension_card, extension_decided_card, return_card
 from dialogs.context import Caller, card_message, replace_card, submitted
 from documents.errors import UserFacingError
 from store.db import Database
+from store.extensions import decide_extension, pending_extensions, request_extension
 from store.models import Verdict
 from store.returns import StaleReturn, decide, is_reviewer, return_for_review, returns_to_review
 from store.rounds import close_round, review_with_open_round
@@ -31,31 +33,41 @@ class Decision(BaseModel):
     reason: str = ""
 
 
+class ExtensionDecision(BaseModel):
+    request_id: int
+    reason: str = ""
+
+
+# "7.2 to March 2021 because the supplier withdrew" (the "because" is optional; "rec" may lead).
+_EXTEND = re.compile(
+    r"^(?:rec(?:ommendation)?\s*)?(?P<number>\d+)(?:\s*[./]\s*(?P<position>\d+))?\s+(?:to|until|till)\s+"
+    r"(?P<month>[a-z]+\.?,?\s+\d{4})\s*(?:because|as|since|:|-|—)?\s*(?P<reason>.*)$",
+    re.I,
+)
+
+
 class ReviewHandlers:
     def __init__(self, db: Database) -> None:
         self._db = db
 
     async def queue(self, dc: DialogContext, caller: Caller, args: Any) -> None:
+        """The returns and new dates waiting for this reviewer, oldest first, a card each."""
+        person_id, is_admin = caller.person_id, caller.is_admin
         async with self._db.session() as session:
-            if not await is_reviewer(session, person_id=caller.person_id, is_admin=caller.is_admin):
-                waiting: list[ReturnForReview] | None = None
-            else:
-                waiting = await returns_to_review(
-                    session, person_id=caller.person_id, is_admin=caller.is_admin
-                )
-        if waiting is None:
-            await dc.context.send_activity(messages.REVIEW_NOT_A_REVIEWER)
-            return
-        if not waiting:
+            if not await is_reviewer(session, person_id=person_id, is_admin=is_admin):
+                await dc.context.send_activity(messages.REVIEW_NOT_A_REVIEWER)
+                return
+            returns = await returns_to_review(session, person_id=person_id, is_admin=is_admin)
+            extensions = await pending_extensions(session, person_id=person_id, is_admin=is_admin)
+        cards = [return_card(item) for item in returns] + [extension_card(view) for view in extensions]
+        if not cards:
             await dc.context.send_activity(messages.REVIEW_NOTHING_WAITING)
             return
-        await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(count=len(waiting)))
-        for item in waiting[:QUEUE_CARDS]:
-            await dc.context.send_activity(card_message(return_card(item)))
-        if len(waiting) > QUEUE_CARDS:
-            await dc.context.send_activity(
-                messages.REVIEW_QUEUE_MORE.format(count=len(waiting) - QUEUE_CARDS)
-            )
+        await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(count=len(cards)))
+        for card in cards[:QUEUE_CARDS]:
+            await dc.context.send_activity(card_message(card))
+        if len(cards) > QUEUE_CARDS:
+            await dc.context.send_activity(messages.REVIEW_QUEUE_MORE.format(count=len(cards) - QUEUE_CARDS))
 
     async def accept(self, dc: DialogContext, caller: Caller, value: Any) -> None:
         await self._decide(dc, caller, value, Verdict.ACCEPTED)
@@ -96,6 +108,69 @@ class ReviewHandlers:
             reply = messages.REVIEW_RETURNED.format(who=who, name=decided.name, round=decided.round_label)
         await dc.context.send_activity(reply)
         await replace_card(dc.context, decided_card(decided))
+
+    # --- extension requests ---
+
+    async def extend(self, dc: DialogContext, caller: Caller, args: Any) -> None:
+        """ "extend 7.2 to March 2021 because …": a later date asked for, for the scrutiny officer."""
+        match = _EXTEND.match(" ".join(str(args or "").split()))
+        if match is None:
+            await dc.context.send_activity(messages.EXTEND_HOW)
+            return
+        try:
+            async with self._db.session() as session:
+                asked = await request_extension(
+                    session,
+                    number=int(match.group("number")),
+                    position=int(match.group("position")) if match.group("position") else None,
+                    month=match.group("month"),
+                    reason=match.group("reason"),
+                    person_id=caller.person_id,
+                    is_admin=caller.is_admin,
+                    activity_id=dc.context.activity.id,
+                )
+        except UserFacingError as refusal:
+            await dc.context.send_activity(str(refusal))
+            return
+        await dc.context.send_activity(
+            messages.EXTEND_ASKED.format(name=asked.name, date=asked.asked_date, current=asked.current_date)
+        )
+
+    async def approve_extension(self, dc: DialogContext, caller: Caller, value: Any) -> None:
+        await self._decide_extension(dc, caller, value, approve=True)
+
+    async def refuse_extension(self, dc: DialogContext, caller: Caller, value: Any) -> None:
+        await self._decide_extension(dc, caller, value, approve=False)
+
+    async def _decide_extension(
+        self, dc: DialogContext, caller: Caller, value: Any, *, approve: bool
+    ) -> None:
+        decision = await submitted(dc.context, ExtensionDecision, value, refusal=messages.CARD_OUT_OF_DATE)
+        if decision is None:
+            return
+        try:
+            async with self._db.session() as session:
+                decided = await decide_extension(
+                    session,
+                    request_id=decision.request_id,
+                    approve=approve,
+                    reason=decision.reason,
+                    person_id=caller.person_id,
+                    is_admin=caller.is_admin,
+                )
+        except UserFacingError as refusal:
+            await dc.context.send_activity(str(refusal))
+            return
+        if approve:
+            reply = messages.EXTENSION_APPROVED.format(
+                name=decided.name, date=decided.asked_date, current=decided.current_date
+            )
+        else:
+            reply = messages.EXTENSION_REFUSED.format(
+                name=decided.name, current=decided.current_date, who=decided.asked_by or "The officer"
+            )
+        await dc.context.send_activity(reply)
+        await replace_card(dc.context, extension_decided_card(decided))
 
     async def close(self, dc: DialogContext, caller: Caller, args: Any) -> None:
         """ "close round" for the only review with an open round, or "close round anyway"."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import (
     DialogContext,
     DialogTurnResult,
@@ -26,7 +25,6 @@ from botbuilder.dialogs import (
     WaterfallStepContext,
 )
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
-from botbuilder.schema import Activity
 
 from cards import messages
 from cards.grades import grade_words
@@ -41,7 +39,8 @@ from cards.update import (
     summary_card,
 )
 from dialogs.context import card_message, submitted
-from dialogs.prompts import AnswerPrompt, GuidedDialog, question_of
+from dialogs.evidence import AttachesEvidence, EvidenceHandlers
+from dialogs.prompts import AnswerPrompt, GuidedDialog, accept_answer, prompt_of, refuse_answer
 from dialogs.update_form import OpenUpdate, UpdateForm
 from documents.errors import UserFacingError
 from documents.grades import Grade
@@ -57,6 +56,7 @@ from store.updates import (
 )
 from store.views import DraftAnswer, RecordableAction
 
+Evidence = EvidenceHandlers | None
 # The questions in the order they are asked.
 QUESTIONS = ["review", "recommendation", "action", "evidence", "grade", "explanation", "impact", "confirm"]
 CHOICES = {"review", "recommendation", "action"}
@@ -71,28 +71,12 @@ def _folded(text: str) -> str:
     return " ".join(text.lower().strip(" .!").split())
 
 
-def _ask(text: str, card: dict[str, Any] | None = None) -> Activity:
-    if card is None:
-        return MessageFactory.text(text)
-    return card_message(card)
-
-
-def _accept(ctx: PromptValidatorContext, value: Any) -> bool:
-    ctx.recognized.value = {"field": ctx.options.validations["field"], "value": value}
-    return True
-
-
-async def _refuse(ctx: PromptValidatorContext, message: str, *, ask_again: bool = False) -> bool:
-    await ctx.context.send_activity(message)
-    question = question_of(ctx.options) if ask_again else None
-    if question is not None:
-        await ctx.context.send_activity(question)
-    return False
-
-
-class UpdateDialog(GuidedDialog):
-    def __init__(self, db: Database, *, max_text_length: int, form: UpdateForm | None = None) -> None:
+class UpdateDialog(AttachesEvidence, GuidedDialog):
+    def __init__(
+        self, db: Database, *, max_text_length: int, form: UpdateForm | None = None, evidence: Evidence = None
+    ) -> None:
         super().__init__(UpdateDialog.__name__)
+        self.evidence = evidence
         self._db = db
         self._max_text_length = max_text_length
         self._form = form
@@ -240,7 +224,9 @@ class UpdateDialog(GuidedDialog):
         card = grade_card(question)
         return await step.prompt(
             self.grade_prompt,
-            PromptOptions(prompt=_ask(question, card), validations={"field": "grade", "previous": previous}),
+            PromptOptions(
+                prompt=prompt_of(question, card), validations={"field": "grade", "previous": previous}
+            ),
         )
 
     async def explanation_step(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -270,7 +256,7 @@ class UpdateDialog(GuidedDialog):
         card = summary_card(view, self._draft(answers))
         return await step.prompt(
             self.confirm_prompt,
-            PromptOptions(prompt=_ask(messages.ASK_CONFIRM, card), validations={"field": "confirm"}),
+            PromptOptions(prompt=prompt_of(messages.ASK_CONFIRM, card), validations={"field": "confirm"}),
         )
 
     async def save_step(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -335,8 +321,8 @@ class UpdateDialog(GuidedDialog):
         partial = [c for c in choices if typed and typed in _folded(c["title"])]
         found = exact or (partial if len(partial) == 1 else [])
         if not found:
-            return await _refuse(ctx, messages.NOT_A_CHOICE)
-        return _accept(ctx, found[0]["key"])
+            return await refuse_answer(ctx, messages.NOT_A_CHOICE)
+        return accept_answer(ctx, found[0]["key"])
 
     @staticmethod
     async def text_is_usable(ctx: PromptValidatorContext) -> bool:
@@ -347,44 +333,44 @@ class UpdateDialog(GuidedDialog):
         limit = rules["max_length"]
         too_long = ctx.state.get("too_long")
         if too_long and word in KEEP_WORDS:
-            return _accept(ctx, too_long[:limit].rstrip())
+            return accept_answer(ctx, too_long[:limit].rstrip())
         if rules.get("previous") and word in SAME_WORDS:
-            return _accept(ctx, rules["previous"])
+            return accept_answer(ctx, rules["previous"])
         if rules.get("skippable") and word in SKIP_WORDS:
-            return _accept(ctx, "")
+            return accept_answer(ctx, "")
         if not text:
-            return await _refuse(ctx, messages.ANSWER_NEEDED)
+            return await refuse_answer(ctx, messages.ANSWER_NEEDED)
         if len(text) > limit:
             # Kept in the prompt's state (saved with the dialog) so "keep" can still use it.
             ctx.state["too_long"] = text
             ending = text[:limit].rstrip()[-40:]
-            return await _refuse(
+            return await refuse_answer(
                 ctx, messages.TEXT_TOO_LONG.format(length=len(text), limit=limit, ending=ending)
             )
-        return _accept(ctx, text)
+        return accept_answer(ctx, text)
 
     @staticmethod
     async def grade_is_known(ctx: PromptValidatorContext) -> bool:
         typed = (ctx.recognized.value or "").strip()
         previous = ctx.options.validations.get("previous")
         if previous and _folded(typed) in SAME_WORDS:
-            return _accept(ctx, previous)
+            return accept_answer(ctx, previous)
         # "2", "on track", "On-Track" and a button's own words, "2 On-Track", all name a grade.
         for candidate in (typed, typed.split(" ", 1)[0], typed.split(" ", 1)[-1]):
             try:
-                return _accept(ctx, Grade.parse(candidate).value)
+                return accept_answer(ctx, Grade.parse(candidate).value)
             except ValueError:
                 continue
-        return await _refuse(ctx, messages.NOT_A_GRADE, ask_again=True)
+        return await refuse_answer(ctx, messages.NOT_A_GRADE, ask_again=True)
 
     @staticmethod
     async def save_or_change(ctx: PromptValidatorContext) -> bool:
         word = _folded(ctx.recognized.value or "")
         if word in SAVE_WORDS:
-            return _accept(ctx, "save")
+            return accept_answer(ctx, "save")
         if word in CHANGE_WORDS:
-            return _accept(ctx, "change")
-        return await _refuse(ctx, messages.NOT_SAVE_OR_CHANGE)
+            return accept_answer(ctx, "change")
+        return await refuse_answer(ctx, messages.NOT_SAVE_OR_CHANGE)
 
     # --- cancel, back, help, and other cards' buttons ---
 
@@ -535,7 +521,7 @@ class UpdateDialog(GuidedDialog):
         card = choice_card(question, [(c["answer"], c["title"]) for c in choices])
         return await step.prompt(
             self.choice_prompt,
-            PromptOptions(prompt=_ask(question, card), validations={"field": field, "choices": choices}),
+            PromptOptions(prompt=prompt_of(question, card), validations={"field": field, "choices": choices}),
         )
 
     async def _ask_text(
@@ -558,7 +544,7 @@ class UpdateDialog(GuidedDialog):
             "skippable": skippable,
         }
         return await step.prompt(
-            self.text_prompt, PromptOptions(prompt=_ask(question, card), validations=rules)
+            self.text_prompt, PromptOptions(prompt=prompt_of(question, card), validations=rules)
         )
 
     @staticmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from documents.grades import FULLY_ACHIEVED_CARRIED, GRADE_LABELS, Grade
-from documents.layout import INTRO, NOT_YET_REVIEWED
+from documents.layout import ATTACHED, INTRO, NOT_YET_REVIEWED
 from documents.plan_format import PlanDocument, PlannedAction, ProgressEntry
 
 NOT_YET_ASSESSED = "not yet assessed"
@@ -67,7 +67,9 @@ def _summary(plan: PlanDocument, rounds: list[str]) -> list[str]:
 
 
 def _action(position: int, action: PlannedAction, rounds: list[str], *, level: str) -> list[str]:
-    heading = " · ".join(_line(t) for t in (f"Action {position}", action.responsibility, action.date) if t)
+    heading = " · ".join(
+        _line(t) for t in (f"Action {position}", action.responsibility, action.date_shown) if t
+    )
     out = [f"{level} {heading}", ""]
     out += ["**Agreed action:**", "", *_block(action.agreed_action), ""]
     if action.success_measure:
@@ -82,6 +84,8 @@ def _action(position: int, action: PlannedAction, rounds: list[str], *, level: s
             out += [f"*{NOT_YET_REVIEWED}*", ""]
         if entry.evidence:
             out += ["*Evidence of progress:*", "", *_block(entry.evidence), ""]
+        if entry.attachments:
+            out += [f"*{ATTACHED}*", "", *(f"- {a.link}" for a in entry.attachments), ""]
         if entry.on_behalf:
             out += [f"*{entry.on_behalf}*", ""]
         if entry.explanation:

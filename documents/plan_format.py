@@ -58,6 +58,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class EvidenceFile(Strict):
+    """A file or Teams message kept as evidence: the committee's document links to it."""
+
+    name: NonBlank
+    url: NonBlank
+
+    @property
+    def link(self) -> str:
+        """As a cell's text writes a link (documents/layout.py): [name](url), brackets in the name
+        made round so they cannot end the link's text."""
+        return f"[{self.name.replace('[', '(').replace(']', ')')}]({self.url})"
+
+
 class ProgressEntry(Strict):
     evidence: str = ""
     grade: Annotated[Grade | None, BeforeValidator(_grade)] = None
@@ -69,6 +82,7 @@ class ProgressEntry(Strict):
     # Recorded by a deputy (`recorded_by`) for the officer who was away (`on_behalf_of`).
     recorded_by: OptionalText = None
     on_behalf_of: OptionalText = None
+    attachments: list[EvidenceFile] = Field(default_factory=list)
 
     @property
     def on_behalf(self) -> str | None:
@@ -88,6 +102,12 @@ class PlannedAction(Strict):
     agreed_action: NonBlank
     success_measure: str = ""
     progress: dict[str, ProgressEntry] = Field(default_factory=dict)
+    # The date before an approved extension: the document says "March 2021 (revised from September 2019)".
+    revised_from: OptionalText = None
+
+    @property
+    def date_shown(self) -> str:
+        return f"{self.date} (revised from {self.revised_from})" if self.revised_from else self.date
 
     @field_validator("progress", mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 
 from documents.grades import FULLY_ACHIEVED_CARRIED, GRADE_LABELS, Grade
 from documents.layout import (
+    ATTACHED,
     EXPLANATION_HINT,
     GRADING_KEY,
     INTRO,
@@ -220,7 +221,7 @@ class _Writer:
         shared = _common_prefix(agreed) if len(group) > 1 else None
         rows: list[tuple[str, str | None, list[str], bool, str | None]] = [
             ("Responsibility:", None, [a.responsibility for a in group], True, None),
-            ("Date:", None, [a.date for a in group], True, None),
+            ("Date:", None, [a.date_shown for a in group], True, None),
             ("Agreed Action:", None, shared[1] if shared else agreed, False, shared[0] if shared else None),
             ("Agreed Success Measure:", None, [a.success_measure for a in group], True, None),
         ]
@@ -279,7 +280,8 @@ def _evidence(entry: ProgressEntry | None) -> str:
     if entry.fully_achieved_carried:
         return "\n".join(t for t in (FULLY_ACHIEVED_CARRIED, entry.evidence) if t)
     lines = [NOT_YET_REVIEWED] if entry.not_yet_reviewed else []
-    return "\n".join([*lines, entry.evidence, *filter(None, [entry.on_behalf])])
+    attached = [ATTACHED, *(f"- {a.link}" for a in entry.attachments)] if entry.attachments else []
+    return "\n".join([*lines, entry.evidence, *attached, *filter(None, [entry.on_behalf])])
 
 
 def _assessment(entry: ProgressEntry | None) -> str:

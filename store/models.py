@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -275,6 +276,55 @@ class Delegation(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class EvidenceKind(enum.StrEnum):
+    FILE = "file"  # sent in the 1:1 chat while recording an update
+    MESSAGE = "message"  # a Teams message, added with "Add as evidence"
+
+
+class EvidenceItem(Base):
+    """Evidence from Teams for an action in a round: a file or a message, kept by name and link (and
+    its bytes only if the council turns that on)."""
+
+    __tablename__ = "evidence_items"
+    __table_args__ = (Index("ix_evidence_items_action_round", "action_id", "round_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("agreed_actions.id", ondelete="CASCADE"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("monitoring_rounds.id", ondelete="CASCADE"))
+    kind: Mapped[EvidenceKind] = mapped_column(Enum(EvidenceKind, native_enum=False, length=20))
+    name: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    size: Mapped[int | None] = mapped_column(Integer)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    text: Mapped[str | None] = mapped_column(Text)  # a message's words
+    author: Mapped[str | None] = mapped_column(String(200))  # who wrote the message
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The Teams activity that brought it: delivered twice, it is added once.
+    activity_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+
+class ExtensionRequest(Base):
+    """An officer asks for a later date for an action; the scrutiny officer approves or refuses it.
+    Approved, the new date is the action's due date from then on; the date it replaced stays here."""
+
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("agreed_actions.id", ondelete="CASCADE"), index=True)
+    date_text: Mapped[str] = mapped_column(String(200))  # asked for: "March 2021"
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved: Mapped[bool | None] = mapped_column(Boolean)  # None: waiting for the scrutiny officer
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    previous_date_text: Mapped[str | None] = mapped_column(String(200))  # the date an approval replaced
+    activity_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+
 class RoundEvent(enum.StrEnum):
     OPENED = "opened"
     CLOSED = "closed"
@@ -353,6 +403,7 @@ class DeliveryKind(enum.StrEnum):
     RETURNED = "returned"  # an officer hears their update was returned, and why
     ACCEPTED = "accepted"  # an officer hears, once a day at most, which updates were accepted
     TO_REVIEW = "to_review"  # the scrutiny officer hears, after the deadline, what is still waiting
+    EXTENSION = "extension"  # an officer hears whether their new date was approved
 
 
 class SummarySchedule(Base):

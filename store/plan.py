@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from documents.dates import parse_due, parse_month, round_label
 from documents.errors import UserFacingError
 from documents.plan_format import (
+    EvidenceFile,
     PlanDocument,
     PlannedAction,
     PlannedRecommendation,
@@ -20,6 +21,7 @@ from documents.plan_format import (
     is_group_name,
     names_in_responsibility,
 )
+from store.extensions import revised_from
 from store.models import (
     AgreedAction,
     Committee,
@@ -31,7 +33,7 @@ from store.models import (
     Review,
     UpdateSource,
 )
-from store.queries import return_state
+from store.queries import evidence_links, return_state
 from store.views import ReturnState
 
 
@@ -83,7 +85,11 @@ async def round_for(
 
 
 def entry_of(
-    update: ProgressUpdate, *, not_yet_reviewed: bool = False, names: dict[int, str] | None = None
+    update: ProgressUpdate,
+    *,
+    not_yet_reviewed: bool = False,
+    names: dict[int, str] | None = None,
+    attachments: list[EvidenceFile] | None = None,
 ) -> ProgressEntry:
     """The update as the plan format has it; with `names`, a deputy's update says for whom."""
     deputy = away = None
@@ -93,6 +99,7 @@ def entry_of(
         not_yet_reviewed=not_yet_reviewed,
         recorded_by=deputy,
         on_behalf_of=away,
+        attachments=attachments or [],
         evidence=update.evidence,
         grade=update.grade,
         explanation=update.explanation,
@@ -319,6 +326,8 @@ async def export_plan(
     )
     verdicts = {row.update_id: row.verdict for row in decisions}
     names = {row.id: row.name for row in await session.execute(select(Person.id, Person.name))}
+    evidence = await evidence_links(session, review_id=review.id)
+    revised = await revised_from(session, review_id=review.id)
 
     def accepted(update: ProgressUpdate) -> bool:
         state = return_state(
@@ -335,7 +344,15 @@ async def export_plan(
                 if include_unreviewed or accepted(update):
                     latest[update.round_id] = update
             progress = {
-                r.label: entry_of(latest[r.id], not_yet_reviewed=not accepted(latest[r.id]), names=names)
+                r.label: entry_of(
+                    latest[r.id],
+                    not_yet_reviewed=not accepted(latest[r.id]),
+                    names=names,
+                    attachments=[
+                        EvidenceFile(name=link.name, url=link.url)
+                        for link in evidence.get((action.id, r.id), [])
+                    ],
+                )
                 for r in rounds
                 if r.id in latest
             }
@@ -344,6 +361,7 @@ async def export_plan(
                     group=action.group,
                     responsibility=action.responsibility,
                     date=action.date_text,
+                    revised_from=revised.get(action.id),
                     agreed_action=action.agreed_action,
                     success_measure=action.success_measure,
                     progress=progress,

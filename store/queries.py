@@ -22,6 +22,7 @@ from documents.plan_format import names_in_responsibility
 from store.models import (
     AgreedAction,
     Delegation,
+    EvidenceItem,
     MonitoringRound,
     Person,
     ProgressUpdate,
@@ -35,6 +36,7 @@ from store.models import (
 from store.views import (
     ActionView,
     ChangeView,
+    EvidenceLink,
     GradeCounts,
     RecommendationMatch,
     RecommendationSummary,
@@ -147,6 +149,7 @@ def _action_view(
     rounds: Sequence[_Row],
     current: dict[tuple[int, int], _Row],
     deputy_ids: list[int],
+    evidence: dict[tuple[int, int], list[EvidenceLink]],
 ) -> ActionView:
     trend: list[RoundGrade] = []
     achieved = False
@@ -176,6 +179,7 @@ def _action_view(
             last_grade = update.grade if update.grade is not None else last_grade
         achieved = achieved or update.grade is Grade.FULLY_ACHIEVED or update.fully_achieved_carried
     owners = _owners(action, people)
+    shown = open_round or last_round or (rounds[-1] if rounds else None)  # whose evidence the card shows
     return ActionView(
         id=action.id,
         review_id=action.review_id,
@@ -199,6 +203,7 @@ def _action_view(
         asked_now=asked_now,
         review_state=next((g.review for g in trend if open_round and g.round_id == open_round.id), None),
         deputy_ids=deputy_ids,
+        evidence_links=evidence.get((action.id, shown.id), []) if shown else [],
         latest_evidence=last.evidence if last else None,
         latest_explanation=last.explanation if last else None,
         latest_impact=last.impact if last else None,
@@ -208,8 +213,12 @@ def _action_view(
     )
 
 
-async def _action_views(session: AsyncSession, *, where: ColumnElement[bool]) -> list[ActionView]:
-    """The actions matching `where` (over AgreedAction, Recommendation, Review), in plan order."""
+async def _action_views(
+    session: AsyncSession, *, where: ColumnElement[bool], detail: bool = False
+) -> list[ActionView]:
+    """The actions matching `where` (over AgreedAction, Recommendation, Review), in plan order; with
+    `detail`, also their deputies and evidence from Teams (a recommendation's card shows them; a
+    council's lists and summaries, which read thousands of actions, do not need the two queries)."""
     actions = (
         await session.execute(
             ACTION_ROW.where(where).order_by(Review.title, Recommendation.number, AgreedAction.position)
@@ -241,17 +250,48 @@ async def _action_views(session: AsyncSession, *, where: ColumnElement[bool]) ->
         for u in await session.execute(ANSWER_ROW.where(ProgressUpdate.id.in_(newest)))
     }
     deputies: dict[int, list[int]] = defaultdict(list)
-    for action_id, deputy_id in await session.execute(
-        select(Delegation.action_id, Delegation.deputy_id)
-        .join(MonitoringRound, MonitoringRound.id == Delegation.round_id)
-        .where(
-            Delegation.action_id.in_(action_ids),
-            Delegation.ended_at.is_(None),
-            MonitoringRound.is_open.is_(True),
+    evidence: dict[tuple[int, int], list[EvidenceLink]] = {}
+    if detail:
+        for action_id, deputy_id in await session.execute(
+            select(Delegation.action_id, Delegation.deputy_id)
+            .join(MonitoringRound, MonitoringRound.id == Delegation.round_id)
+            .where(
+                Delegation.action_id.in_(action_ids),
+                Delegation.ended_at.is_(None),
+                MonitoringRound.is_open.is_(True),
+            )
+        ):
+            deputies[action_id].append(deputy_id)
+        evidence = await evidence_links(session, action_ids=action_ids)
+    return [
+        _action_view(a, people[a.id], rounds[a.review_id], current, deputies[a.id], evidence) for a in actions
+    ]
+
+
+async def evidence_links(
+    session: AsyncSession, *, action_ids: Any = None, review_id: int | None = None
+) -> dict[tuple[int, int], list[EvidenceLink]]:
+    """(action id, round id) -> its evidence from Teams, oldest first."""
+    query = (
+        select(
+            EvidenceItem.action_id,
+            EvidenceItem.round_id,
+            EvidenceItem.kind,
+            EvidenceItem.name,
+            EvidenceItem.url,
+            EvidenceItem.author,
         )
-    ):
-        deputies[action_id].append(deputy_id)
-    return [_action_view(a, people[a.id], rounds[a.review_id], current, deputies[a.id]) for a in actions]
+        .join(MonitoringRound, MonitoringRound.id == EvidenceItem.round_id)
+        .order_by(EvidenceItem.id)
+    )
+    if action_ids is not None:
+        query = query.where(EvidenceItem.action_id.in_(action_ids))
+    if review_id is not None:
+        query = query.where(MonitoringRound.review_id == review_id)
+    found: dict[tuple[int, int], list[EvidenceLink]] = defaultdict(list)
+    for action_id, round_id, kind, name, url, author in (await session.execute(query)).all():
+        found[(action_id, round_id)].append(EvidenceLink(kind=kind.value, name=name, url=url, author=author))
+    return found
 
 
 # In the recommendations' own statement: who, besides the owners, may update their actions.
@@ -293,7 +333,7 @@ async def recommendation_status(
     )
     if rec is None:
         return None
-    return _group([rec], await _action_views(session, where=Recommendation.id == rec.id))[0]
+    return _group([rec], await _action_views(session, where=Recommendation.id == rec.id, detail=True))[0]
 
 
 async def review_status(session: AsyncSession, *, review_id: int) -> list[RecommendationView]:

@@ -26,9 +26,9 @@ from store.models import (
     Verdict,
     review_scrutiny_officers,
 )
-from store.queries import return_state
+from store.queries import evidence_links, return_state
 from store.updates import ActionRows, Version, answer_of, current_by_round, forget_action, require_action
-from store.views import ReturnForReview, action_name
+from store.views import EvidenceLink, ReturnForReview, action_name
 
 # The longest a reason may be: a sentence or two, read on a phone.
 REASON_LIMIT = 2_000
@@ -134,7 +134,8 @@ async def returns_to_review(
     waiting = []
     for update_id, action_id in (await session.execute(query)).all():
         action = await require_action(session, action_id)
-        waiting.append(_for_review(action, next(v for v in action.versions if v.id == update_id)))
+        evidence = await evidence_links(session, action_ids={action_id})
+        waiting.append(_for_review(action, next(v for v in action.versions if v.id == update_id), evidence))
     return waiting
 
 
@@ -143,10 +144,13 @@ async def return_for_review(session: AsyncSession, *, update_id: int) -> ReturnF
     if action_id is None:
         return None
     action = await require_action(session, action_id)
-    return _for_review(action, next(v for v in action.versions if v.id == update_id))
+    evidence = await evidence_links(session, action_ids={action_id})
+    return _for_review(action, next(v for v in action.versions if v.id == update_id), evidence)
 
 
-def _for_review(action: ActionRows, version: Version) -> ReturnForReview:
+def _for_review(
+    action: ActionRows, version: Version, evidence: dict[tuple[int, int], list[EvidenceLink]]
+) -> ReturnForReview:
     round_ = next(r for r in action.rounds if r.id == version.round_id)
     latest = current_by_round(action)
     earlier = [r for r in action.rounds if r.month < round_.month and r.id in latest]
@@ -174,6 +178,7 @@ def _for_review(action: ActionRows, version: Version) -> ReturnForReview:
         reason=version.reason,
         returned_before=returned_before.reason if returned_before else None,
         current=latest[round_.id].id == version.id,
+        evidence_links=evidence.get((action.id, round_.id), []),
     )
 
 

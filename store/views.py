@@ -25,6 +25,15 @@ class ReturnState(enum.StrEnum):
     ACCEPTED = "accepted"  # the committee reads it (imported and carried ones always count)
 
 
+class EvidenceLink(View):
+    """A file or Teams message kept as evidence, as cards and documents link to it."""
+
+    kind: str  # "file" or "message"
+    name: str
+    url: str
+    author: str | None = None
+
+
 class RoundView(View):
     id: int
     label: str  # "September 2020"
@@ -81,6 +90,8 @@ class ActionView(View):
     # Its return for the open round with the scrutiny officer; None: nothing recorded, or no round open.
     review_state: ReturnState | None = None
     deputy_ids: list[int] = []  # named to record for it in the open round (store/deputies.py)
+    # Files and messages from Teams for its open round (else its latest round with an update).
+    evidence_links: list[EvidenceLink] = []
 
     @property
     def ref(self) -> str:
@@ -252,6 +263,32 @@ class ReturnForReview(BaseModel):
     reason: str | None  # why it was returned, if it was
     returned_before: str | None  # resubmitted: why the version before it was returned
     current: bool  # still the latest version for the round (else the officer has changed it since)
+    evidence_links: list[EvidenceLink] = []  # files and messages from Teams for the round
+
+    @property
+    def name(self) -> str:
+        return action_name(self.recommendation_number, self.position)
+
+
+class ExtensionView(BaseModel):
+    """An officer's request for a later date, and what the scrutiny officer decided."""
+
+    request_id: int
+    action_id: int
+    review_id: int
+    review_title: str
+    recommendation_number: int
+    position: int
+    agreed_action: str
+    current_date: str  # the action's date when asked ("September 2019")
+    asked_date: str  # "March 2021"
+    reason: str
+    asked_by: str | None
+    asked_by_id: int | None
+    asked_at: datetime
+    approved: bool | None  # None: waiting
+    decision_reason: str | None
+    decided_by: str | None
 
     @property
     def name(self) -> str:

@@ -49,6 +49,10 @@ KINDS = {
     "review-returned",
     "review-accepted",
     "review-to-review",
+    "evidence-choose-action",
+    "review-extension",
+    "review-extension-decided",
+    "review-extension-told",
 }
 WIDE = "é" * 20_000  # six bytes a character on the wire, once JSON-escaped
 

@@ -73,7 +73,12 @@ def test_package_holds_a_manifest_valid_against_microsofts_schema(
     assert manifest["version"] == version("scrutiny-bot")
     bot = manifest["bots"][0]
     assert sorted(bot["scopes"]) == ["groupChat", "personal", "team"]
-    assert bot["supportsFiles"] is False
+    assert bot["supportsFiles"] is True  # files sent in the 1:1 chat are evidence (dialogs/evidence.py)
+    (extension,) = manifest["composeExtensions"]
+    assert extension["botId"] == APP_ID
+    assert [(c["id"], c["type"], c["context"]) for c in extension["commands"]] == [
+        ("addEvidence", "action", ["message"])
+    ]
     assert sorted(s for commands in bot["commandLists"] for s in commands["scopes"]) == sorted(bot["scopes"])
     # Teams' command menu shows at most 10 commands per scope, fewer than the schema's limit of 12.
     assert all(len(commands["commands"]) <= 10 for commands in bot["commandLists"])

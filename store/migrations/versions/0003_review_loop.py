@@ -1,4 +1,5 @@
-"""the scrutiny officer's review of returns, deputies, and a round's history
+"""the scrutiny officer's review of returns, deputies, evidence from Teams, extension requests
+and a round's history
 
 Revision ID: 0003
 Revises: 0002
@@ -75,6 +76,52 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_delegations_round_action", "delegations", ["round_id", "action_id"], unique=False)
+    op.create_table(
+        "evidence_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("action_id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("content_type", sa.String(length=200), nullable=True),
+        sa.Column("size", sa.Integer(), nullable=True),
+        sa.Column("content", sa.LargeBinary(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column("author", sa.String(length=200), nullable=True),
+        sa.Column("added_by_id", sa.Integer(), nullable=True),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("activity_id", sa.String(length=200), nullable=True),
+        sa.ForeignKeyConstraint(["action_id"], ["agreed_actions.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["round_id"], ["monitoring_rounds.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["added_by_id"], ["people.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("activity_id"),
+    )
+    op.create_index(
+        "ix_evidence_items_action_round", "evidence_items", ["action_id", "round_id"], unique=False
+    )
+    op.create_table(
+        "extension_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("action_id", sa.Integer(), nullable=False),
+        sa.Column("date_text", sa.String(length=200), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("requested_by_id", sa.Integer(), nullable=True),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("approved", sa.Boolean(), nullable=True),
+        sa.Column("decision_reason", sa.Text(), nullable=True),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("previous_date_text", sa.String(length=200), nullable=True),
+        sa.Column("activity_id", sa.String(length=200), nullable=True),
+        sa.ForeignKeyConstraint(["action_id"], ["agreed_actions.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["requested_by_id"], ["people.id"]),
+        sa.ForeignKeyConstraint(["decided_by_id"], ["people.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("activity_id"),
+    )
+    op.create_index("ix_extension_requests_action_id", "extension_requests", ["action_id"], unique=False)
     with op.batch_alter_table("progress_updates") as updates_table:
         updates_table.add_column(sa.Column("on_behalf_of_id", sa.Integer(), nullable=True))
         updates_table.create_foreign_key(
@@ -118,6 +165,10 @@ def downgrade() -> None:
     with op.batch_alter_table("progress_updates") as updates_table:
         updates_table.drop_constraint("fk_progress_updates_on_behalf_of_id_people", type_="foreignkey")
         updates_table.drop_column("on_behalf_of_id")
+    op.drop_index("ix_extension_requests_action_id", table_name="extension_requests")
+    op.drop_table("extension_requests")
+    op.drop_index("ix_evidence_items_action_round", table_name="evidence_items")
+    op.drop_table("evidence_items")
     op.drop_index("ix_delegations_round_action", table_name="delegations")
     op.drop_table("delegations")
     op.drop_index("ix_round_history_round_id", table_name="round_history")

@@ -1,0 +1,49 @@
+"""Cards for evidence from Teams: which action a message is evidence for (the "Add as evidence"
+message action's task module), and the links shown under an update's evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from microsoft_teams.cards import AdaptiveCard, CardElement, Choice, ChoiceSetInput, SubmitAction, TextBlock
+
+from cards import messages
+from cards.size import trimmed
+from store.views import EvidenceLink
+
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "[]()*_`\\<>#"})
+
+
+def choose_action_card(choices: Sequence[tuple[int, str]]) -> dict[str, Any]:
+    """The caller's actions in open rounds, to pick the one the message is evidence for."""
+    card = AdaptiveCard(
+        version="1.5",
+        body=[
+            ChoiceSetInput(
+                id="action_id",
+                label=messages.EVIDENCE_CHOOSE_ACTION,
+                style="compact",
+                is_required=True,
+                error_message=messages.EVIDENCE_CHOOSE_ACTION,
+                value=str(choices[0][0]),
+                choices=[Choice(title=trimmed(title, 120), value=str(action)) for action, title in choices],
+            ),
+        ],
+        actions=[SubmitAction(title=messages.EVIDENCE_ADD_BUTTON, style="positive")],
+    )
+    dumped: dict[str, Any] = card.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return dumped
+
+
+def evidence_links_block(links: Sequence[EvidenceLink]) -> list[CardElement]:
+    """ "Attached: [report.pdf](link)" a line each: names escaped, so only the link is markup."""
+    if not links:
+        return []
+    lines = [f"- [{trimmed(link.name, 120).translate(_MARKDOWN)}]({link.url})" for link in links[:10]]
+    if len(links) > 10:
+        lines.append(messages.EVIDENCE_MORE.format(count=len(links) - 10))
+    return [
+        TextBlock(text=messages.EVIDENCE_ATTACHED, weight="Bolder", size="Small", wrap=True, spacing="Small"),
+        TextBlock(text="\n".join(lines), wrap=True, size="Small", spacing="None"),
+    ]
