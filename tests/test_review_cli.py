@@ -7,17 +7,27 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
-from test_cli import (
-    Cli,
-    cli,  # noqa: F401 (fixture)
-    plan,  # noqa: F401 (fixture)
-)
+from test_cli import Cli
+from test_queries import SEED_LIKE
 
 from documents.grades import Grade
 from store.db import Database
 from store.models import AgreedAction, MonitoringRound, Person, Recommendation, UpdateSource
 from store.updates import record_update
+
+
+@pytest.fixture(name="cli")
+def fixture_cli(database_url: str) -> Cli:
+    return Cli(database_url)
+
+
+@pytest.fixture(name="plan")
+def fixture_plan(tmp_path: Path) -> Path:
+    path = tmp_path / "digital-optimisation.yaml"
+    path.write_text(SEED_LIKE, encoding="utf-8")
+    return path
 
 
 def record_in_teams(database_url: str, evidence: str) -> None:
