@@ -493,13 +493,8 @@ class Scheduler:
     ) -> None:
         async with self.db.session() as session:
             reviewers = await reviewers_of(session, review_id=review.id)
-            waiting = [
-                item
-                for item in await returns_to_review(
-                    session, person_id=None, is_admin=True, review_id=review.id
-                )
-                if item.round_id == round_.id
-            ]
+            found, _ = await returns_to_review(session, person_id=None, is_admin=True, review_id=review.id)
+            waiting = [item for item in found if item.round_id == round_.id]
         if not waiting:
             return
         card = to_review_card(round_label=round_.label, items=waiting)

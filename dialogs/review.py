@@ -57,17 +57,20 @@ class ReviewHandlers:
             if not await is_reviewer(session, person_id=person_id, is_admin=is_admin):
                 await dc.context.send_activity(messages.REVIEW_NOT_A_REVIEWER)
                 return
-            returns = await returns_to_review(session, person_id=person_id, is_admin=is_admin)
+            returns, waiting = await returns_to_review(
+                session, person_id=person_id, is_admin=is_admin, limit=QUEUE_CARDS
+            )
             extensions = await pending_extensions(session, person_id=person_id, is_admin=is_admin)
         cards = [return_card(item) for item in returns] + [extension_card(view) for view in extensions]
-        if not cards:
+        total = waiting + len(extensions)
+        if not total:
             await dc.context.send_activity(messages.REVIEW_NOTHING_WAITING)
             return
-        await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(count=len(cards)))
+        await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(count=total))
         for card in cards[:QUEUE_CARDS]:
             await dc.context.send_activity(card_message(card))
-        if len(cards) > QUEUE_CARDS:
-            await dc.context.send_activity(messages.REVIEW_QUEUE_MORE.format(count=len(cards) - QUEUE_CARDS))
+        if total > QUEUE_CARDS:
+            await dc.context.send_activity(messages.REVIEW_QUEUE_MORE.format(count=total - QUEUE_CARDS))
 
     async def accept(self, dc: DialogContext, caller: Caller, value: Any) -> None:
         await self._decide(dc, caller, value, Verdict.ACCEPTED)

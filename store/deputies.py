@@ -44,9 +44,10 @@ async def _person(session: AsyncSession, name: str) -> Person:
     name = " ".join(name.split())
     person = await session.scalar(select(Person).where(func.lower(Person.name) == name.lower()))
     if person is None or person.is_group or is_group_name(name):
+        # Not echoed: what was typed may hold markup Teams would render.
         raise UserFacingError(
-            f"There is nobody called “{name}” on the roster. Give their full name as the plan writes it, "
-            "or ask an admin to add them."
+            "There is nobody by that name on the roster. Give their full name as the plan writes it "
+            "(delegate 7.2 to Liz Purdy), or ask an admin to add them."
         )
     return person
 

@@ -125,18 +125,26 @@ async def count_waiting(session: AsyncSession, *, round_id: int) -> int:
 
 
 async def returns_to_review(
-    session: AsyncSession, *, person_id: int | None, is_admin: bool, review_id: int | None = None
-) -> list[ReturnForReview]:
-    """The returns waiting for this reviewer (all the reviews they read, or one), oldest first."""
+    session: AsyncSession,
+    *,
+    person_id: int | None,
+    is_admin: bool,
+    review_id: int | None = None,
+    limit: int | None = None,
+) -> tuple[list[ReturnForReview], int]:
+    """The returns waiting for this reviewer (all the reviews they read, or one), oldest first: the
+    first `limit` of them read whole (each is an action's history), and how many wait in all."""
     query = _waiting(await _reviewed_by(session, person_id, is_admin))
     if review_id is not None:
         query = query.where(Recommendation.review_id == review_id)
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    query = query.limit(limit) if limit is not None else query
     waiting = []
     for update_id, action_id in (await session.execute(query)).all():
         action = await require_action(session, action_id)
         evidence = await evidence_links(session, action_ids={action_id})
         waiting.append(_for_review(action, next(v for v in action.versions if v.id == update_id), evidence))
-    return waiting
+    return waiting, total
 
 
 async def return_for_review(session: AsyncSession, *, update_id: int) -> ReturnForReview | None:

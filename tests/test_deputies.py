@@ -100,14 +100,14 @@ async def test_the_deputy_is_reminded_instead_of_the_officer(council: Council, b
 
 async def test_delegating_wrongly_is_refused_in_plain_words(council: Council, make_chat: MakeChat) -> None:
     craig, ian = council.craig, council.ian  # type: ignore[attr-defined]
-    assert (await craig.say(f"delegate {ref(council)} to Nobody Atall"))[0].text.startswith(
-        "There is nobody called “Nobody Atall” on the roster."
+    assert (await craig.say(f"delegate {ref(council)} to **Nobody** Atall"))[0].text.startswith(
+        "There is nobody by that name on the roster."
     )
     assert (await craig.say("delegate all to Craig Taylor"))[0].text.startswith(
         "You cannot be your own deputy"
     )
     assert (await craig.say("delegate all to the Digital Services Group"))[0].text.startswith(
-        "There is nobody called"
+        "There is nobody by that name"
     )
     assert (await craig.say("delegate everything please"))[0].text.startswith("Say which action and who")
     assert (await craig.say(f"delegate {ref(council)} to Ian Coxon for March 2019"))[0].text == (

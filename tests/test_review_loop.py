@@ -22,12 +22,14 @@ from test_scheduler import (
     seed_sample,
 )
 
+from documents.grades import Grade
 from documents.word_reader import read_docx
 from documents.word_writer import write_docx
 from store.db import Database
-from store.models import Person, ProgressUpdate, ReturnDecision, RoundHistory, Verdict
+from store.models import Person, ProgressUpdate, ReturnDecision, RoundHistory, UpdateSource, Verdict
 from store.plan import export_plan
 from store.queries import review_status
+from store.updates import record_update
 
 REVIEW = "Digital Optimisation"
 CRAIG = officer("Craig Taylor")
@@ -290,3 +292,30 @@ async def test_after_the_deadline_the_scrutiny_officer_hears_what_waits(council:
     assert "Craig Taylor" in heard.card_text
     replies = await council.sam.submit(buttons(heard)["Review them"])
     assert len(return_cards(replies)) == 1
+
+
+async def test_a_long_queue_shows_ten_cards_and_says_how_many_more(council: Council, db: Database) -> None:
+    async with db.session() as session:
+        recommendations = await review_status(session, review_id=council.review_id)
+        lorraine = await session.scalar(select(Person.id).where(Person.name == "Lorraine Dixon"))
+        hers = [
+            a for rec in recommendations for a in rec.actions if "Lorraine Dixon" in a.owners and a.asked_now
+        ]
+        for action in hers[:12]:
+            await record_update(
+                session,
+                action_id=action.id,
+                round_id=council.round_id,
+                evidence=f"Done for {action.ref}.",
+                grade=Grade.ON_TRACK,
+                explanation=None,
+                impact=None,
+                by_person_id=lorraine,
+                source=UpdateSource.TEAMS,
+                max_text_length=10_000,
+            )
+    assert len(hers) >= 12
+    replies = await council.sam.say("review")
+    assert replies[0].text == "12 update(s) waiting for review, oldest first."
+    assert len(return_cards(replies)) == 10
+    assert replies[-1].text == "…and 2 more: accept or return these, then say **review** again."
