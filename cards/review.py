@@ -99,6 +99,20 @@ def _context(item: ReturnForReview) -> list[CardElement]:
     return body
 
 
+def _with_reason(title: str, *, label: str, button: str, data: dict[str, Any]) -> ShowCardAction:
+    """A button that opens, inside the card, a box for the reason and the button that sends it."""
+    reason = TextInput(
+        id="reason",
+        label=label,
+        is_multiline=True,
+        is_required=True,
+        max_length=2_000,
+        error_message=messages.REVIEW_REASON_NEEDED,
+    )
+    send = SubmitAction(title=button, style="destructive", data=data)
+    return ShowCardAction(title=title, card=AdaptiveCard(version="1.5", body=[reason], actions=[send]))
+
+
 def return_card(item: ReturnForReview) -> dict[str, Any]:
     """One return to read: the action and its success measure, last round's, the new one; Accept, or
     Return… with the reason asked for in the card itself."""
@@ -107,22 +121,11 @@ def return_card(item: ReturnForReview) -> dict[str, Any]:
         style="positive",
         data={"verb": ACCEPT_RETURN_VERB, "update_id": item.update_id},
     )
-    reason = TextInput(
-        id="reason",
+    give_reason = _with_reason(
+        messages.REVIEW_RETURN_BUTTON,
         label=messages.REVIEW_REASON_LABEL,
-        is_multiline=True,
-        is_required=True,
-        max_length=2_000,
-        error_message=messages.REVIEW_REASON_NEEDED,
-    )
-    send_back = SubmitAction(
-        title=messages.REVIEW_SEND_BACK_BUTTON,
-        style="destructive",
+        button=messages.REVIEW_SEND_BACK_BUTTON,
         data={"verb": RETURN_RETURN_VERB, "update_id": item.update_id},
-    )
-    give_reason = ShowCardAction(
-        title=messages.REVIEW_RETURN_BUTTON,
-        card=AdaptiveCard(version="1.5", body=[reason], actions=[send_back]),
     )
     title = messages.REVIEW_CARD_TITLE.format(name=item.name, round=item.round_label)
     return _card([heading(title), *_context(item)], [accept, give_reason])
@@ -201,22 +204,11 @@ def extension_card(view: ExtensionView) -> dict[str, Any]:
         style="positive",
         data={"verb": APPROVE_EXTENSION_VERB, "request_id": view.request_id},
     )
-    reason = TextInput(
-        id="reason",
+    give_reason = _with_reason(
+        messages.EXTENSION_REFUSE_BUTTON,
         label=messages.EXTENSION_REFUSE_LABEL,
-        is_multiline=True,
-        is_required=True,
-        max_length=2_000,
-        error_message=messages.REVIEW_REASON_NEEDED,
-    )
-    refuse = SubmitAction(
-        title=messages.EXTENSION_SEND_REFUSAL_BUTTON,
-        style="destructive",
+        button=messages.EXTENSION_SEND_REFUSAL_BUTTON,
         data={"verb": REFUSE_EXTENSION_VERB, "request_id": view.request_id},
-    )
-    give_reason = ShowCardAction(
-        title=messages.EXTENSION_REFUSE_BUTTON,
-        card=AdaptiveCard(version="1.5", body=[reason], actions=[refuse]),
     )
     title = messages.EXTENSION_TITLE.format(name=view.name)
     return _card([heading(title), *_extension_body(view)], [approve, give_reason])

@@ -55,35 +55,18 @@ async def _reviewed_by(session: AsyncSession, person_id: int | None, is_admin: b
 
 
 async def may_review(session: AsyncSession, *, person_id: int | None, is_admin: bool, review_id: int) -> bool:
-    if is_admin:
+    """A scrutiny officer of this review (or of every review), or an admin."""
+    reviews = await _reviewed_by(session, person_id, is_admin)
+    if reviews is None:
         return True
-    if person_id is None:
-        return False
-    person = await session.get(Person, person_id)
-    if person is not None and person.is_scrutiny_officer:
-        return True
-    found = await session.scalar(
-        select(review_scrutiny_officers.c.review_id).where(
-            review_scrutiny_officers.c.person_id == person_id,
-            review_scrutiny_officers.c.review_id == review_id,
-        )
-    )
-    return found is not None
+    mine = reviews.where(review_scrutiny_officers.c.review_id == review_id).limit(1)
+    return await session.scalar(mine) is not None
 
 
 async def is_reviewer(session: AsyncSession, *, person_id: int | None, is_admin: bool) -> bool:
     """A scrutiny officer of any review, or an admin."""
-    if is_admin:
-        return True
-    if person_id is None:
-        return False
-    person = await session.get(Person, person_id)
-    if person is not None and person.is_scrutiny_officer:
-        return True
-    own = select(review_scrutiny_officers.c.review_id).where(
-        review_scrutiny_officers.c.person_id == person_id
-    )
-    return await session.scalar(own.limit(1)) is not None
+    reviews = await _reviewed_by(session, person_id, is_admin)
+    return reviews is None or await session.scalar(reviews.limit(1)) is not None
 
 
 async def reviewers_of(session: AsyncSession, *, review_id: int) -> list[Person]:

@@ -5,7 +5,6 @@ cards, and written as hyperlinks in the committee's .docx (read back with python
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,9 +12,12 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from chat import Chat, MakeChat, Reply
 from sqlalchemy import select
-from test_review_loop import Council, said
+from test_review_loop import (
+    Council,
+    fixture_council,  # noqa: F401 (fixtures)
+    said,
+)
 from test_scheduler import (
-    Bot,
     fixture_bot,  # noqa: F401 (fixtures)
     officer,
 )
@@ -28,13 +30,6 @@ from store.plan import export_plan
 
 BADGES_URL = "https://stockton.sharepoint.com/personal/craig/Documents/iDEA%20badges.xlsx"
 MESSAGE_LINK = "https://teams.microsoft.com/l/message/19:dsg@thread.tacv2/1700000000000"
-
-
-@pytest.fixture
-async def council(bot: Bot, db: Database, make_chat: MakeChat, samples: Path) -> Council:
-    council = Council(bot, db, make_chat)
-    await council.set_up(samples)
-    return council
 
 
 def teams_file(name: str, *, download: str = "https://download.example/one") -> dict[str, Any]:

@@ -5,13 +5,17 @@ committee's document says "revised from" the old date."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
 from chat import MakeChat, Reply
 from sqlalchemy import select
-from test_review_loop import CRAIG, Council, return_cards, said
+from test_review_loop import (
+    CRAIG,
+    Council,
+    fixture_council,  # noqa: F401 (fixtures)
+    return_cards,
+    said,
+)
 from test_scheduler import (
     Bot,
     fixture_bot,  # noqa: F401 (fixtures)
@@ -27,13 +31,6 @@ from store.plan import export_plan
 from store.queries import overdue_actions
 
 REASON = "Both community venues closed until the new year."
-
-
-@pytest.fixture
-async def council(bot: Bot, db: Database, make_chat: MakeChat, samples: Path) -> Council:
-    council = Council(bot, db, make_chat)
-    await council.set_up(samples)
-    return council
 
 
 def extension_cards(replies: list[Reply]) -> list[dict[str, Any]]:

@@ -110,8 +110,8 @@ class Council:
         return self.bot.cards(chat.conversation["id"])
 
 
-@pytest.fixture
-async def council(bot: Bot, db: Database, make_chat: MakeChat, samples: Path) -> Council:
+@pytest.fixture(name="council")
+async def fixture_council(bot: Bot, db: Database, make_chat: MakeChat, samples: Path) -> Council:
     council = Council(bot, db, make_chat)
     await council.set_up(samples)
     return council
