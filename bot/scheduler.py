@@ -48,6 +48,7 @@ from store.deliveries import (
     people_by_id,
     personal_conversation,
     release_delivery,
+    sent_slots,
     summary_schedule,
     weekly_of,
 )
@@ -55,7 +56,7 @@ from store.deputies import deputies_for
 from store.extensions import decided_extensions_since
 from store.models import ConversationKind, DeliveryKind, Person, Review, Verdict, utcnow
 from store.queries import missing_updates, reviews
-from store.returns import Decided, decided_since, returns_to_review, reviewers_of
+from store.returns import Decided, decided_since, return_for_review, returns_to_review, reviewers_of
 from store.schedule import reminder_moment, within_working_hours
 from store.views import ActionView, ReviewSummary, RoundView
 
@@ -438,40 +439,54 @@ class Scheduler:
     # --- the scrutiny officer's decisions, and what waits for them ---
 
     async def tell_officers(self, now: datetime, report: TickReport) -> None:
-        """A returned update reaches its officer at the next tick; accepted ones, one line a day."""
+        """A returned update, or a decided new date, reaches its officer at the next tick; accepted
+        updates, one line a day. Only what has not gone out yet is worked out again."""
         since = now - NOTICE_WINDOW
         async with self.db.session() as session:
             returned = await decided_since(session, verdict=Verdict.RETURNED, since=since)
+            sent = await sent_slots(
+                session, kind=DeliveryKind.RETURNED, slots=[f"decision {d.decision_id}" for d in returned]
+            )
+            returned = [d for d in returned if f"decision {d.decision_id}" not in sent]
             accepted = await decided_since(session, verdict=Verdict.ACCEPTED, since=since)
-            people = await people_by_id(session, ids={d.officer_id for d in [*returned, *accepted]})
+            extensions = await decided_extensions_since(session, since=since)
+            sent = await sent_slots(
+                session, kind=DeliveryKind.EXTENSION, slots=[f"extension {e.request_id}" for e in extensions]
+            )
+            extensions = [e for e in extensions if f"extension {e.request_id}" not in sent]
+            ids = {d.officer_id for d in [*returned, *accepted]} | {
+                e.asked_by_id for e in extensions if e.asked_by_id
+            }
+            people = await people_by_id(session, ids=ids)
+            items = {d.update_id: await return_for_review(session, update_id=d.update_id) for d in returned}
         for decided in returned:
-            person = people[decided.officer_id]
-            card = returned_card(decided.item, reviewer=decided.reviewer or "The scrutiny officer")
+            item = items[decided.update_id]
+            if item is None:
+                continue
+            card = returned_card(item, reviewer=decided.reviewer or "The scrutiny officer")
             summary = messages.RETURNED_SUMMARY.format(
-                round=decided.item.round_label, name=decided.item.name, reason=decided.item.reason
+                round=item.round_label, name=item.name, reason=item.reason
             )
             slot = f"decision {decided.decision_id}"
             await self._tell(
-                person, DeliveryKind.RETURNED, slot, decided.item.review_id, card, summary, now, report
+                people[decided.officer_id],
+                DeliveryKind.RETURNED,
+                slot,
+                item.review_id,
+                card,
+                summary,
+                now,
+                report,
             )
-        async with self.db.session() as session:
-            extensions = await decided_extensions_since(session, since=since)
-            asked_by = await people_by_id(session, ids={e.asked_by_id for e in extensions if e.asked_by_id})
         for extension in extensions:
-            if extension.asked_by_id not in asked_by:
+            if extension.asked_by_id not in people:
                 continue
             card = extension_told_card(extension)
             text = str(card["body"][0]["inlines"][0]["text"])
             slot = f"extension {extension.request_id}"
+            person = people[extension.asked_by_id]  # type: ignore[index]
             await self._tell(
-                asked_by[extension.asked_by_id],
-                DeliveryKind.EXTENSION,
-                slot,
-                extension.review_id,
-                card,
-                text,
-                now,
-                report,
+                person, DeliveryKind.EXTENSION, slot, extension.review_id, card, text, now, report
             )
         by_officer: dict[int, list[Decided]] = {}
         for decided in accepted:
@@ -479,10 +494,18 @@ class Scheduler:
         today = now.astimezone(ZoneInfo(self.zone)).date().isoformat()
         for officer_id, decisions in by_officer.items():
             async with self.db.session() as session:
-                told = await last_sent(session, kind=DeliveryKind.ACCEPTED, target=f"person:{officer_id}")
-            fresh = [d.item for d in decisions if told is None or d.decided_at > told]
-            if fresh:
-                card = accepted_card(fresh)
+                target = f"person:{officer_id}"
+                if await sent_slots(session, kind=DeliveryKind.ACCEPTED, slots=[today], target=target):
+                    continue  # one a day: today's has gone
+                told = await last_sent(session, kind=DeliveryKind.ACCEPTED, target=target)
+                fresh = [
+                    await return_for_review(session, update_id=d.update_id)
+                    for d in decisions
+                    if told is None or d.decided_at > told
+                ]
+            shown = [item for item in fresh if item is not None]
+            if shown:
+                card = accepted_card(shown)
                 summary = str(card["body"][0]["text"])
                 await self._tell(
                     people[officer_id], DeliveryKind.ACCEPTED, today, None, card, summary, now, report

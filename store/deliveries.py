@@ -113,6 +113,21 @@ async def give_up(session: AsyncSession, *, delivery_id: int, now: datetime, rea
     )
 
 
+async def sent_slots(
+    session: AsyncSession, *, kind: DeliveryKind, slots: list[str], target: str | None = None
+) -> set[str]:
+    """Which of these slots of this kind (to this target) went out already: nothing more to work
+    out for them."""
+    if not slots:
+        return set()
+    query = select(Delivery.slot).where(
+        Delivery.kind == kind, Delivery.slot.in_(slots), Delivery.sent_at.is_not(None)
+    )
+    if target is not None:
+        query = query.where(Delivery.target == target)
+    return set(await session.scalars(query))
+
+
 async def last_sent(
     session: AsyncSession, *, kind: DeliveryKind, target: str, review_id: int | None = None
 ) -> datetime | None:

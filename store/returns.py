@@ -178,10 +178,10 @@ class Decided:
     """A decision to tell the officer about: theirs, by a reviewer (not one made by the migration)."""
 
     decision_id: int
+    update_id: int
     officer_id: int
     reviewer: str | None
     decided_at: datetime
-    item: ReturnForReview
 
 
 async def decided_since(session: AsyncSession, *, verdict: Verdict, since: datetime) -> list[Decided]:
@@ -203,12 +203,11 @@ async def decided_since(session: AsyncSession, *, verdict: Verdict, since: datet
         )
         .order_by(ReturnDecision.id)
     )
-    decided = []
-    for decision_id, update_id, decided_at, officer_id, reviewer in rows.all():
-        item = await return_for_review(session, update_id=update_id)
-        if item is not None and officer_id is not None:
-            decided.append(Decided(decision_id, officer_id, reviewer, decided_at, item))
-    return decided
+    return [
+        Decided(decision_id, update_id, officer_id, reviewer, decided_at)
+        for decision_id, update_id, decided_at, officer_id, reviewer in rows.all()
+        if officer_id is not None
+    ]
 
 
 async def decide(

@@ -319,3 +319,32 @@ async def test_a_long_queue_shows_ten_cards_and_says_how_many_more(council: Coun
     assert replies[0].text == "12 update(s) waiting for review, oldest first."
     assert len(return_cards(replies)) == 10
     assert replies[-1].text == "…and 2 more: accept or return these, then say **review** again."
+
+
+async def test_each_officer_hears_of_their_own_accepted_updates_once_a_day(
+    council: Council, bot: Bot
+) -> None:
+    lorraine = await council.personal(officer("Lorraine Dixon"))
+    async with council.db.session() as session:
+        recommendations = await review_status(session, review_id=council.review_id)
+    hers = next(
+        a for rec in recommendations for a in rec.actions if a.owners == ["Lorraine Dixon"] and a.asked_now
+    )
+    await council.record(PROMISE)
+    (form_message,) = await lorraine.submit({"verb": "open_update", "action_id": hers.id})
+    (save,) = form_message.cards[0]["actions"]
+    await lorraine.submit(
+        {**save["data"], "evidence": EVIDENCE, "grade": "2", "explanation": "", "impact": ""}
+    )
+    replies = await council.sam.say("review")
+    for card in return_cards(replies):
+        accept = next(a for a in card["actions"] if a["title"] == "Accept")["data"]
+        await council.sam.submit(accept)
+    await bot.scheduler.tick(now=london("2026-11-24 11:00"))
+    heard = {
+        name: [
+            r for r in bot.cards(chat.conversation["id"]) if "Accepted by the scrutiny officer" in r.card_text
+        ]
+        for name, chat in (("Craig", council.craig), ("Lorraine", lorraine))
+    }
+    assert [len(heard["Craig"]), len(heard["Lorraine"])] == [1, 1]
