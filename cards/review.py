@@ -32,6 +32,7 @@ from cards.update import (
     label_block,
     labelled,
     open_update_data,
+    plan_context,
     verbatim,
 )
 from store.views import ExtensionView, ReturnForReview
@@ -52,19 +53,7 @@ def _card(
 
 
 def _context(item: ReturnForReview) -> list[CardElement]:
-    body: list[CardElement] = [
-        verbatim(
-            f"{item.review_title} — Recommendation {item.recommendation_number}: {item.recommendation_text}",
-            600,
-            subtle=True,
-        ),
-    ]
-    if item.group:
-        body.append(verbatim(item.group, 200, subtle=True))
-    body += labelled("Agreed action", item.agreed_action)
-    if item.success_measure:
-        body += labelled("Success measure", item.success_measure)
-    body += labelled("Responsibility", item.responsibility, 300)
+    body = plan_context(item)
     if item.last_round is not None:
         body.append(
             Container(

@@ -32,7 +32,7 @@ from cards import messages
 from cards.grades import GRADES, look
 from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted, trimmed
 from documents.grades import Grade
-from store.views import ActionForUpdate, DraftAnswer, RoundAnswer
+from store.views import ActionForUpdate, DraftAnswer, ReturnForReview, RoundAnswer
 
 LONG_TEXT = 1_500  # characters of a long text shown in a read-only card
 SUMMARY_TEXT = 4_000  # the summary to confirm shows more: it is what will be saved
@@ -92,23 +92,28 @@ def answer_block(answer: RoundAnswer, limit: int = LONG_TEXT) -> list[CardElemen
     return items
 
 
-def _action_context(view: ActionForUpdate) -> list[CardElement]:
-    body: list[CardElement] = [
-        heading(f"{view.name} · {view.round_label} update"),
-        verbatim(
-            f"{view.review_title} — Recommendation {view.recommendation_number}: {view.recommendation_text}",
-            600,
-            subtle=True,
-        ),
-    ]
-    if view.group:
-        body.append(verbatim(view.group, 200, subtle=True))
-    body += labelled("Agreed action", view.agreed_action)
-    if view.success_measure:
-        body += labelled("Success measure", view.success_measure)
-    body += labelled("Date", view.date_text, 200)
-    body += labelled("Responsibility", view.responsibility, 300)
+def plan_context(
+    action: ActionForUpdate | ReturnForReview, *, date_text: str | None = None
+) -> list[CardElement]:
+    """Where the action sits and what was agreed, as the committee's plan says it."""
+    where = f"{action.review_title} — Recommendation {action.recommendation_number}"
+    body: list[CardElement] = [verbatim(f"{where}: {action.recommendation_text}", 600, subtle=True)]
+    if action.group:
+        body.append(verbatim(action.group, 200, subtle=True))
+    body += labelled("Agreed action", action.agreed_action)
+    if action.success_measure:
+        body += labelled("Success measure", action.success_measure)
+    if date_text is not None:
+        body += labelled("Date", date_text, 200)
+    body += labelled("Responsibility", action.responsibility, 300)
     return body
+
+
+def _action_context(view: ActionForUpdate) -> list[CardElement]:
+    return [
+        heading(f"{view.name} · {view.round_label} update"),
+        *plan_context(view, date_text=view.date_text),
+    ]
 
 
 def action_card(view: ActionForUpdate) -> dict[str, Any]:
