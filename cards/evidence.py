@@ -12,7 +12,13 @@ from cards import messages
 from cards.size import trimmed
 from store.views import EvidenceLink
 
-_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "[]()*_`\\<>#"})
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "[]()*_`\\<>#~|"})
+
+
+def markdown_free(text: str) -> str:
+    """A name someone chose (a file's, a Teams display name), shown as written where Teams reads
+    Markdown: its markup characters escaped."""
+    return text.translate(_MARKDOWN)
 
 
 def choose_action_card(choices: Sequence[tuple[int, str]]) -> dict[str, Any]:
@@ -40,7 +46,7 @@ def evidence_links_block(links: Sequence[EvidenceLink]) -> list[CardElement]:
     """ "Attached: [report.pdf](link)" a line each: names escaped, so only the link is markup."""
     if not links:
         return []
-    lines = [f"- [{trimmed(link.name, 120).translate(_MARKDOWN)}]({link.url})" for link in links[:10]]
+    lines = [f"- [{markdown_free(trimmed(link.name, 120))}]({link.url})" for link in links[:10]]
     if len(links) > 10:
         lines.append(messages.EVIDENCE_MORE.format(count=len(links) - 10))
     return [

@@ -330,6 +330,7 @@ UNDELEGATED_NONE = "You have no deputy named for that in an open round."
 # --- Evidence from Teams (dialogs/evidence.py, cards/evidence.py) ---
 
 EVIDENCE_ADDED = "Added as evidence: {names}. Now say what was done (the evidence of progress)."
+EVIDENCE_BLOCKED = "{name} is not added: .{ending} files are not accepted as evidence."
 EVIDENCE_TOO_BIG = "{name} is not added: it is over the {limit} MB a file may be. Share a link to it instead."
 EVIDENCE_OUTSIDE_UPDATE = (
     "To add a file as evidence, say **update**, choose the action, and send the file when I ask for "

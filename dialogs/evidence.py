@@ -26,7 +26,7 @@ from botbuilder.schema.teams import (
 from pydantic import BaseModel, ValidationError
 
 from cards import messages
-from cards.evidence import choose_action_card
+from cards.evidence import choose_action_card, markdown_free
 from dialogs.context import Caller
 from dialogs.prompts import answer_of
 from documents.errors import UserFacingError
@@ -84,9 +84,8 @@ class EvidenceHandlers:
         """Keep the files sent as evidence for the action; the reply says what was added or why not."""
         items = []
         for file in files:
-            refusal = self._rules.refusal(file["name"])
-            if refusal:
-                return refusal
+            if ending := self._rules.blocked(file["name"]):
+                return messages.EVIDENCE_BLOCKED.format(name=markdown_free(file["name"]), ending=ending)
             content = size = None
             if self._rules.store_files and file["download"]:
                 try:
@@ -96,7 +95,9 @@ class EvidenceHandlers:
                 else:
                     if content is None:
                         limit = self._rules.max_bytes / 1_000_000
-                        return messages.EVIDENCE_TOO_BIG.format(name=file["name"], limit=f"{limit:g}")
+                        return messages.EVIDENCE_TOO_BIG.format(
+                            name=markdown_free(file["name"]), limit=f"{limit:g}"
+                        )
                     size = len(content)
             items.append(
                 NewEvidence(
@@ -120,7 +121,7 @@ class EvidenceHandlers:
                 )
         except UserFacingError as refusal:
             return str(refusal)
-        return messages.EVIDENCE_ADDED.format(names=", ".join(item.name for item in items))
+        return messages.EVIDENCE_ADDED.format(names=", ".join(markdown_free(item.name) for item in items))
 
     # --- the "Add as evidence" message action ---
 
@@ -175,7 +176,9 @@ class EvidenceHandlers:
                 )
         except UserFacingError as refusal:
             return _task_message(str(refusal))
-        return _task_message(messages.EVIDENCE_MESSAGE_ADDED.format(author=author or "someone"))
+        return _task_message(
+            messages.EVIDENCE_MESSAGE_ADDED.format(author=markdown_free(author or "someone"))
+        )
 
 
 class _Chosen(BaseModel):

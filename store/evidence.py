@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.errors import UserFacingError
-from store.models import EvidenceItem, EvidenceKind, Person
+from store.models import EvidenceItem, EvidenceKind
 from store.updates import action_for_update, require_may_record
 
 
@@ -26,11 +26,10 @@ class EvidenceRules:
     store_files: bool  # keep the bytes in the database, not only the link
     max_bytes: int  # the largest file whose bytes are kept
 
-    def refusal(self, name: str) -> str | None:
+    def blocked(self, name: str) -> str | None:
+        """The file's ending, if files so named are not accepted."""
         ending = PurePosixPath(name).suffix.lower().lstrip(".")
-        if ending and ending in self.blocked_types:
-            return f"{name} is not added: .{ending} files are not accepted as evidence."
-        return None
+        return ending if ending and ending in self.blocked_types else None
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,3 @@ async def add_evidence(
     session.add_all(kept)
     await session.flush()
     return kept
-
-
-async def person_name(session: AsyncSession, person_id: int | None) -> str | None:
-    return await session.scalar(select(Person.name).where(Person.id == person_id)) if person_id else None

@@ -119,6 +119,9 @@ async def test_a_blocked_file_or_one_outside_an_update_is_not_kept(council: Coun
     await council.craig.say("update")
     replies = await send_files(council.craig, teams_file("payload.exe"))
     assert replies[0].text == "payload.exe is not added: .exe files are not accepted as evidence."
+    replies = await send_files(council.craig, teams_file("**urgent**.js"))
+    # The name as written, not read as Markdown by Teams.
+    assert replies[0].text == r"\*\*urgent\*\*.js is not added: .js files are not accepted as evidence."
     assert await items(db) == []
 
 
