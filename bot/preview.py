@@ -59,6 +59,7 @@ from store.models import AgreedAction, Recommendation
 from store.updates import action_for_update
 from store.views import (
     ActionForUpdate,
+    ActionInReview,
     ActionView,
     DraftAnswer,
     EvidenceLink,
@@ -236,20 +237,12 @@ async def card_gallery(
         "update-form": update_form_card(view, form_id="0" * 32, max_text_length=settings.max_text_length),
     }
 
+    # The update card's action, as the scrutiny officer would read its return.
     waiting = ReturnForReview(
+        **view.model_dump(
+            include={*ActionInReview.model_fields, "success_measure", "round_id", "round_label"}
+        ),
         update_id=0,
-        action_id=view.action_id,
-        review_id=view.review_id,
-        review_title=view.review_title,
-        recommendation_number=view.recommendation_number,
-        recommendation_text=view.recommendation_text,
-        position=view.position,
-        group=view.group,
-        agreed_action=view.agreed_action,
-        responsibility=view.responsibility,
-        success_measure=view.success_measure,
-        round_id=view.round_id,
-        round_label=view.round_label,
         answer=saved,
         last_round=view.last_round,
         state=ReturnState.WAITING,

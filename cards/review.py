@@ -35,7 +35,7 @@ from cards.update import (
     plan_context,
     verbatim,
 )
-from store.views import ExtensionView, ReturnForReview
+from store.views import ExtensionView, ReturnForReview, ReturnState
 
 ACCEPT_RETURN_VERB = "accept_return"  # {"update_id"}
 APPROVE_EXTENSION_VERB = "approve_extension"  # {"request_id"}
@@ -122,7 +122,11 @@ def return_card(item: ReturnForReview) -> dict[str, Any]:
 
 def decided_card(item: ReturnForReview) -> dict[str, Any]:
     """The return card once decided: the same content, nothing left to press."""
-    verdict = messages.REVIEW_STATE_ACCEPTED if item.state == "accepted" else messages.REVIEW_STATE_RETURNED
+    verdict = (
+        messages.REVIEW_STATE_ACCEPTED
+        if item.state is ReturnState.ACCEPTED
+        else messages.REVIEW_STATE_RETURNED
+    )
     title = messages.REVIEW_DECIDED_TITLE.format(
         verdict=verdict.capitalize(), name=item.name, round=item.round_label
     )

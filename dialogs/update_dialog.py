@@ -56,7 +56,6 @@ from store.updates import (
 )
 from store.views import DraftAnswer, RecordableAction
 
-Evidence = EvidenceHandlers | None
 # The questions in the order they are asked.
 QUESTIONS = ["review", "recommendation", "action", "evidence", "grade", "explanation", "impact", "confirm"]
 CHOICES = {"review", "recommendation", "action"}
@@ -73,7 +72,12 @@ def _folded(text: str) -> str:
 
 class UpdateDialog(AttachesEvidence, GuidedDialog):
     def __init__(
-        self, db: Database, *, max_text_length: int, form: UpdateForm | None = None, evidence: Evidence = None
+        self,
+        db: Database,
+        *,
+        max_text_length: int,
+        form: UpdateForm | None = None,
+        evidence: EvidenceHandlers | None = None,
     ) -> None:
         super().__init__(UpdateDialog.__name__)
         self.evidence = evidence

@@ -54,11 +54,11 @@ async def _person(session: AsyncSession, name: str) -> Person:
 
 async def _delegable(
     session: AsyncSession, *, person_id: int, is_admin: bool, number: int | None, position: int | None
-) -> list[tuple[AgreedAction, MonitoringRound, Review]]:
+) -> list[tuple[AgreedAction, MonitoringRound, Review, int]]:
     """Actions in reviews with an open round the caller may delegate, as asked: all their own, one
     recommendation's, or one action."""
     query = (
-        select(AgreedAction, MonitoringRound, Review)
+        select(AgreedAction, MonitoringRound, Review, Recommendation.number)
         .join(Recommendation, Recommendation.id == AgreedAction.recommendation_id)
         .join(Review, Review.id == Recommendation.review_id)
         .join(MonitoringRound, (MonitoringRound.review_id == Review.id) & MonitoringRound.is_open)
@@ -110,12 +110,12 @@ async def delegate(
             "officer or an admin can, and only while its round is open."
         )
     if round_label is not None:
-        wrong = [r for _, r, _ in found if r.label.lower() != " ".join(round_label.split()).lower()]
+        wrong = [r for _, r, _, _ in found if r.label.lower() != " ".join(round_label.split()).lower()]
         if wrong:
             raise UserFacingError(
                 f"Deputies are named for the open round, {wrong[0].label}, not for {round_label}."
             )
-    for round_ in {r.id: r for _, r, _ in found}.values():
+    for round_ in {r.id: r for _, r, _, _ in found}.values():
         away = await session.scalar(
             select(Delegation.id).where(
                 Delegation.round_id == round_.id,
@@ -131,7 +131,7 @@ async def delegate(
     caller = await session.get(Person, person_id)
     assert caller is not None
     delegated = []
-    for action, round_, review in found:
+    for action, round_, review, number_of in found:
         owners = list(
             await session.scalars(
                 select(Person)
@@ -153,12 +153,9 @@ async def delegate(
                 by_id=person_id,
             )
         )
-        number_of = await session.scalar(
-            select(Recommendation.number).where(Recommendation.id == action.recommendation_id)
-        )
         delegated.append(
             Delegated(
-                action_name(number_of or 0, action.position),
+                action_name(number_of, action.position),
                 review.title,
                 round_.label,
                 owner.name,

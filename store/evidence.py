@@ -76,6 +76,8 @@ async def add_evidence(
             text=item.text,
             author=item.author,
             added_by_id=person_id,
+            # The activity marks the first of its items (the column is unique): found again, it
+            # says the whole message was added already.
             activity_id=activity_id if index == 0 else None,
         )
         for index, item in enumerate(items)

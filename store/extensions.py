@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from documents.dates import parse_due, parse_month, round_label
 from documents.errors import UserFacingError
 from store.models import AgreedAction, ExtensionRequest, Person, Recommendation, Review, utcnow
-from store.returns import may_review, reviewers_of
+from store.returns import may_review, reviewed_by, reviewers_of
 from store.updates import may_record, refusal_for
 from store.views import ExtensionView, action_name
 
@@ -140,12 +140,9 @@ async def pending_extensions(
     session: AsyncSession, *, person_id: int | None, is_admin: bool
 ) -> list[ExtensionView]:
     """Requests waiting, in the reviews the caller reviews, oldest first."""
-    waiting = await _views(session, _EXTENSION.where(ExtensionRequest.approved.is_(None)))
-    return [
-        view
-        for view in waiting
-        if await may_review(session, person_id=person_id, is_admin=is_admin, review_id=view.review_id)
-    ]
+    query = _EXTENSION.where(ExtensionRequest.approved.is_(None))
+    reviews = await reviewed_by(session, person_id, is_admin)
+    return await _views(session, query if reviews is None else query.where(Review.id.in_(reviews)))
 
 
 async def decide_extension(

@@ -27,8 +27,17 @@ from store.models import (
     review_scrutiny_officers,
 )
 from store.queries import evidence_links, return_state
-from store.updates import ActionRows, Version, answer_of, current_by_round, forget_action, require_action
-from store.views import EvidenceLink, ReturnForReview, action_name
+from store.updates import (
+    ActionRows,
+    Version,
+    answer_of,
+    current_by_round,
+    forget_action,
+    in_review,
+    last_round_answer,
+    require_action,
+)
+from store.views import EvidenceLink, ReturnForReview, ReturnState, action_name
 
 # The longest a reason may be: a sentence or two, read on a phone.
 REASON_LIMIT = 2_000
@@ -42,7 +51,7 @@ class StaleReturn(UserFacingError):
         self.current_id = current_id
 
 
-async def _reviewed_by(session: AsyncSession, person_id: int | None, is_admin: bool) -> Select | None:
+async def reviewed_by(session: AsyncSession, person_id: int | None, is_admin: bool) -> Select | None:
     """The ids of the reviews the caller reads, as a subquery; None: every review."""
     if is_admin:
         return None
@@ -56,7 +65,7 @@ async def _reviewed_by(session: AsyncSession, person_id: int | None, is_admin: b
 
 async def may_review(session: AsyncSession, *, person_id: int | None, is_admin: bool, review_id: int) -> bool:
     """A scrutiny officer of this review (or of every review), or an admin."""
-    reviews = await _reviewed_by(session, person_id, is_admin)
+    reviews = await reviewed_by(session, person_id, is_admin)
     if reviews is None:
         return True
     mine = reviews.where(review_scrutiny_officers.c.review_id == review_id).limit(1)
@@ -65,7 +74,7 @@ async def may_review(session: AsyncSession, *, person_id: int | None, is_admin: 
 
 async def is_reviewer(session: AsyncSession, *, person_id: int | None, is_admin: bool) -> bool:
     """A scrutiny officer of any review, or an admin."""
-    reviews = await _reviewed_by(session, person_id, is_admin)
+    reviews = await reviewed_by(session, person_id, is_admin)
     return reviews is None or await session.scalar(reviews.limit(1)) is not None
 
 
@@ -117,7 +126,7 @@ async def returns_to_review(
 ) -> tuple[list[ReturnForReview], int]:
     """The returns waiting for this reviewer (all the reviews they read, or one), oldest first: the
     first `limit` of them read whole (each is an action's history), and how many wait in all."""
-    query = _waiting(await _reviewed_by(session, person_id, is_admin))
+    query = _waiting(await reviewed_by(session, person_id, is_admin))
     if review_id is not None:
         query = query.where(Recommendation.review_id == review_id)
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
@@ -143,32 +152,22 @@ def _for_review(
     action: ActionRows, version: Version, evidence: dict[tuple[int, int], list[EvidenceLink]]
 ) -> ReturnForReview:
     round_ = next(r for r in action.rounds if r.id == version.round_id)
-    latest = current_by_round(action)
-    earlier = [r for r in action.rounds if r.month < round_.month and r.id in latest]
     before = [v for v in action.versions if v.round_id == version.round_id and v.id < version.id]
     returned_before = before[-1] if before and before[-1].verdict is Verdict.RETURNED else None
     return ReturnForReview(
+        **in_review(action),
         update_id=version.id,
-        action_id=action.id,
-        review_id=action.review_id,
-        review_title=action.review_title,
-        recommendation_number=action.recommendation_number,
-        recommendation_text=action.recommendation_text,
-        position=action.position,
-        group=action.group,
-        agreed_action=action.agreed_action,
-        responsibility=action.responsibility,
         success_measure=action.success_measure,
         round_id=round_.id,
         round_label=round_.label,
         answer=answer_of(version, round_),
-        last_round=answer_of(latest[earlier[-1].id], earlier[-1]) if earlier else None,
+        last_round=last_round_answer(action, round_),
         state=return_state(
             verdict=version.verdict, source=version.source, carried=version.fully_achieved_carried
         ),
         reason=version.reason,
         returned_before=returned_before.reason if returned_before else None,
-        current=latest[round_.id].id == version.id,
+        current=current_by_round(action)[round_.id].id == version.id,
         evidence_links=evidence.get((action.id, round_.id), []),
     )
 
@@ -259,7 +258,7 @@ async def decide(
             f"{name}'s {found.round_label} update has changed since that card was sent: here is the new one.",
             current_id=current_by_round(action)[found.round_id].id,
         )
-    if found.state is not found.state.WAITING:
+    if found.state is not ReturnState.WAITING:
         raise UserFacingError(f"{name}'s {found.round_label} update needs no review.")
     reason = " ".join((reason or "").split()) or None
     if verdict is Verdict.RETURNED and reason is None:

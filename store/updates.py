@@ -170,6 +170,28 @@ async def _load_action(session: AsyncSession, action_id: int) -> ActionRows | No
     return loaded[action_id]
 
 
+def in_review(action: ActionRows) -> dict[str, Any]:
+    """The action's ActionInReview fields, for the read models built on it."""
+    return {
+        "action_id": action.id,
+        "review_id": action.review_id,
+        "review_title": action.review_title,
+        "recommendation_number": action.recommendation_number,
+        "recommendation_text": action.recommendation_text,
+        "position": action.position,
+        "group": action.group,
+        "agreed_action": action.agreed_action,
+        "responsibility": action.responsibility,
+    }
+
+
+def last_round_answer(action: ActionRows, round_: RoundRow) -> RoundAnswer | None:
+    """The latest answer before `round_`, shown beside the new one for comparison."""
+    latest = current_by_round(action)
+    earlier = [r for r in action.rounds if r.month < round_.month and r.id in latest]
+    return answer_of(latest[earlier[-1].id], earlier[-1]) if earlier else None
+
+
 def forget_action(session: AsyncSession, action_id: int) -> None:
     """The action is read again next time it is needed in this unit of work (something changed)."""
     session.info.get(_LOADED_ACTIONS, {}).pop(action_id, None)
@@ -305,26 +327,15 @@ async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionF
             f"“{action.review_title}” has no open round: no updates are being asked for just now."
         )
     _refuse_if_fully_achieved(action, round_)
-    latest = current_by_round(action)
-    earlier = [r for r in action.rounds if r.month < round_.month and r.id in latest]
-    last = earlier[-1] if earlier else None
-    current = latest.get(round_.id)
+    current = current_by_round(action).get(round_.id)
     return ActionForUpdate(
-        action_id=action.id,
-        review_id=action.review_id,
-        review_title=action.review_title,
-        recommendation_number=action.recommendation_number,
-        recommendation_text=action.recommendation_text,
-        position=action.position,
-        group=action.group,
-        agreed_action=action.agreed_action,
-        responsibility=action.responsibility,
+        **in_review(action),
         success_measure=action.success_measure,
         date_text=action.date_text,
         round_id=round_.id,
         round_label=round_.label,
         deadline=round_.deadline,
-        last_round=answer_of(latest[last.id], last) if last else None,
+        last_round=last_round_answer(action, round_),
         current=answer_of(current, round_) if current else None,
         returned_reason=current.reason if current and current.verdict is Verdict.RETURNED else None,
     )

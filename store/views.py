@@ -241,19 +241,10 @@ class RecordableAction(ActionInReview):
     answered: bool  # an answer is already saved for the open round
 
 
-class ReturnForReview(BaseModel):
+class ReturnForReview(ActionInReview):
     """One version of an action's return, as the scrutiny officer reads it before the committee does."""
 
     update_id: int
-    action_id: int
-    review_id: int
-    review_title: str
-    recommendation_number: int
-    recommendation_text: str
-    position: int
-    group: str | None
-    agreed_action: str
-    responsibility: str
     success_measure: str
     round_id: int
     round_label: str
@@ -264,10 +255,6 @@ class ReturnForReview(BaseModel):
     returned_before: str | None  # resubmitted: why the version before it was returned
     current: bool  # still the latest version for the round (else the officer has changed it since)
     evidence_links: list[EvidenceLink] = []  # files and messages from Teams for the round
-
-    @property
-    def name(self) -> str:
-        return action_name(self.recommendation_number, self.position)
 
 
 class ExtensionView(BaseModel):

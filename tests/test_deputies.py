@@ -71,8 +71,9 @@ async def test_a_deputy_records_on_behalf_and_the_document_says_so(council: Coun
             .order_by(ProgressUpdate.id.desc())
         )
         assert saved is not None
-        people = {council.action.owner_ids[0]: "Craig Taylor"}
-        assert saved.on_behalf_of_id in people
+        await session.refresh(saved, ["recorded_by", "on_behalf_of"])
+        assert saved.recorded_by is not None and saved.on_behalf_of is not None
+        assert (saved.recorded_by.name, saved.on_behalf_of.name) == ("Ian Coxon", "Craig Taylor")
         plan = await export_plan(session, title="Digital Optimisation", include_unreviewed=True)
     status = await council.craig.say(f"status {council.action.recommendation_number}")
     assert "Ian Coxon on behalf of Craig Taylor" in said(status)
