@@ -1,16 +1,20 @@
 """The floor: botbuilder's echo bot on the same stack as ours (aiohttp, CloudAdapter, SqlStorage state).
 
 It keeps a turn counter in ConversationState, so each turn reads and writes state as ours does, and
-answers every message with one reply; everything else about a turn is the SDK's own cost.
+answers every message with one reply, and every Action.Execute (a press, a refresh) with a one-line
+card in the invoke's answer; everything else about a turn is the SDK's own cost. Its adapter is ours
+(bot/adapter.py), as the SDK's own cannot answer an invoke that has a body at all.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 from botbuilder.core import ActivityHandler, ConversationState, TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
 from botframework.connector.auth import BotFrameworkAuthentication
 
+from bot.adapter import ScrutinyAdapter
 from bot.app import bot_framework_config
 from bot.connector import ReusedClients
 from bot.settings import Settings
@@ -35,6 +39,18 @@ class EchoBot(ActivityHandler):
         said = turn_context.activity.text or "a card's data"
         await turn_context.send_activity(f"Echo {turns}: {said}")
 
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        counter = await self._turns.get(turn_context, lambda: {"turns": 0})
+        counter["turns"] += 1
+        said = f"Echo {counter['turns']}: {invoke_value.action.get('verb')}"
+        # A one-line card: the SDK's model takes no plain message as the answer's value.
+        card = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": said}]}
+        return AdaptiveCardInvokeResponse(
+            status_code=200, type="application/vnd.microsoft.card.adaptive", value=card
+        )
+
 
 def create_echo_app(settings: Settings, *, reuse_clients: bool = False) -> web.Application:
     """The echo bot; with `reuse_clients`, its connector clients are reused as ours are (bot/connector.py)."""
@@ -44,7 +60,7 @@ def create_echo_app(settings: Settings, *, reuse_clients: bool = False) -> web.A
     )
     if reuse_clients:
         authentication = ReusedClients(authentication)
-    adapter = CloudAdapter(authentication)
+    adapter = ScrutinyAdapter(authentication)
     bot = EchoBot(ConversationState(SqlStorage(database)))
 
     async def messages(request: web.Request) -> web.StreamResponse:

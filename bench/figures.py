@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.load import DIALOG_STEPS, FORM_STEPS, Samples, percentile
+from bench.load import DIALOG_STEPS, EXECUTE_STEP, FORM_STEPS, REFRESH_STEP, Samples, percentile
 
 STATUS_STEP = "status N"
-SCENARIOS = ("status", "update dialog", "card form")
-TURN_ROWS = [STATUS_STEP, *(step for step, _ in DIALOG_STEPS), *FORM_STEPS]
+SCENARIOS = ("status", "update dialog", "card form", "refresh", "execute")
+TURN_ROWS = [STATUS_STEP, *(step for step, _ in DIALOG_STEPS), *FORM_STEPS, REFRESH_STEP, EXECUTE_STEP]
 
 
 def spread(values: list[float]) -> dict[str, float]:
@@ -182,7 +182,7 @@ def report(all_figures: list[Figures], levels: list[int]) -> str:
         lines.append("")
         lines.append(
             "Turns/s and CPU ms/turn (the bot process's user + system time) are the whole scenario's: "
-            "status alone; the six dialog turns; open + submit the form."
+            "status alone; the six dialog turns; open + submit the form; a refresh alone; a press alone."
         )
         lines += paced_table(figures)
         lines.append("")

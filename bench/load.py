@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import math
 import random
 import time
@@ -37,6 +38,8 @@ DIALOG_STEPS: list[tuple[str, str | dict[str, Any]]] = [
     ("confirm: save", {"answer": "save"}),
 ]
 FORM_STEPS = ["open the form", "submit the form"]
+REFRESH_STEP = "card refresh"  # Teams fetching a status card afresh (Universal Actions' refresh)
+EXECUTE_STEP = "Execute press"  # an Action.Execute button answered with the card in place
 
 
 @dataclass
@@ -117,6 +120,22 @@ class TimedChat(Chat):
         index = self.cycles % len(officer.action_ids)
         return index + 1, officer.action_ids[index]
 
+    async def invoke_timed(self, activity: dict[str, Any]) -> tuple[float, Any]:
+        """An invoke's time and its HTTP answer's body (None if the bot answered with an error)."""
+        if self.pacing is not None:
+            await self.pacing.pause(self.rng)
+        start = time.perf_counter()
+        answer = await self.invoke(activity)
+        seconds = time.perf_counter() - start
+        if self.pacing is not None:
+            self.pacing.answer()
+        return seconds, answer.body if answer.status == 200 else None
+
+    async def execute_timed(self, data: dict[str, Any], *, trigger: str) -> tuple[float, Any]:
+        action = {"type": "Action.Execute", "verb": data["verb"], "data": data}
+        value = {"action": action, "trigger": trigger}
+        return await self.invoke_timed(self.activity("invoke", name="adaptiveCard/action", value=value))
+
     async def say_timed(self, text: str) -> tuple[float, list[Reply]]:
         return await self.post_timed(self.activity("message", text=text, textFormat="plain"))
 
@@ -187,17 +206,20 @@ async def choose_review(chat: TimedChat, officer: Officer) -> None:
                 return
 
 
+BUTTONS = ("Action.Submit", "Action.Execute")
+
+
 def _pick_review(card: dict[str, Any], title: str) -> dict[str, Any] | None:
     """The submit that picks `title` from the bot's which-review card: its button, or its drop-down."""
     elements = list(_walk(card))
     for element in elements:
         data = element.get("data") or {}
-        if element.get("type") == "Action.Submit" and element.get("title") == title and "review_id" in data:
+        if element.get("type") in BUTTONS and element.get("title") == title and "review_id" in data:
             return dict(data)
     for element in elements:
         if element.get("type") == "Input.ChoiceSet" and element.get("id") == "review_id":
             value = next((c["value"] for c in element["choices"] if c["title"] == title), None)
-            submit = next((e for e in elements if e.get("type") == "Action.Submit"), None)
+            submit = next((e for e in elements if e.get("type") in BUTTONS), None)
             if value is not None and submit is not None:
                 return {**submit.get("data", {}), "review_id": value}
     return None
@@ -260,6 +282,47 @@ def form_script(*, echo: bool) -> Script:
             samples.failures.append(f"submit the form got no reply (HTTP {chat.last_status})")
         elif not echo and not replies[0].text.startswith("Saved:"):
             samples.failures.append("the form was not saved: " + _said(replies))
+
+    return run
+
+
+def _card_answered(body: Any) -> dict[str, Any] | None:
+    if isinstance(body, dict) and body.get("type") == "application/vnd.microsoft.card.adaptive":
+        card: dict[str, Any] = body["value"]
+        return card
+    return None
+
+
+def refresh_script(*, echo: bool) -> Script:
+    """Teams refreshing an officer's status card for them: the question asked again, in an invoke."""
+
+    async def run(chat: TimedChat, officer: Officer, samples: Samples) -> None:
+        again = {"verb": "status_page", "question": f"status {officer.number}", "page": 1}
+        seconds, body = await chat.execute_timed(again, trigger="automatic")
+        samples.latencies[REFRESH_STEP].append(seconds)
+        card = _card_answered(body)
+        if body is None:
+            samples.failures.append(f"the refresh got no answer (HTTP {chat.last_status})")
+        elif not echo and (card is None or f"Recommendation {officer.number}" not in json.dumps(card)):
+            samples.failures.append(f"the refresh did not show the recommendation: {str(body)[:120]}")
+
+    return run
+
+
+def execute_script(*, echo: bool) -> Script:
+    """An officer pressing Update on a status card: the form comes back in the invoke, in place."""
+
+    async def run(chat: TimedChat, officer: Officer, samples: Samples) -> None:
+        _, action_id = chat.next_action(officer)
+        seconds, body = await chat.execute_timed(
+            {"verb": "open_update", "action_id": action_id}, trigger="manual"
+        )
+        samples.latencies[EXECUTE_STEP].append(seconds)
+        card = _card_answered(body)
+        if body is None:
+            samples.failures.append(f"the press got no answer (HTTP {chat.last_status})")
+        elif not echo and (card is None or "save_update" not in json.dumps(card)):
+            samples.failures.append(f"the press did not answer with the form: {str(body)[:120]}")
 
     return run
 

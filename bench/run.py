@@ -49,7 +49,9 @@ from bench.load import (  # noqa: E402
     Samples,
     choose_review,
     dialog_script,
+    execute_script,
     form_script,
+    refresh_script,
     run_scenario,
     status_script,
     user_of,
@@ -147,6 +149,8 @@ async def drive(
             "status": (lambda kind: status_script(ask_status, echo=kind != "ours"), 1),
             "update dialog": (lambda kind: dialog_script(echo=kind != "ours"), len(DIALOG_STEPS)),
             "card form": (lambda kind: form_script(echo=kind == "echo"), len(FORM_STEPS)),
+            "refresh": (lambda kind: refresh_script(echo=kind == "echo"), 1),
+            "execute": (lambda kind: execute_script(echo=kind == "echo"), 1),
         }
         if only:
             scenarios = {name: scenario for name, scenario in scenarios.items() if name in only}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import html
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -21,12 +22,14 @@ from sqlalchemy import text
 from bot.adapter import ScrutinyAdapter
 from bot.commands import CommandRegistry
 from bot.connector import ReusedClients
-from bot.features import build_dialogs, build_evidence, build_registry
+from bot.features import build_dialogs, build_evidence, build_registry, build_search
 from bot.handler import ScrutinyBot
 from bot.proactive import Proactive
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.storage import SqlConversationState, SqlStorage
+from cards import messages
+from store import queries
 from store.db import Database, upgrade
 
 log = logging.getLogger(__name__)
@@ -67,6 +70,23 @@ async def _messages(request: web.Request) -> web.StreamResponse:
     return await request.app[ADAPTER].process(request, request.app[BOT])
 
 
+async def _recommendation_page(request: web.Request) -> web.Response:
+    """A recommendation's link (documents/links.py) opened outside Teams: which one it is, and how to
+    see it. Only the review's title and the number, as printed in the committee's public papers."""
+    review_id, number = int(request.match_info["review_id"]), int(request.match_info["number"])
+    async with request.app[DATABASE].session() as session:
+        found = await queries.reviews(session, review_id=review_id)
+    if not found:
+        body = messages.LINK_PAGE_GONE.format(number=number)
+        return web.Response(text=_page(body), content_type="text/html", status=404)
+    body = messages.LINK_PAGE.format(number=number, review=html.escape(found[0].title))
+    return web.Response(text=_page(body), content_type="text/html")
+
+
+def _page(body: str) -> str:
+    return f"<!doctype html><html lang=en><meta charset=utf-8><title>Scrutiny</title><p>{body}</p></html>"
+
+
 async def _healthz(request: web.Request) -> web.Response:
     try:
         async with request.app[DATABASE].session() as session:
@@ -99,6 +119,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
         dialogs=dialogs,
         registry=registry,
         evidence=evidence,
+        search=build_search(database, settings),
     )
     adapter.on_turn_error = bot.on_turn_error
 
@@ -132,6 +153,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     app.on_cleanup.append(close_connections)
     app.router.add_post("/api/messages", _messages)
     app.router.add_get("/healthz", _healthz)
+    app.router.add_get(r"/recommendations/{review_id:\d{1,9}}/{number:\d{1,6}}", _recommendation_page)
     if owns_db:
 
         async def dispose(_app: web.Application) -> None:

@@ -19,11 +19,13 @@ from cards.review import (
     REVIEW_QUEUE_VERB,
 )
 from cards.status import STATUS_PAGE_VERB, STATUS_RECOMMENDATION_VERB, STATUS_REVIEW_VERB
+from cards.summary import SUMMARY_REFRESH_VERB
 from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
 from dialogs.context import Caller
 from dialogs.deputies import DeputyHandlers
 from dialogs.evidence import EvidenceHandlers
 from dialogs.review import ReviewHandlers
+from dialogs.search import SearchHandlers
 from dialogs.status import StatusHandlers
 from dialogs.summary import SummaryHandlers
 from dialogs.update_dialog import UpdateDialog
@@ -44,6 +46,11 @@ def build_evidence(db: Database, settings: Settings) -> EvidenceHandlers:
     return EvidenceHandlers(db, rules=rules)
 
 
+def build_search(db: Database, settings: Settings) -> SearchHandlers:
+    """Recommendations found from any compose box, and their links unfurled."""
+    return SearchHandlers(db, link_base=settings.link_base)
+
+
 def build_dialogs(
     db: Database, *, max_text_length: int, evidence: EvidenceHandlers | None = None
 ) -> list[Dialog]:
@@ -55,7 +62,7 @@ def build_dialogs(
 def build_registry(db: Database, settings: Settings) -> CommandRegistry:
     """Every command and card verb, with its help; the app hands this to the handler."""
     registry = CommandRegistry()
-    updates = update_handlers(db, max_text_length=settings.max_text_length)
+    updates = update_handlers(db, max_text_length=settings.max_text_length, time_zone=settings.time_zone)
     registry.command(
         "update", updates.start, help=messages.UPDATE_COMMAND_HELP, usage=messages.UPDATE_USAGE, records=True
     )
@@ -68,11 +75,18 @@ def build_registry(db: Database, settings: Settings) -> CommandRegistry:
     registry.command(
         "summary", summaries.summary, help=messages.SUMMARY_COMMAND_HELP, usage=messages.SUMMARY_USAGE
     )
+    registry.verb(SUMMARY_REFRESH_VERB, summaries.refresh)
 
     # Another ConversationState on the same storage shares the turn's cached state (botbuilder caches
     # it in turn_state by class), so the bot's own save at the end of the turn keeps the chosen review.
     chosen_review = SqlConversationState(SqlStorage(db)).create_property("StatusReview")
-    status = StatusHandlers(db, chosen_review=chosen_review, time_zone=settings.time_zone, clock=utcnow)
+    status = StatusHandlers(
+        db,
+        chosen_review=chosen_review,
+        time_zone=settings.time_zone,
+        clock=utcnow,
+        link_base=settings.link_base,
+    )
     for name, help_text, usage, aliases in (
         ("status", messages.STATUS_COMMAND_HELP, messages.STATUS_USAGE, ()),
         ("recommendation", messages.RECOMMENDATION_COMMAND_HELP, messages.RECOMMENDATION_USAGE, ("rec",)),
@@ -89,7 +103,7 @@ def build_registry(db: Database, settings: Settings) -> CommandRegistry:
     registry.verb(STATUS_REVIEW_VERB, status.choose_review)
     registry.verb(STATUS_RECOMMENDATION_VERB, status.choose_recommendation)
 
-    review = ReviewHandlers(db)
+    review = ReviewHandlers(db, time_zone=settings.time_zone)
     registry.command(
         "review",
         review.queue,

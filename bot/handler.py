@@ -6,22 +6,30 @@ import logging
 import secrets
 from typing import Any
 
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import Activity, ActivityTypes
-from botbuilder.schema.teams import MessagingExtensionAction, MessagingExtensionActionResponse
+from botbuilder.schema.teams import (
+    AppBasedLinkQuery,
+    MessagingExtensionAction,
+    MessagingExtensionActionResponse,
+    MessagingExtensionQuery,
+    MessagingExtensionResponse,
+)
 
 from bot.commands import CommandRegistry, clean_text
+from bot.execute import EXECUTE_INVOKE, answer, execute_value, hold_replies, refused, submitted_value
 from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
 from bot.settings import Settings
 from bot.storage import ETagConflict, SqlConversationState
 from cards import messages
 from cards.status import page_data
 from cards.welcome import welcome_card
-from dialogs.context import Caller, card_message
+from dialogs.context import Caller, CardInPlace, card_message, viewer_id
 from dialogs.evidence import EvidenceHandlers, sent_files
 from dialogs.questions import parse_question
+from dialogs.search import SearchHandlers
 from documents.errors import UserFacingError
 from store.activities import first_delivery
 from store.conversations import (
@@ -81,9 +89,11 @@ class ScrutinyBot(TeamsActivityHandler):
         dialogs: DialogSet,
         registry: CommandRegistry,
         evidence: EvidenceHandlers,
+        search: SearchHandlers,
     ) -> None:
         self._db = db
         self._evidence = evidence
+        self._search = search
         self._settings = settings
         self._conversation_state = conversation_state
         self._dialogs = dialogs
@@ -106,6 +116,14 @@ class ScrutinyBot(TeamsActivityHandler):
             )
             if repeat:
                 log.info("Ignored a repeat delivery of activity %s", activity.id)
+                if activity.type == ActivityTypes.invoke:
+                    # Teams waits for an invoke's answer: the first delivery's card stands.
+                    await turn_context.send_activity(
+                        Activity(
+                            type=ActivityTypes.invoke_response,
+                            value=answer(CardInPlace(), refresh=False, nothing=messages.EXECUTE_REPEATED),
+                        )
+                    )
                 return
             service_url = activity.service_url
             stored: tuple[str, str] | None = None
@@ -113,7 +131,7 @@ class ScrutinyBot(TeamsActivityHandler):
             if stored_as and service_url and self._service_urls.get(stored_as) != service_url:
                 await refresh_service_url(session, conversation_id=stored_as, service_url=service_url)
                 stored = (stored_as, service_url)
-            if activity.type == ActivityTypes.message:
+            if activity.type == ActivityTypes.message or activity.name == EXECUTE_INVOKE:
                 # What every message needs, read in this unit of work rather than in one each.
                 turn_context.turn_state[CALLER_KEY] = await known_sender(
                     session, turn_context, self._settings
@@ -219,6 +237,50 @@ class ScrutinyBot(TeamsActivityHandler):
     async def _refuse_unknown(self, turn_context: TurnContext) -> None:
         async with self._db.session() as session:
             await turn_context.send_activity(await roster_refusal(session, self._settings))
+
+    # --- Action.Execute presses and card refreshes ---
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        if turn_context.activity.name == EXECUTE_INVOKE:
+            return await self._execute(turn_context)
+        return await super().on_invoke_activity(turn_context)
+
+    async def _execute(self, turn_context: TurnContext) -> InvokeResponse:
+        """A card's button pressed (or Teams refreshing the card): the verb runs as its submit would,
+        and the card it answers with replaces the pressed one (bot/execute.py)."""
+        press = execute_value(turn_context.activity.value)
+        if press is None:
+            return refused(messages.CARD_OUT_OF_DATE)
+        caller = turn_context.turn_state.get(CALLER_KEY) or await teams_caller(
+            turn_context, self._db, self._settings
+        )
+        turn_context.turn_state[CALLER_KEY] = caller
+        value = submitted_value(press)
+        turn_context.activity.value = value  # read by the handlers as a submit's value
+        held = hold_replies(turn_context)
+        dialog_context = await self._dialogs.create_context(turn_context)
+        try:
+            await self._on_submit(dialog_context, caller, value)
+        except UserFacingError as refusal:
+            held.notes.append(str(refusal))
+        return answer(held, refresh=press.trigger == "automatic", nothing=messages.CARD_OUT_OF_DATE)
+
+    # --- a recommendation put into any chat: search, and its link unfurled ---
+
+    async def on_teams_messaging_extension_query(
+        self, turn_context: TurnContext, query: MessagingExtensionQuery
+    ) -> MessagingExtensionResponse:
+        return await self._search.search(query)
+
+    async def on_teams_messaging_extension_select_item(
+        self, turn_context: TurnContext, query: Any
+    ) -> MessagingExtensionResponse:
+        return await self._search.chosen(query, viewer=viewer_id(turn_context))
+
+    async def on_teams_app_based_link_query(
+        self, turn_context: TurnContext, query: AppBasedLinkQuery
+    ) -> MessagingExtensionResponse:
+        return await self._search.unfurl(query.url if query else None, viewer=viewer_id(turn_context))
 
     # --- the "Add as evidence" message action (a message extension's action command) ---
 

@@ -49,7 +49,18 @@ async def known_sender(session: AsyncSession, turn_context: TurnContext, setting
     sender = turn_context.activity.from_property
     aad_object_id = sender.aad_object_id if sender else None
     person = await person_by_aad_id(session, aad_object_id=aad_object_id) if aad_object_id else None
-    return _caller(person, aad_object_id, [], settings) if person is not None else None
+    if person is None:
+        return None
+    _remember_teams_id(person, turn_context)
+    return _caller(person, aad_object_id, [], settings)
+
+
+def _remember_teams_id(person: Person, turn_context: TurnContext) -> None:
+    """Kept for the cards Teams refreshes for this person (written once, when it first differs)."""
+    sender = turn_context.activity.from_property
+    in_teams = turn_context.activity.channel_id == Channels.ms_teams
+    if in_teams and sender is not None and sender.id and person.teams_user_id != sender.id:
+        person.teams_user_id = sender.id
 
 
 async def caller_for(turn_context: TurnContext, db: Database, settings: Settings) -> Caller:
@@ -82,6 +93,8 @@ async def teams_caller(turn_context: TurnContext, db: Database, settings: Settin
         if person is not None and aad_object_id and person.aad_object_id != aad_object_id:
             # Remembered so the next turn matches at once, without asking Teams.
             person.aad_object_id = aad_object_id
+        if person is not None:
+            _remember_teams_id(person, turn_context)
         if person is None:
             return Caller(person_id=None, name=teams_name, aad_object_id=aad_object_id, is_admin=False)
         return _caller(person, aad_object_id, addresses, settings)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.settings import Settings
 from documents.errors import UserFacingError
@@ -56,7 +57,13 @@ def build_manifest(
     manifest["version"] = version
     for bot in [*manifest["bots"], *manifest.get("composeExtensions", [])]:
         bot["botId"] = app_id
+    if not valid_domains and settings.public_url:
+        valid_domains = [urlsplit(settings.public_url).hostname or ""]
     manifest["validDomains"] = list(dict.fromkeys(d.strip().lower() for d in valid_domains if d.strip()))
+    if manifest["validDomains"]:
+        # Recommendations' links on these domains (documents/links.py) unfurl into their status card.
+        link = {"type": "link", "value": {"domains": manifest["validDomains"]}}
+        manifest["composeExtensions"][0]["messageHandlers"] = [link]
     if short_name:
         manifest["name"]["short"] = short_name
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from cards import messages
+from cards.actions import notice_card, with_notice, with_refresh
 from cards.evidence import choose_action_card
 from cards.reminder import after_deadline_card, reminder_card
 from cards.review import (
@@ -36,6 +37,7 @@ from cards.status import (
     Page,
     action_list_card,
     overview_card,
+    page_data,
     recommendation_card,
     recommendation_choice_card,
     review_choice_card,
@@ -51,9 +53,10 @@ from cards.update import (
 )
 from cards.update import summary_card as update_summary_card
 from cards.welcome import welcome_card
-from dialogs.summary import review_summary
+from dialogs.summary import refresh_data, review_summary
 from documents.errors import UserFacingError
 from documents.grades import Grade
+from documents.links import recommendation_url
 from store import queries
 from store.models import AgreedAction, Recommendation
 from store.updates import action_for_update
@@ -73,6 +76,9 @@ from store.views import (
 )
 
 RENDERER = Path(__file__).resolve().parents[1] / "tools" / "card-renderer"
+
+# A Teams user id, for the cards that carry a refresh.
+EXAMPLE_VIEWER = "29:1example-officer"
 
 
 async def _largest_review(session: AsyncSession, known: list[ReviewSummary]) -> ReviewSummary:
@@ -163,8 +169,18 @@ async def card_gallery(
     label = shown_round.label if shown_round else "the next round"
 
     cards: dict[str, dict[str, Any]] = {
-        "status-recommendation": recommendation_card(
-            biggest, updatable={a.id for a in biggest.actions if not a.done}, page=page
+        # As a refresh answers an officer: their buttons, the card's link, and its refresh.
+        "status-recommendation": with_refresh(
+            recommendation_card(
+                biggest,
+                updatable={a.id for a in biggest.actions if not a.done},
+                page=page,
+                link=recommendation_url(
+                    settings.link_base, review_id=biggest.review_id, number=biggest.number
+                ),
+            ),
+            page_data(page.question, page=page.number, review_id=page.review_id),
+            [EXAMPLE_VIEWER],
         ),
         "status-overview": overview_card(overview, page=page),
         "status-slipped": action_list_card(
@@ -234,6 +250,12 @@ async def card_gallery(
         ),
         "update-confirm": update_summary_card(view, draft),
         "update-saved": saved_card(view, saved),
+        # The saved card as an Action.Execute answers the Save: what the bot said, at its top.
+        "update-saved-in-place": with_notice(
+            saved_card(view, saved),
+            [messages.SAVED.format(action=view.name, grade="Slipped", round_label=view.round_label)],
+        ),
+        "notice": notice_card([messages.RECOMMENDATION_GONE.format(number=99)]),
         "update-form": update_form_card(view, form_id="0" * 32, max_text_length=settings.max_text_length),
     }
 
@@ -295,7 +317,11 @@ async def card_gallery(
     registry = build_registry(Database("sqlite://"), settings)
     cards["welcome"] = welcome_card(commands=registry.help_entries())
     summary = await review_summary(session, review=review, since=datetime.now(UTC) - timedelta(days=7))
-    cards["summary"] = summary_card(summary)
+    again = refresh_data(review.id, since=summary.since, weekly=True)
+    cards["summary"] = with_refresh(summary_card(summary), again, [EXAMPLE_VIEWER])
+    # One officer's own copy, as Teams' refresh brings it: Update on each of theirs.
+    yours = [a for a in summary.asked_now if owner_id in a.owner_ids] or summary.asked_now[:3]
+    cards["summary-yours"] = with_refresh(summary_card(summary, yours=yours), again, [EXAMPLE_VIEWER])
     deadline = (shown_round.deadline if shown_round else None) or today
     cards["reminder"] = reminder_card(
         review_title=review.title,

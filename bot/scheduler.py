@@ -33,8 +33,7 @@ from bot.settings import Settings
 from cards import messages
 from cards.reminder import after_deadline_card, reminder_card
 from cards.review import accepted_card, extension_told_card, returned_card, to_review_card
-from cards.summary import summary_card
-from dialogs.summary import WEEK, default_weekly, review_summary, summary_cards
+from dialogs.summary import WEEK, default_weekly, refreshing_summary, summary_cards
 from store.activities import forget_old_activities
 from store.conversations import installed_conversations, remember_conversation
 from store.db import Database
@@ -223,8 +222,7 @@ class Scheduler:
             since = await last_sent(
                 session, kind=DeliveryKind.SUMMARY, target=conversation_id, review_id=review.id
             )
-            view = await review_summary(session, review=review, since=since or slot - WEEK)
-        card = summary_card(view, weekly=True)
+            card = await refreshing_summary(session, review=review, since=since or slot - WEEK, weekly=True)
         summary = messages.SUMMARY_TITLE_WEEKLY.format(review=review.title)
         outcome = await self._deliver(
             delivery_id, reference=reference, card=card, summary=summary, now=now, report=report

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     port: int = Field(3978, validation_alias=_env("PORT", "SCRUTINY_PORT"))
     # Anonymous mode on a public interface lets anyone on the network act as anyone: opt in explicitly.
     allow_anonymous_public: bool = Field(False, validation_alias=_env("SCRUTINY_ALLOW_ANONYMOUS_PUBLIC"))
+    # Where people reach the bot (https://scrutiny.council.gov.uk): recommendations' links are made
+    # from it and unfurled by Teams, and the app package lists its domain. Empty: this host and port.
+    public_url: str = Field("", validation_alias=_env("SCRUTINY_PUBLIC_URL"))
 
     # Emails/UPNs of admins, who may record for any action and manage rounds (comma-separated).
     admins: str = Field("", validation_alias=_env("SCRUTINY_ADMINS"))
@@ -63,6 +66,10 @@ class Settings(BaseSettings):
     )
     evidence_store_files: bool = Field(False, validation_alias=_env("SCRUTINY_EVIDENCE_STORE_FILES"))
     evidence_max_bytes: int = Field(10_000_000, ge=1, validation_alias=_env("SCRUTINY_EVIDENCE_MAX_BYTES"))
+
+    @property
+    def link_base(self) -> str:
+        return self.public_url.strip().rstrip("/") or f"http://{self.host}:{self.port}"
 
     @property
     def anonymous(self) -> bool:

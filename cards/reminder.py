@@ -58,6 +58,7 @@ def reminder_card(
         if actions:
             body.append(_dump(TextBlock(text=messages.REMINDER_INTRO.format(review=review_title), wrap=True)))
         for action in actions[:limit]:
+            # A submit: it starts the guided dialog below, and the reminder stays with its other buttons.
             button = SubmitAction(
                 title=messages.REMINDER_BUTTON.format(ref=action.ref),
                 data=open_update_data(action.id, guided=True),

@@ -15,6 +15,7 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     CardElement,
     Container,
+    ExecuteAction,
     ShowCardAction,
     SubmitAction,
     TextBlock,
@@ -22,6 +23,7 @@ from microsoft_teams.cards import (
 )
 
 from cards import messages
+from cards.actions import execute
 from cards.evidence import evidence_links_block
 from cards.size import fitted
 from cards.update import (
@@ -45,7 +47,7 @@ REVIEW_QUEUE_VERB = "review_queue"  # the queue again, from a card's button
 
 
 def _card(
-    body: Sequence[CardElement], actions: Sequence[SubmitAction | ShowCardAction] = ()
+    body: Sequence[CardElement], actions: Sequence[ExecuteAction | ShowCardAction] = ()
 ) -> dict[str, Any]:
     card = AdaptiveCard(version="1.5", body=list(body), actions=list(actions) or None)
     dumped: dict[str, Any] = card.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -98,14 +100,14 @@ def _with_reason(title: str, *, label: str, button: str, data: dict[str, Any]) -
         max_length=2_000,
         error_message=messages.REVIEW_REASON_NEEDED,
     )
-    send = SubmitAction(title=button, style="destructive", data=data)
+    send = execute(title=button, style="destructive", data=data)
     return ShowCardAction(title=title, card=AdaptiveCard(version="1.5", body=[reason], actions=[send]))
 
 
 def return_card(item: ReturnForReview) -> dict[str, Any]:
     """One return to read: the action and its success measure, last round's, the new one; Accept, or
     Return… with the reason asked for in the card itself."""
-    accept = SubmitAction(
+    accept = execute(
         title=messages.REVIEW_ACCEPT_BUTTON,
         style="positive",
         data={"verb": ACCEPT_RETURN_VERB, "update_id": item.update_id},
@@ -144,9 +146,7 @@ def returned_card(item: ReturnForReview, *, reviewer: str) -> dict[str, Any]:
         *labelled("Agreed action", item.agreed_action, 600),
         *labelled("What you wrote", item.answer.evidence, 600),
     ]
-    change = SubmitAction(
-        title=messages.RETURNED_BUTTON, style="positive", data=open_update_data(item.action_id)
-    )
+    change = execute(title=messages.RETURNED_BUTTON, style="positive", data=open_update_data(item.action_id))
     return _card(body, [change])
 
 
@@ -166,6 +166,7 @@ def to_review_card(*, round_label: str, items: Sequence[ReturnForReview]) -> dic
         )
     if len(items) > 40:
         body.append(TextBlock(text=messages.REVIEW_QUEUE_MORE.format(count=len(items) - 40), wrap=True))
+    # A submit: the queue is several cards, posted below, not one to put in this card's place.
     button = SubmitAction(title=messages.TO_REVIEW_BUTTON, data={"verb": REVIEW_QUEUE_VERB})
     return _card([*body, ActionSet(actions=[button])])  # type: ignore[list-item]
 
@@ -192,7 +193,7 @@ def _extension_body(view: ExtensionView) -> list[CardElement]:
 
 def extension_card(view: ExtensionView) -> dict[str, Any]:
     """A new date asked for: Approve, or Refuse… with the reason asked for in the card."""
-    approve = SubmitAction(
+    approve = execute(
         title=messages.EXTENSION_APPROVE_BUTTON,
         style="positive",
         data={"verb": APPROVE_EXTENSION_VERB, "request_id": view.request_id},

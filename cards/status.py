@@ -22,10 +22,10 @@ from microsoft_teams.cards import (
     Column,
     ColumnSet,
     Container,
+    ExecuteAction,
     Fact,
     FactSet,
     RichTextBlock,
-    SubmitAction,
     TextBlock,
     TextRun,
     ToggleVisibilityAction,
@@ -33,6 +33,7 @@ from microsoft_teams.cards import (
 from pydantic import BaseModel
 
 from cards import messages
+from cards.actions import execute
 from cards.charts import NOT_ASSESSED_STYLE, grade_distribution
 from cards.evidence import evidence_links_block
 from cards.grades import look
@@ -219,14 +220,14 @@ def _pager(page: Page, *, shown_from: int, shown_to: int, total: int, size: int)
     buttons: list[Action] = []
     if page.number > 1:
         buttons.append(
-            SubmitAction(
+            execute(
                 title=messages.STATUS_PREVIOUS.format(count=size),
                 data=page_data(page.question, page=page.number - 1, review_id=page.review_id),
             )
         )
     if shown_to < total:
         buttons.append(
-            SubmitAction(
+            execute(
                 title=messages.STATUS_NEXT.format(count=min(size, total - shown_to)),
                 data=page_data(page.question, page=page.number + 1, review_id=page.review_id),
             )
@@ -247,7 +248,7 @@ def _slice(items: Sequence[Any], page: Page, size: int) -> tuple[list[Any], int,
     return list(items[start : start + size]), start, page.model_copy(update={"number": number})
 
 
-def _dump(body: Sequence[CardElement], actions: Sequence[SubmitAction] = ()) -> dict[str, Any]:
+def _dump(body: Sequence[CardElement], actions: Sequence[ExecuteAction] = ()) -> dict[str, Any]:
     card = AdaptiveCard(version="1.5", body=list(body), actions=list(actions) or None)
     dumped: dict[str, Any] = card.model_dump(mode="json", by_alias=True, exclude_none=True)
     return dumped
@@ -321,7 +322,7 @@ def _action_block(action: ActionView, *, may_update: bool, full_limit: int) -> C
     if action.latest_explanation and action.latest_grade in (Grade.SLIPPED, Grade.NOT_ACHIEVED):
         items += [_note(messages.STATUS_EXPLANATION), plain(action.latest_explanation, 400)]
     if may_update:
-        button = SubmitAction(
+        button = execute(
             title=messages.STATUS_UPDATE_BUTTON.format(ref=action.ref), data=open_update_data(action.id)
         )
         items.append(ActionSet(actions=[button], spacing="Small"))
@@ -329,10 +330,15 @@ def _action_block(action: ActionView, *, may_update: bool, full_limit: int) -> C
 
 
 def recommendation_card(
-    recommendation: RecommendationView, *, updatable: set[int] | frozenset[int] = frozenset(), page: Page
+    recommendation: RecommendationView,
+    *,
+    updatable: set[int] | frozenset[int] = frozenset(),
+    page: Page,
+    link: str | None = None,
 ) -> dict[str, Any]:
     """Its text, then each action: responsibility, date, its grade in every round, the latest evidence,
-    and "Update" on the actions in `updatable` (those the reader may update now)."""
+    and "Update" on the actions in `updatable` (those the reader may update now); at the foot, its
+    `link` to paste anywhere in Teams."""
     actions, start, page = _slice(recommendation.actions, page, ACTIONS_PER_CARD)
     card: dict[str, Any] = {}
     for full_limit in FULL_TEXT_LIMITS:
@@ -351,6 +357,8 @@ def recommendation_card(
             total=len(recommendation.actions),
             size=ACTIONS_PER_CARD,
         )
+        if link:
+            body.append(_note(messages.STATUS_LINK.format(link=link)))
         card = _dump(body)
         if card_bytes(card) <= CARD_BYTE_LIMIT:
             return card
@@ -379,7 +387,7 @@ def _recommendation_line(
     return ColumnSet(
         separator=True,
         spacing="Small",
-        select_action=SubmitAction(
+        select_action=execute(
             title=messages.STATUS_RECOMMENDATION_TITLE.format(number=number),
             data=recommendation_data(review_id, number),
         ),
@@ -435,7 +443,7 @@ def _action_line(action: ActionView) -> ColumnSet:
     return ColumnSet(
         separator=True,
         spacing="Small",
-        select_action=SubmitAction(
+        select_action=execute(
             title=messages.STATUS_RECOMMENDATION_TITLE.format(number=action.recommendation_number),
             data=recommendation_data(action.review_id, action.recommendation_number),
         ),
@@ -481,7 +489,7 @@ def action_list_card(
 # --- choosing ---
 
 
-def _stacked(buttons: Sequence[SubmitAction]) -> list[CardElement]:
+def _stacked(buttons: Sequence[ExecuteAction]) -> list[CardElement]:
     """One button a line: side by side, Teams cuts long titles to "Recom…"."""
     return [ActionSet(actions=[button], spacing="Small") for button in buttons]  # type: ignore[list-item]
 
@@ -497,7 +505,7 @@ def recommendation_choice_card(matches: Sequence[RecommendationMatch]) -> dict[s
         if several_reviews:
             entry.append(plain(match.review_title, 200, subtle=True, small=True))
         entry.append(plan_text(match.text, 200))
-        button = SubmitAction(
+        button = execute(
             title=messages.STATUS_SHOW_RECOMMENDATION.format(number=match.number),
             data=recommendation_data(match.review_id, match.number),
         )
@@ -510,8 +518,7 @@ def review_choice_card(reviews: Sequence[ReviewSummary], *, question: str) -> di
     body: list[CardElement] = [TextBlock(text=messages.STATUS_WHICH_REVIEW, weight="Bolder", wrap=True)]
     if len(reviews) <= PICK_LIST_SIZE:
         buttons = [
-            SubmitAction(title=trimmed(r.title, 60), data=review_data(r.id, question=question))
-            for r in reviews
+            execute(title=trimmed(r.title, 60), data=review_data(r.id, question=question)) for r in reviews
         ]
         return _dump([*body, *_stacked(buttons)])
     body.append(
@@ -524,7 +531,7 @@ def review_choice_card(reviews: Sequence[ReviewSummary], *, question: str) -> di
             choices=[Choice(title=trimmed(r.title, 80), value=str(r.id)) for r in reviews],
         )
     )
-    submit = SubmitAction(
+    submit = execute(
         title=messages.STATUS_SHOW_BUTTON, data={"verb": STATUS_REVIEW_VERB, "question": question}
     )
     return fitted(_dump(body, [submit]))

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from microsoft_teams.cards import (
+    ActionSet,
     Mention,
     MentionedEntity,
     RichTextBlock,
@@ -27,11 +28,16 @@ from microsoft_teams.cards import (
 from pydantic import BaseModel, ConfigDict
 
 from cards import messages
+from cards.actions import execute
 from cards.charts import grade_distribution
 from cards.grades import grade_words
 from cards.size import CARD_BYTE_LIMIT, card_bytes, trimmed
+from cards.update import open_update_data
 from documents.grades import Grade
 from store.views import ActionView, ChangeView, GradeCounts
+
+# One review's summary as it is now: {"review_id", "since", "weekly"}.
+SUMMARY_REFRESH_VERB = "summary_refresh"
 
 # Lines per list before "and N more"; halved until the card fits.
 LIST_LINES = (12, 6, 3, 1)
@@ -63,6 +69,7 @@ class SummaryView(BaseModel):
     owners: dict[int, Owner]  # person id -> how to name them
     waiting: list[ActionView] = []  # their open round's return waits for the scrutiny officer
     returned: list[ActionView] = []  # ... was returned to its officer, to answer again
+    asked_now: list[ActionView] = []  # not done, asked about in the open round: someone may update them
 
 
 def day(moment: date | datetime) -> str:
@@ -191,7 +198,25 @@ def _round_line(view: SummaryView) -> str:
     return messages.SUMMARY_OPEN_ROUND_DUE.format(round=view.round_label, deadline=day(view.deadline))
 
 
-def _build(view: SummaryView, lines: int, *, weekly: bool) -> dict[str, Any]:
+def _yours(yours: Sequence[ActionView], lines: int) -> list[dict[str, Any]]:
+    """The viewer's own actions, each with its Update button: on their refreshed copy only."""
+    if not yours:
+        return []
+    elements = [_heading(messages.SUMMARY_YOURS_HEADING)]
+    for action in yours[:lines]:
+        button = execute(
+            title=messages.STATUS_UPDATE_BUTTON.format(ref=action.ref), data=open_update_data(action.id)
+        )
+        elements.append(plain((action.ref, True), (" " + trimmed(action.agreed_action, ACTION_TEXT), False)))
+        elements.append(
+            ActionSet(actions=[button], spacing="Small").model_dump(
+                mode="json", by_alias=True, exclude_none=True
+            )
+        )
+    return elements + _more(lines, len(yours), messages.SUMMARY_SAY_MY_ACTIONS)
+
+
+def _build(view: SummaryView, lines: int, *, weekly: bool, yours: Sequence[ActionView]) -> dict[str, Any]:
     mentions = _Mentions(view.owners)
     title = messages.SUMMARY_TITLE_WEEKLY if weekly else messages.SUMMARY_TITLE
     body: list[dict[str, Any]] = [
@@ -208,6 +233,7 @@ def _build(view: SummaryView, lines: int, *, weekly: bool) -> dict[str, Any]:
             owners=f" ({', '.join(owners)})" if owners else "",
         )
         body.append(_block(line, spacing="Medium"))
+    body += _yours(yours, lines)
     body += _changes(view, lines) + _slipped(view, mentions, lines) + _missing(view, mentions, lines)
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
@@ -220,10 +246,13 @@ def _build(view: SummaryView, lines: int, *, weekly: bool) -> dict[str, Any]:
     return card
 
 
-def summary_card(view: SummaryView, *, weekly: bool = True) -> dict[str, Any]:
-    """The review's summary as an Adaptive Card (1.5), always small enough to post to Teams."""
+def summary_card(
+    view: SummaryView, *, weekly: bool = True, yours: Sequence[ActionView] = ()
+) -> dict[str, Any]:
+    """The review's summary as an Adaptive Card (1.5), always small enough to post to Teams; with
+    `yours`, an officer's own copy, with Update on each of their actions."""
     for lines in LIST_LINES:
-        card = _build(view, lines, weekly=weekly)
+        card = _build(view, lines, weekly=weekly, yours=yours)
         if card_bytes(card) < CARD_BYTE_LIMIT:
             return card
     return card

@@ -21,6 +21,7 @@ from microsoft_teams.cards import (
     Choice,
     ChoiceSetInput,
     Container,
+    ExecuteAction,
     RichTextBlock,
     SubmitAction,
     TextBlock,
@@ -29,6 +30,7 @@ from microsoft_teams.cards import (
 )
 
 from cards import messages
+from cards.actions import execute
 from cards.grades import GRADES, look
 from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted, trimmed
 from documents.grades import Grade
@@ -47,7 +49,7 @@ def open_update_data(action_id: int, *, guided: bool = False) -> dict[str, Any]:
     return {"verb": OPEN_UPDATE_VERB, "action_id": action_id, "guided": guided}
 
 
-def _card(body: list[CardElement], actions: Sequence[SubmitAction] = ()) -> dict[str, Any]:
+def _card(body: list[CardElement], actions: Sequence[SubmitAction | ExecuteAction] = ()) -> dict[str, Any]:
     card = AdaptiveCard(version="1.5", body=body, actions=list(actions) or None)
     dumped: dict[str, Any] = card.model_dump(mode="json", exclude_none=True)
     return fitted(dumped, limits=(LONG_TEXT, 600, 200, 80))
@@ -75,6 +77,8 @@ def _grade(grade: Grade | None) -> TextBlock:
     return TextBlock(text=shown.words, color=shown.color, weight="Bolder", wrap=True)
 
 
+# The guided dialog's steps stay Action.Submit: each answer is the officer's message in the chat, which
+# the dialog's prompts read, and the step above it stays as the record of what was asked.
 def _answer_button(title: str, answer: str, *, positive: bool = False) -> SubmitAction:
     return SubmitAction(title=title, data={"answer": answer}, style="positive" if positive else None)
 
@@ -303,7 +307,7 @@ def update_form_card(
     The saved answer is filled in to edit, unless that would make the card too big for Teams: then
     the fields start empty and the card says so, rather than trim what the officer wrote.
     """
-    save = SubmitAction(
+    save = execute(
         title=messages.SAVE_BUTTON,
         style="positive",
         data={

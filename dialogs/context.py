@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
@@ -46,6 +46,21 @@ def card_message(card: dict[str, Any]) -> Activity:
     )
 
 
+def viewer_id(turn_context: TurnContext) -> str | None:
+    """The Teams user id of whoever this turn is from: a card's refresh is for them."""
+    sender = turn_context.activity.from_property
+    return sender.id if sender is not None else None
+
+
+def seen_by_one(turn_context: TurnContext) -> bool:
+    """Only the sender sees what this turn answers: a 1:1 chat, or a card put in place for its presser
+    (an Action.Execute, a refresh). A card shown to a group offers nobody's buttons; each viewer's
+    refresh brings their own."""
+    conversation = turn_context.activity.conversation
+    personal = conversation is not None and conversation.conversation_type in (None, "personal")
+    return personal or in_place(turn_context) is not None
+
+
 # A command ("update 7") gets the text after its name; a card submit gets the submitted value dict.
 Handler = Callable[[DialogContext, Caller, Any], Awaitable[None]]
 
@@ -64,9 +79,32 @@ async def submitted(
         return None
 
 
+# Where an Action.Execute turn keeps the card that answers it: turn_context.turn_state[IN_PLACE_KEY].
+IN_PLACE_KEY = "CardInPlace"
+
+
+@dataclass
+class CardInPlace:
+    """An Action.Execute turn's answer: the card that takes the pressed one's place for the presser,
+    and what the bot said meanwhile (shown on that card, or alone when no card comes)."""
+
+    card: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def in_place(turn_context: TurnContext) -> CardInPlace | None:
+    """The answer being built, if this turn is an Action.Execute (or a card's refresh)."""
+    held = turn_context.turn_state.get(IN_PLACE_KEY)
+    return held if isinstance(held, CardInPlace) else None
+
+
 async def replace_card(turn_context: TurnContext, card: dict[str, Any]) -> None:
     """Put `card` in place of the card whose button was pressed (a form once saved, a return once
     decided), so it cannot be pressed again; nothing is lost if Teams refuses."""
+    held = in_place(turn_context)
+    if held is not None:
+        held.card = card  # the invoke's answer replaces it
+        return
     pressed = turn_context.activity.reply_to_id
     if not pressed:
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from botbuilder.dialogs import DialogContext
 from pydantic import BaseModel
@@ -20,7 +21,14 @@ from documents.errors import UserFacingError
 from store.db import Database
 from store.extensions import decide_extension, pending_extensions, request_extension
 from store.models import Verdict
-from store.returns import StaleReturn, decide, is_reviewer, return_for_review, returns_to_review
+from store.returns import (
+    AlreadyDecided,
+    StaleReturn,
+    decide,
+    is_reviewer,
+    return_for_review,
+    returns_to_review,
+)
 from store.rounds import close_round, review_with_open_round
 from store.views import ReturnForReview
 
@@ -47,8 +55,9 @@ _EXTEND = re.compile(
 
 
 class ReviewHandlers:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, time_zone: str = "Europe/London") -> None:
         self._db = db
+        self._zone = ZoneInfo(time_zone)
 
     async def queue(self, dc: DialogContext, caller: Caller, args: Any) -> None:
         """The returns and new dates waiting for this reviewer, oldest first, a card each."""
@@ -94,6 +103,25 @@ class ReviewHandlers:
                     is_admin=caller.is_admin,
                     activity_id=dc.context.activity.id,
                 )
+        except AlreadyDecided as done:
+            # Said in the council's time, on the card as it was decided.
+            local = done.at.astimezone(self._zone)
+            async with self._db.session() as session:
+                earlier = await return_for_review(session, update_id=done.update_id)
+            if earlier is None:
+                await dc.context.send_activity(str(done))
+                return
+            await dc.context.send_activity(
+                messages.REVIEW_ALREADY_DECIDED.format(
+                    name=earlier.name,
+                    round=earlier.round_label,
+                    verdict=done.verdict.value,
+                    who=f" by {done.who}" if done.who else "",
+                    time=f"{local:%H:%M} on {local.day} {local:%B}",
+                )
+            )
+            await replace_card(dc.context, decided_card(earlier))
+            return
         except StaleReturn as stale:
             async with self._db.session() as session:
                 newer = await return_for_review(session, update_id=stale.current_id)

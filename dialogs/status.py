@@ -10,7 +10,7 @@ With several reviews, the one chosen in a conversation is remembered in its Conv
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
@@ -23,19 +23,23 @@ from rapidfuzz import fuzz
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import messages
+from cards.actions import with_refresh
 from cards.status import (
     Page,
     action_list_card,
     overview_card,
+    page_data,
     recommendation_card,
     recommendation_choice_card,
     review_choice_card,
 )
-from dialogs.context import Caller, Handler, card_message, submitted
+from dialogs.context import Caller, Handler, card_message, seen_by_one, submitted, viewer_id
 from dialogs.questions import Ask, Question, normalise, parse_question
 from documents.grades import Grade
+from documents.links import recommendation_url
 from store import queries
 from store.db import Database
+from store.people import teams_user_ids
 from store.updates import updatable
 from store.views import RecommendationMatch, RecommendationView, ReturnState, ReviewSummary
 
@@ -85,8 +89,10 @@ class StatusHandlers:
         chosen_review: StatePropertyAccessor,
         time_zone: str,
         clock: Callable[[], datetime],
+        link_base: str = "",
     ) -> None:
         self._db = db
+        self._link_base = link_base  # recommendations' links (documents/links.py) start with it
         self._chosen_review = chosen_review
         self._zone = ZoneInfo(time_zone)
         self._clock = clock  # what "overdue" is judged against
@@ -127,6 +133,7 @@ class StatusHandlers:
         await self._remember(dc.context, choice.review_id)
         async with self._db.session() as session:
             reply = await self._recommendation(
+                dc,
                 session,
                 caller,
                 choice.review_id,
@@ -160,7 +167,7 @@ class StatusHandlers:
         review_id: int | None,
     ) -> Reply:
         if question.ask is Ask.MY_ACTIONS:
-            return await self._my_actions(session, caller, Page(question=text, number=page))
+            return await self._my_actions(dc, session, caller, Page(question=text, number=page))
         if question.ask is Ask.SEARCH and review_id is None:
             # Words can find a recommendation in any review: no need to ask which first.
             return await self._search(dc, session, caller, question.words, review_id=None)
@@ -174,13 +181,13 @@ class StatusHandlers:
         where = Page(question=text, number=page, review_id=review.id)
         if question.ask is Ask.OVERVIEW:
             overview = await queries.review_overview(session, review_id=review.id)
-            return card_message(overview_card(overview, page=where))
+            return _refreshing(dc, overview_card(overview, page=where), where)
         if question.ask is Ask.RECOMMENDATION:
             assert question.number is not None
-            return await self._recommendation(session, caller, review.id, question.number, where)
+            return await self._recommendation(dc, session, caller, review.id, question.number, where)
         if question.ask is Ask.SEARCH:
             return await self._search(dc, session, caller, question.words, review_id=review.id)
-        return await self._list(session, question.ask, review, where)
+        return await self._list(dc, session, question.ask, review, where)
 
     async def _in_known_review(
         self,
@@ -203,16 +210,34 @@ class StatusHandlers:
             return None
         if review_id is not None:
             await self._remember(dc.context, review_id)
-        return self._recommendation_card(
-            caller, recommendation, Page(question=text, number=page, review_id=known)
+        return await self._recommendation_card(
+            dc, session, caller, recommendation, Page(question=text, number=page, review_id=known)
         )
 
-    def _recommendation_card(self, caller: Caller, recommendation: RecommendationView, page: Page) -> Reply:
-        may_update = updatable(recommendation, person_id=caller.person_id, is_admin=caller.is_admin)
-        return card_message(recommendation_card(recommendation, updatable=may_update, page=page))
+    async def _recommendation_card(
+        self,
+        dc: DialogContext,
+        session: AsyncSession,
+        caller: Caller,
+        recommendation: RecommendationView,
+        page: Page,
+    ) -> Reply:
+        may_update: set[int] = set()
+        if seen_by_one(dc.context):
+            may_update = updatable(recommendation, person_id=caller.person_id, is_admin=caller.is_admin)
+        card = await refreshing_recommendation(
+            session,
+            recommendation,
+            page,
+            may_update=may_update,
+            asker=viewer_id(dc.context),
+            link_base=self._link_base,
+        )
+        return card_message(card)
 
     async def _recommendation(
         self,
+        dc: DialogContext,
         session: AsyncSession,
         caller: Caller,
         review_id: int,
@@ -232,7 +257,7 @@ class StatusHandlers:
                 first=min(numbers, default=0),
                 last=max(numbers, default=0),
             )
-        return self._recommendation_card(caller, recommendation, page)
+        return await self._recommendation_card(dc, session, caller, recommendation, page)
 
     async def _search(
         self,
@@ -253,11 +278,13 @@ class StatusHandlers:
         if len(found) == 1 or score - found[1][1] >= CLEAR_LEAD:
             await self._remember(dc.context, best.review_id)
             page = Page(question=f"status {best.number}", review_id=best.review_id)
-            return await self._recommendation(session, caller, best.review_id, best.number, page)
+            return await self._recommendation(dc, session, caller, best.review_id, best.number, page)
         matches: list[RecommendationMatch] = [match for match, _ in found]
         return card_message(recommendation_choice_card(matches))
 
-    async def _list(self, session: AsyncSession, ask: Ask, review: ReviewSummary, page: Page) -> Reply:
+    async def _list(
+        self, dc: DialogContext, session: AsyncSession, ask: Ask, review: ReviewSummary, page: Page
+    ) -> Reply:
         if ask is Ask.SLIPPED or ask is Ask.NOT_ACHIEVED:
             grade = Grade.SLIPPED if ask is Ask.SLIPPED else Grade.NOT_ACHIEVED
             actions = await queries.actions_by_latest_grade(session, review_id=review.id, grade=grade)
@@ -298,9 +325,11 @@ class StatusHandlers:
                 subtitle=messages.STATUS_OVERDUE_SUBTITLE.format(review=review.title, today=_day(today)),
                 empty=messages.STATUS_OVERDUE_NONE,
             )
-        return card_message(card)
+        return _refreshing(dc, card, page)
 
-    async def _my_actions(self, session: AsyncSession, caller: Caller, page: Page) -> Reply:
+    async def _my_actions(
+        self, dc: DialogContext, session: AsyncSession, caller: Caller, page: Page
+    ) -> Reply:
         if caller.person_id is None:
             return messages.STATUS_MY_ACTIONS_UNKNOWN
         actions = await queries.actions_owned_by(session, person_id=caller.person_id)
@@ -311,7 +340,7 @@ class StatusHandlers:
             subtitle=caller.name,
             empty=messages.STATUS_MY_ACTIONS_NONE,
         )
-        return card_message(card)
+        return _refreshing(dc, card, page)
 
     # --- which review ---
 
@@ -346,6 +375,34 @@ class StatusHandlers:
 
     async def _remember(self, turn_context: TurnContext, review_id: int) -> None:
         await self._chosen_review.set(turn_context, ChosenReview(review_id=review_id).model_dump())
+
+
+async def refreshing_recommendation(
+    session: AsyncSession,
+    recommendation: RecommendationView,
+    page: Page,
+    *,
+    may_update: set[int] | frozenset[int],
+    asker: str | None,
+    link_base: str,
+) -> dict[str, Any]:
+    """A recommendation's card, refreshed by Teams for whoever asked and for each action's officers,
+    so each sees their own Update; with its link when there is somewhere for the link to lead."""
+    link = None
+    if link_base:
+        link = recommendation_url(link_base, review_id=recommendation.review_id, number=recommendation.number)
+    card = recommendation_card(recommendation, updatable=may_update, page=page, link=link)
+    officers = {p for action in recommendation.actions for p in (*action.owner_ids, *action.deputy_ids)}
+    viewers = await teams_user_ids(session, person_ids=officers)
+    again = page_data(page.question, page=page.number, review_id=page.review_id)
+    return with_refresh(card, again, [asker or "", *viewers])
+
+
+def _refreshing(dc: DialogContext, card: dict[str, Any], page: Page, viewers: Sequence[str] = ()) -> Activity:
+    """The card, refreshed by Teams (the same question asked again) when its asker or `viewers` look
+    at it: a two-week-old card shows today's grades."""
+    again = page_data(page.question, page=page.number, review_id=page.review_id)
+    return card_message(with_refresh(card, again, [viewer_id(dc.context) or "", *viewers]))
 
 
 def _as_words(text: str) -> Question:

@@ -17,16 +17,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from botbuilder.dialogs import DialogContext
+from botbuilder.schema import Activity
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import messages
-from cards.summary import Owner, SummaryView, grade_order, summary_card
-from dialogs.context import Caller, card_message
+from cards.actions import with_refresh
+from cards.summary import SUMMARY_REFRESH_VERB, Owner, SummaryView, grade_order, summary_card
+from dialogs.context import Caller, card_message, submitted
 from documents.grades import Grade
 from store.conversations import conversation_by_id
 from store.db import Database
 from store.deliveries import last_sent, people_by_id, set_summary_schedule, summary_schedule, weekly_of
 from store.models import ConversationKind, DeliveryKind
+from store.people import teams_user_ids
 from store.queries import changes_since, counts_in_round, review_status, reviews
 from store.schedule import Weekly, parse_weekly
 from store.views import ReturnState, ReviewSummary
@@ -86,7 +90,34 @@ async def review_summary(session: AsyncSession, *, review: ReviewSummary, since:
         },
         waiting=[a for a in actions if a.review_state is ReturnState.WAITING],
         returned=[a for a in actions if a.review_state is ReturnState.RETURNED],
+        asked_now=[a for a in actions if a.asked_now and not a.done],
     )
+
+
+def refresh_data(review_id: int, *, since: datetime, weekly: bool) -> dict[str, Any]:
+    return {
+        "verb": SUMMARY_REFRESH_VERB,
+        "review_id": review_id,
+        "since": since.isoformat(),
+        "weekly": weekly,
+    }
+
+
+async def refreshing_summary(
+    session: AsyncSession,
+    *,
+    review: ReviewSummary,
+    since: datetime,
+    weekly: bool,
+    viewer: int | None = None,
+) -> dict[str, Any]:
+    """One review's summary card, refreshed by Teams for the officers of its open actions: each of
+    them then sees Update on their own (`viewer`'s, on the copy made for them), everyone else none."""
+    view = await review_summary(session, review=review, since=since)
+    yours = [a for a in view.asked_now if viewer is not None and viewer in a.owner_ids]
+    card = summary_card(view, weekly=weekly, yours=yours)
+    officers = await teams_user_ids(session, person_ids={p for a in view.asked_now for p in a.owner_ids})
+    return with_refresh(card, refresh_data(review.id, since=since, weekly=weekly), officers)
 
 
 async def summary_cards(
@@ -100,9 +131,16 @@ async def summary_cards(
             since = await last_sent(
                 session, kind=DeliveryKind.SUMMARY, target=conversation_id, review_id=review.id
             )
-        view = await review_summary(session, review=review, since=since or now - WEEK)
-        cards.append(summary_card(view, weekly=weekly))
+        cards.append(
+            await refreshing_summary(session, review=review, since=since or now - WEEK, weekly=weekly)
+        )
     return cards
+
+
+class SummaryRefresh(BaseModel):
+    review_id: int
+    since: datetime
+    weekly: bool = True
 
 
 class SummaryHandlers:
@@ -128,6 +166,22 @@ class SummaryHandlers:
             return
         for card in cards:
             await dc.context.send_activity(card_message(card))
+
+    async def refresh(self, dc: DialogContext, caller: Caller, value: Any) -> None:
+        """A summary card as it is now, for whoever looks at it (Teams' refresh)."""
+        asked = await submitted(dc.context, SummaryRefresh, value, refusal=messages.CARD_OUT_OF_DATE)
+        if asked is None:
+            return
+        async with self._db.session() as session:
+            found = await reviews(session, review_id=asked.review_id)
+            if not found:
+                reply: str | Activity = messages.SUMMARY_REVIEW_GONE
+            else:
+                card = await refreshing_summary(
+                    session, review=found[0], since=asked.since, weekly=asked.weekly, viewer=caller.person_id
+                )
+                reply = card_message(card)
+        await dc.context.send_activity(reply)
 
     async def _schedule(self, dc: DialogContext, caller: Caller, text: str) -> None:
         activity = dc.context.activity

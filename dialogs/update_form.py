@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from botbuilder.core import TurnContext
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -21,7 +22,7 @@ from dialogs.context import card_message, replace_card
 from documents.errors import UserFacingError
 from documents.grades import Grade
 from store.db import Database
-from store.models import UpdateSource
+from store.models import Person, UpdateSource
 from store.updates import action_for_update, record_update, require_may_record, update_saved_by_activity
 
 
@@ -71,9 +72,10 @@ def _problem(error: ValidationError) -> str:
 
 
 class UpdateForm:
-    def __init__(self, db: Database, *, max_text_length: int) -> None:
+    def __init__(self, db: Database, *, max_text_length: int, time_zone: str = "Europe/London") -> None:
         self._db = db
         self._max_text_length = max_text_length
+        self._zone = ZoneInfo(time_zone)
 
     async def send_form(
         self, turn_context: TurnContext, *, person_id: int | None, is_admin: bool, action_id: int
@@ -123,13 +125,22 @@ class UpdateForm:
                         max_text_length=self._max_text_length,
                     )
                 view = await action_for_update(session, action_id=submit.action_id)
+                if already is not None:  # a second press of the same form: who saved it, and when
+                    saver = (
+                        await session.get(Person, already.recorded_by_id) if already.recorded_by_id else None
+                    )
+                    local = already.recorded_at.astimezone(self._zone)
+                    reply = messages.SAVED_ALREADY.format(
+                        action=view.name,
+                        round_label=view.round_label,
+                        who=saver.name if saver else messages.SOMEONE,
+                        time=f"{local:%H:%M} on {local.day} {local:%B}",
+                    )
         except UserFacingError as refusal:
             await turn_context.send_activity(messages.FORM_NOT_SAVED.format(problem=str(refusal)))
             return
         assert view.current is not None
-        if already is not None:
-            reply = messages.SAVED_ALREADY.format(action=view.name, round_label=view.round_label)
-        else:
+        if already is None:
             reply = messages.SAVED.format(
                 action=view.name, grade=grade_words(view.current.grade), round_label=view.round_label
             )

@@ -35,8 +35,8 @@ def dialog_options(dc: DialogContext, caller: Caller, **more: Any) -> dict[str, 
 
 
 class UpdateHandlers:
-    def __init__(self, db: Database, *, max_text_length: int) -> None:
-        self.form = UpdateForm(db, max_text_length=max_text_length)
+    def __init__(self, db: Database, *, max_text_length: int, time_zone: str = "Europe/London") -> None:
+        self.form = UpdateForm(db, max_text_length=max_text_length, time_zone=time_zone)
 
     async def start(self, dc: DialogContext, caller: Caller, args: Any) -> None:
         """ "update", "update 7", "update 7.2": the guided dialog."""
@@ -86,5 +86,7 @@ class UpdateHandlers:
         return {"update": (messages.UPDATE_USAGE, messages.UPDATE_COMMAND_HELP)}
 
 
-def update_handlers(db: Database, *, max_text_length: int) -> UpdateHandlers:
-    return UpdateHandlers(db, max_text_length=max_text_length)
+def update_handlers(
+    db: Database, *, max_text_length: int, time_zone: str = "Europe/London"
+) -> UpdateHandlers:
+    return UpdateHandlers(db, max_text_length=max_text_length, time_zone=time_zone)

@@ -15,6 +15,7 @@ from documents.plan_format import PlanDocument, PlannedAction, ProgressEntry
 
 NOT_YET_ASSESSED = "not yet assessed"
 NO_UPDATE = "No update yet."
+LINK_TEXT = "Its status in Teams"
 
 
 def write_markdown(plan: PlanDocument) -> str:
@@ -30,6 +31,8 @@ def write_markdown(plan: PlanDocument) -> str:
         out += _summary(plan, rounds)
     for recommendation in plan.recommendations:
         out += [f"## Recommendation {recommendation.number}", "", *_block(recommendation.text), ""]
+        if recommendation.link:
+            out += [f"[{LINK_TEXT}]({recommendation.link})", ""]
         group: str | None = None
         for position, action in enumerate(recommendation.actions, start=1):
             if action.group and action.group != group:

@@ -124,6 +124,8 @@ class PlannedRecommendation(Strict):
     number: int = Field(ge=1)
     text: NonBlank
     actions: list[PlannedAction] = Field(min_length=1)
+    # Its own link (documents/links.py), on an export made where the bot has a public address.
+    link: str | None = None
 
 
 class PlannedRound(Strict):

@@ -99,6 +99,8 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
     aad_object_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The id Teams gives them in this bot's conversations ("29:…"): whom a card's refresh is for.
+    teams_user_id: Mapped[str | None] = mapped_column(String(200))
     is_officer: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_chair: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,3 +103,16 @@ async def admin_names(session: AsyncSession, *, admin_emails: set[str]) -> list[
         .order_by(Person.name)
     )
     return list(admins)
+
+
+async def teams_user_ids(session: AsyncSession, *, person_ids: Iterable[int]) -> list[str]:
+    """The Teams user ids of these people, where known (they have spoken to the bot), in id order."""
+    wanted = sorted(set(person_ids))
+    if not wanted:
+        return []
+    found = await session.scalars(
+        select(Person.teams_user_id)
+        .where(Person.id.in_(wanted), Person.teams_user_id.is_not(None))
+        .order_by(Person.id)
+    )
+    return [teams_id for teams_id in found if teams_id]

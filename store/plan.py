@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from documents.dates import parse_due, parse_month, round_label
 from documents.errors import UserFacingError
+from documents.links import recommendation_url
 from documents.plan_format import (
     EvidenceFile,
     PlanDocument,
@@ -289,11 +290,17 @@ def _set_action(action: AgreedAction, planned: PlannedAction, people: list[Perso
 
 
 async def export_plan(
-    session: AsyncSession, *, title: str, up_to: str | None = None, include_unreviewed: bool = False
+    session: AsyncSession,
+    *,
+    title: str,
+    up_to: str | None = None,
+    include_unreviewed: bool = False,
+    link_base: str | None = None,
 ) -> PlanDocument:
     """The review as a plan, with each action's latest accepted update for every round up to `up_to`:
     the committee reads what the scrutiny officer accepted. `include_unreviewed` takes the latest
-    update instead, marked "not yet reviewed" where it is not accepted."""
+    update instead, marked "not yet reviewed" where it is not accepted. With `link_base`, each
+    recommendation carries its link (documents/links.py)."""
     found = await require_review(session, title)
     review = await session.scalar(
         select(Review)
@@ -367,7 +374,10 @@ async def export_plan(
                     progress=progress,
                 )
             )
-        recommendations.append(PlannedRecommendation(number=rec.number, text=rec.text, actions=actions))
+        link = recommendation_url(link_base, review_id=review.id, number=rec.number) if link_base else None
+        recommendations.append(
+            PlannedRecommendation(number=rec.number, text=rec.text, actions=actions, link=link)
+        )
     return PlanDocument(
         review=review.title,
         committee=review.committee.name if review.committee else None,

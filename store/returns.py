@@ -51,6 +51,19 @@ class StaleReturn(UserFacingError):
         self.current_id = current_id
 
 
+class AlreadyDecided(UserFacingError):
+    """The update was accepted or returned already (another copy of the card, pressed again)."""
+
+    def __init__(
+        self, message: str, *, update_id: int, verdict: Verdict, who: str | None, at: datetime
+    ) -> None:
+        super().__init__(message)
+        self.update_id = update_id
+        self.verdict = verdict
+        self.who = who
+        self.at = at
+
+
 async def reviewed_by(session: AsyncSession, person_id: int | None, is_admin: bool) -> Select | None:
     """The ids of the reviews the caller reads, as a subquery; None: every review."""
     if is_admin:
@@ -248,9 +261,13 @@ async def decide(
     ).one_or_none()
     if earlier is not None:
         who = f" by {earlier.name}" if earlier.name else ""
-        raise UserFacingError(
+        raise AlreadyDecided(
             f"{name}'s {found.round_label} update was already {earlier.verdict.value}{who} "
-            f"at {earlier.decided_at:%H:%M on %-d %B}: nothing was changed."
+            f"at {earlier.decided_at:%H:%M on %-d %B} UTC: nothing was changed.",
+            update_id=update_id,
+            verdict=earlier.verdict,
+            who=earlier.name,
+            at=earlier.decided_at,
         )
     if not found.current:
         action = await require_action(session, found.action_id)

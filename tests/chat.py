@@ -82,6 +82,31 @@ class Reply:
 
 
 @dataclass
+class Invoked:
+    """An invoke's HTTP answer, and the messages the bot posted during that turn."""
+
+    status: int
+    body: Any
+    posted: list[Reply]
+
+    @property
+    def card(self) -> dict[str, Any]:
+        """The card the answer puts in place of the pressed one (fails if it is not a card)."""
+        assert self.status == 200 and self.body["statusCode"] == 200, self.body
+        assert self.body["type"] == ADAPTIVE_CARD, self.body
+        card: dict[str, Any] = self.body["value"]
+        return card
+
+    @property
+    def message(self) -> str:
+        """The words the answer shows on the card as it was (fails if it is not a message)."""
+        assert self.status == 200 and self.body["type"] == "application/vnd.microsoft.activity.message", (
+            self.body
+        )
+        return str(self.body["value"])
+
+
+@dataclass
 class Harness:
     """The bot app on a loopback port, the fake connector, and the database they share."""
 
@@ -188,6 +213,46 @@ class Chat:
             activity["channelData"]["legacy"] = {"replyToId": reply_to_id}
         activity["channelData"]["source"] = {"name": "message"}
         return await self.send(activity)
+
+    async def execute(
+        self,
+        data: dict[str, Any],
+        *,
+        inputs: dict[str, Any] | None = None,
+        verb: str | None = None,
+        trigger: str = "manual",
+        reply_to: str | Reply | None = None,
+    ) -> Invoked:
+        """An Action.Execute press (trigger "automatic": Teams refreshing the card): the invoke's HTTP
+        answer, and any messages the bot posted meanwhile. `inputs` are merged into the data, as Teams
+        does with a card's input values."""
+        action = {
+            "type": "Action.Execute",
+            "verb": verb or data.get("verb"),
+            "data": {**data, **(inputs or {})},
+        }
+        activity = self.activity(
+            "invoke", name="adaptiveCard/action", value={"action": action, "trigger": trigger}
+        )
+        reply_to_id = reply_to.id if isinstance(reply_to, Reply) else reply_to
+        if reply_to_id:
+            activity["replyToId"] = reply_to_id
+        return await self.invoke(activity)
+
+    async def invoke(self, activity: dict[str, Any]) -> Invoked:
+        """POST an invoke; its HTTP answer comes back with the messages posted during the turn."""
+        connector = self.harness.connector
+        mark = len(connector.received)
+        self.last_activity = activity
+        response = await self.harness.post("/api/messages", activity)
+        self.last_status = response.status
+        body = await response.json() if response.content_type == "application/json" else None
+        posted = [
+            Reply(raw=r.body, id=r.response_id)
+            for r in connector.sent_since(mark)
+            if r.kind in ("send", "reply")
+        ]
+        return Invoked(status=response.status, body=body, posted=posted)
 
     async def install(self) -> list[Reply]:
         """What Teams sends when the app is added here: installationUpdate, then conversationUpdate."""

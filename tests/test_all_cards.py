@@ -53,6 +53,9 @@ KINDS = {
     "review-extension",
     "review-extension-decided",
     "review-extension-told",
+    "update-saved-in-place",
+    "notice",
+    "summary-yours",
 }
 WIDE = "é" * 20_000  # six bytes a character on the wire, once JSON-escaped
 

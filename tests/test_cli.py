@@ -102,6 +102,22 @@ def test_export_writes_a_plan_that_imports_back_elsewhere(cli: Cli, plan: Path, 
     assert "September 2020" not in only_march.read_text(encoding="utf-8")
 
 
+def test_an_export_links_each_recommendation_where_the_bot_has_a_public_address(
+    cli: Cli, plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli.ok("import", plan)
+    local = tmp_path / "local.md"
+    cli.ok("export", "-o", local)
+    assert "/recommendations/" not in local.read_text(encoding="utf-8")  # loopback: no use on paper
+
+    monkeypatch.setenv("SCRUTINY_PUBLIC_URL", "https://scrutiny.example.gov.uk/")
+    paper = tmp_path / "paper.md"
+    cli.ok("export", "-o", paper)
+    text = paper.read_text(encoding="utf-8")
+    assert "## Recommendation 7\n" in text
+    assert "[Its status in Teams](https://scrutiny.example.gov.uk/recommendations/1/7)" in text
+
+
 def test_export_refuses_unknown_round_and_format(cli: Cli, plan: Path, tmp_path: Path) -> None:
     cli.ok("import", plan)
     result = cli("export", "-o", tmp_path / "x.json", "--round", "March 2019")

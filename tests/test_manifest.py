@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -22,6 +23,7 @@ from store.db import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "tests/playground/node_modules/@microsoft/app-manifest/build/json-schemas/teams"
+ATK = ROOT / "tests/playground/node_modules/.bin/atk"
 APP_ID = "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b"
 # Said only in the middle of something else; the menu starts things.
 NOT_IN_MENU = {"cancel"}
@@ -77,11 +79,44 @@ def test_package_holds_a_manifest_valid_against_microsofts_schema(
     (extension,) = manifest["composeExtensions"]
     assert extension["botId"] == APP_ID
     assert [(c["id"], c["type"], c["context"]) for c in extension["commands"]] == [
-        ("addEvidence", "action", ["message"])
+        ("findRecommendation", "query", ["compose", "commandBox"]),  # any compose box: chats, meetings
+        ("addEvidence", "action", ["message"]),
     ]
+    # Recommendations' links on the bot's own domain unfurl into their card.
+    assert extension["messageHandlers"] == [{"type": "link", "value": {"domains": ["bot.example.org"]}}]
     assert sorted(s for commands in bot["commandLists"] for s in commands["scopes"]) == sorted(bot["scopes"])
     # Teams' command menu shows at most 10 commands per scope, fewer than the schema's limit of 12.
     assert all(len(commands["commands"]) <= 10 for commands in bot["commandLists"])
+
+
+def atk_validate(folder: Path, manifest: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    """The Microsoft 365 Agents Toolkit CLI's offline check of a manifest (icons beside it)."""
+    if not ATK.exists():
+        subprocess.run([ROOT / "scripts/node-deps.sh"], check=True, timeout=600)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    home = folder / "home"  # atk keeps its settings in the home folder: not the user's
+    home.mkdir(exist_ok=True)
+    return subprocess.run(
+        [ATK, "validate", "--manifest-file", folder / "manifest.json", "-i", "false", "--telemetry", "false"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(home)},
+    )
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_agents_toolkit_validates_the_package(package: zipfile.ZipFile, tmp_path: Path) -> None:
+    package.extractall(tmp_path)
+    checked = atk_validate(tmp_path, json.loads(package.read("manifest.json")))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "All passed" in checked.stdout
+
+    # And it does refuse a broken one, so the pass above means something.
+    broken = json.loads(package.read("manifest.json"))
+    broken["composeExtensions"][0]["commands"][0]["type"] = "search-everything"
+    refused = atk_validate(tmp_path, broken)
+    assert refused.returncode != 0
 
 
 def test_schema_catches_a_broken_manifest(schemas: Path) -> None:

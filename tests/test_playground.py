@@ -54,6 +54,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def walk(node: Any) -> list[dict[str, Any]]:
+    """Every element of a card, its buttons included, in reading order (not its refresh)."""
+    if isinstance(node, list):
+        return [found for item in node for found in walk(item)]
+    if not isinstance(node, dict):
+        return []
+    return [node] + [found for key, value in node.items() if key != "refresh" for found in walk(value)]
+
+
 def card_of(message: dict[str, Any]) -> dict[str, Any] | None:
     for attachment in message.get("attachments") or []:
         if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
@@ -160,6 +169,46 @@ class Playground:
         }
         async with self.http.post(f"{self.base}/_conversation/v1/submit", json=body) as response:
             assert response.status == 200, await response.text()
+
+    async def invoke(
+        self, name: str, value: Any, *, reply_to: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """As Teams' client sends an invoke (an Action.Execute press, a search): the bot's answer, as
+        the playground hands it back (for a press, it also puts the answer's card in place)."""
+        await self.turns.finished()
+        body: dict[str, Any] = {
+            "name": name,
+            "conversation": {"id": self.personal_chat},
+            "from": {"id": self.user["id"]},
+            "value": value,
+        }
+        if reply_to is not None:
+            body["replyToId"] = reply_to["messageId"]
+        async with self.http.post(f"{self.base}/_conversation/v1/invoke", json=body) as response:
+            assert response.status == 200, await response.text()
+            answer: dict[str, Any] = await response.json()
+            return answer
+
+    async def execute(
+        self, card_message: dict[str, Any], button: str, inputs: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """As the user pressing the card's Action.Execute button titled `button`: the card it becomes."""
+        card = card_of(card_message)
+        assert card is not None, f"no card to press {button!r} on: {card_message}"
+        found = [a for a in walk(card) if a.get("type") == "Action.Execute" and a.get("title") == button]
+        assert found, f"no button {button!r} on the card"
+        data = {**found[0]["data"], **(inputs or {})}
+        action = {"type": "Action.Execute", "verb": found[0]["verb"], "data": data}
+        answer = await self.invoke(
+            "adaptiveCard/action", {"action": action, "trigger": "manual"}, reply_to=card_message
+        )
+        assert answer["type"] == "application/vnd.microsoft.card.adaptive", answer
+        return {
+            "messageId": card_message["messageId"],
+            "attachments": [
+                {"contentType": "application/vnd.microsoft.card.adaptive", "content": answer["value"]}
+            ],
+        }
 
     async def next_message(self, timeout: float = REPLY_SECONDS) -> dict[str, Any]:
         """The next message the bot posts in the personal chat, as the playground's UI receives it."""
@@ -366,6 +415,39 @@ async def test_an_officer_records_a_progress_update(playground: Playground, db: 
     assert update.impact == "Library visits up 12% where Wi-Fi is live."
     assert update.source is UpdateSource.TEAMS
     assert recorded_by is not None and recorded_by.aad_object_id == playground.user["aadObjectId"]
+
+
+async def test_a_status_card_changes_in_place_and_a_search_finds_it(
+    playground: Playground, db: Database
+) -> None:
+    """Universal Actions as the playground supports them: presses answered with the card in place, and
+    the search message extension and link unfurling invoked as the compose box would."""
+    await playground.install()
+    await playground.wait_for("Scrutiny bot")
+    await playground.say("status 3")
+    status = await playground.wait_for("Recommendation 3", card=True)
+    form = await playground.execute(status, "Update 3.1")
+    assert "Save" in words_of(form) and "Install public Wi-Fi" in words_of(form)
+    saved = await playground.execute(
+        form, "Save", {"evidence": "Wi-Fi is live in all eight libraries.", "grade": "1"}
+    )
+    assert "Saved: " in words_of(saved) and "Fully Achieved" in words_of(saved)
+    async with db.session() as session:
+        update = await session.scalar(
+            select(ProgressUpdate).join(MonitoringRound).where(MonitoringRound.label == "September 2020")
+        )
+    assert update is not None and update.evidence == "Wi-Fi is live in all eight libraries."
+    assert update.grade is Grade.FULLY_ACHIEVED
+
+    query = {"commandId": "findRecommendation", "parameters": [{"name": "query", "value": "wifi"}]}
+    found = await playground.invoke("composeExtension/query", query)
+    previews = [a["preview"]["content"]["title"] for a in found["composeExtension"]["attachments"]]
+    assert previews == ["Recommendation 3"]
+    link = re.search(r"\((http[^)]+/recommendations/\d+/3)\)", words_of(status))
+    assert link is not None, words_of(status)
+    unfurled = await playground.invoke("composeExtension/queryLink", {"url": link.group(1)})
+    (card,) = unfurled["composeExtension"]["attachments"]
+    assert "Recommendation 3" in json.dumps(card["content"])
 
 
 async def test_the_scrutiny_officer_returns_an_update_and_accepts_it_resubmitted(

@@ -32,12 +32,12 @@ DEADLINE = "2026-12-04"
 
 
 def buttons(reply: Reply) -> dict[str, dict[str, Any]]:
-    """Button title -> its Action.Submit data, anywhere in the reply's card."""
+    """Button title -> its data (Action.Submit or Action.Execute), anywhere in the reply's card."""
     found: dict[str, dict[str, Any]] = {}
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if node.get("type") == "Action.Submit":
+            if node.get("type") in ("Action.Submit", "Action.Execute"):
                 found[node["title"]] = node["data"]
             for value in node.values():
                 walk(value)

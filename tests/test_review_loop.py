@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cardcheck import strings
 from chat import Chat, MakeChat, Reply
 from fake_connector import TeamsUser
 from sqlalchemy import select
@@ -347,3 +348,31 @@ async def test_each_officer_hears_of_their_own_accepted_updates_once_a_day(
         for name, chat in (("Craig", council.craig), ("Lorraine", lorraine))
     }
     assert [len(heard["Craig"]), len(heard["Lorraine"])] == [1, 1]
+
+
+async def test_accept_and_return_pressed_as_execute_replace_the_card_in_place(council: Council) -> None:
+    """Action.Execute, as Teams sends it: the decided card comes back in the invoke, for the presser."""
+    await council.record(PROMISE)
+    replies = await council.sam.say("review")
+    (card,) = return_cards(replies)
+    (give_reason,) = [a for a in card["actions"] if a["type"] == "Action.ShowCard"]
+    (send_back,) = give_reason["card"]["actions"]
+    assert send_back["type"] == "Action.Execute"
+
+    # Return… with no reason: refused on the card, which stays as it was.
+    refused = await council.sam.execute(send_back["data"], inputs={"reason": " "})
+    assert refused.message.startswith("Say why it goes back") and refused.posted == []
+    pressed = await council.sam.execute(send_back["data"], inputs={"reason": REASON})
+    assert pressed.posted == []
+    assert pressed.card["body"][0]["items"][0]["text"].startswith("Returned to Craig Taylor: Recommendation")
+    assert "Returned because" in "\n".join(strings(pressed.card))
+    assert [d[1] for d in await council.decisions()] == [Verdict.RETURNED]
+
+    # The same card pressed again (its Accept, from another copy): who decided it, and when, on the card.
+    accept = next(a for a in card["actions"] if a["title"] == "Accept")
+    again = await council.sam.execute(accept["data"])
+    notice = again.card["body"][0]["items"][0]["text"]
+    assert notice.startswith(f"Recommendation {council.action.recommendation_number}, action ")
+    assert "update was already returned by Sam Scrutiny at " in notice
+    assert "Returned because" in "\n".join(strings(again.card))
+    assert [d[1] for d in await council.decisions()] == [Verdict.RETURNED]

@@ -90,7 +90,8 @@ def refs_in_list(card: dict[str, Any]) -> list[str]:
 
 
 def submit_buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
-    return [a for a in blocks(card, "Action.Submit") if a.get("title")]
+    """The buttons a reader sees (not the card's refresh)."""
+    return [a for a in blocks(card["body"], "Action.Execute") if a.get("title")]
 
 
 # --- one recommendation ---

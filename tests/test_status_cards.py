@@ -229,7 +229,7 @@ def test_eight_rounds_are_shown_in_rows_of_four() -> None:
 
 def test_update_buttons_only_for_the_actions_given() -> None:
     card = recommendation_card(recommendation([action(1), action(2), action(3)]), updatable={102}, page=PAGE)
-    buttons = [a for a in of_type(card, "Action.Submit")]
+    buttons = [a for a in of_type(card, "Action.Execute")]
     assert [(b["title"], b["data"]) for b in buttons] == [("Update 7.2", open_update_data(102))]
 
 
@@ -248,12 +248,12 @@ def test_a_recommendation_with_many_actions_is_paged() -> None:
     many = recommendation([action(p) for p in range(1, 15)])
     first = recommendation_card(many, page=PAGE)
     assert "Showing 1–6 of 14." in texts(first)
-    (next_button,) = of_type(first, "Action.Submit")
+    (next_button,) = of_type(first, "Action.Execute")
     assert next_button["title"] == "Next 6"
     assert next_button["data"] == {"verb": "status_page", "question": "status 7", "page": 2, "review_id": 1}
     last = recommendation_card(many, page=PAGE.model_copy(update={"number": 3}))
     assert "Showing 13–14 of 14." in texts(last)
-    assert [b["title"] for b in of_type(last, "Action.Submit")] == ["Previous 6"]
+    assert [b["title"] for b in of_type(last, "Action.Execute")] == ["Previous 6"]
     assert "Action 7.13" in texts(last) and "Action 7.1" not in texts(last)
 
 
@@ -263,7 +263,7 @@ def test_a_long_list_is_paged_and_grouped_by_review() -> None:
     card = action_list_card("Slipped", actions, page=page, empty="None")
     assert_valid_card(card)
     assert "Slipped: 180" in texts(card) and "Showing 81–100 of 180." in texts(card)
-    assert [b["title"] for b in of_type(card, "Action.Submit") if b["data"]["verb"] == "status_page"] == [
+    assert [b["title"] for b in of_type(card, "Action.Execute") if b["data"]["verb"] == "status_page"] == [
         "Previous 20",
         "Next 20",
     ]
@@ -286,7 +286,7 @@ def test_a_few_reviews_are_buttons_and_many_a_drop_down() -> None:
         return ReviewSummary(id=n, title=f"Review {n}", committee=None, rounds=[], open_round=None)
 
     few = review_choice_card([summary(n) for n in range(1, 4)], question="status 7")
-    assert [a["data"] for a in of_type(few, "Action.Submit")] == [
+    assert [a["data"] for a in of_type(few, "Action.Execute")] == [
         {"verb": "status_review", "review_id": n, "question": "status 7"} for n in range(1, 4)
     ]
     many = review_choice_card([summary(n) for n in range(1, 41)], question="status 7")

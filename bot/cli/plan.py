@@ -10,7 +10,7 @@ import typer
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.common import ReviewOption, fail, find_review, plain_errors, run, terminal
+from bot.cli.common import ReviewOption, fail, find_review, load_settings, plain_errors, run, terminal
 from documents.errors import UserFacingError
 from documents.plan_format import PlanDocument
 from store.plan import export_plan, import_plan
@@ -98,10 +98,16 @@ def export(
     async def work(session: AsyncSession) -> PlanDocument:
         found = await find_review(session, review)
         return await export_plan(
-            session, title=found.title, up_to=round_label, include_unreviewed=include_unreviewed
+            session,
+            title=found.title,
+            up_to=round_label,
+            include_unreviewed=include_unreviewed,
+            # Only an address others can reach belongs in a committee's paper.
+            link_base=settings.public_url or None,
         )
 
-    plan = run(work)
+    settings = load_settings()
+    plan = run(work, settings=settings)
     with plain_errors():
         if chosen is Format.YAML:
             data = plan.model_dump(mode="json", exclude_defaults=True)
