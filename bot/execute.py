@@ -71,7 +71,7 @@ def hold_replies(turn_context: TurnContext) -> CardInPlace:
     ) -> list[ResourceResponse]:
         for index, activity in enumerate(activities):
             cards = [a.content for a in activity.attachments or [] if a.content_type == CARD]
-            if activity.type != ActivityTypes.message:
+            if activity.type != ActivityTypes.message or held.below:
                 continue
             if cards and held.card is None:
                 held.card = cards[0]
@@ -87,8 +87,9 @@ def hold_replies(turn_context: TurnContext) -> CardInPlace:
     return held
 
 
-def answer(held: CardInPlace, *, refresh: bool, nothing: str) -> InvokeResponse:
-    """The invoke's response: the card to show, or the words to show on the card as it was."""
+def answer(held: CardInPlace, *, refresh: bool, nothing: str, below: str) -> InvokeResponse:
+    """The invoke's response: the card to show, or the words to show on the card as it was (`below`
+    when the press carried on in the chat below it)."""
     ok = int(HTTPStatus.OK)
     if held.card is not None:
         body: dict[str, Any] = {
@@ -103,7 +104,7 @@ def answer(held: CardInPlace, *, refresh: bool, nothing: str) -> InvokeResponse:
         body = {
             "statusCode": ok,
             "type": MESSAGE,
-            "value": "\n\n".join(held.notes) or nothing,
+            "value": "\n\n".join(held.notes) or (below if held.below else nothing),
         }
     return InvokeResponse(status=ok, body=body)
 

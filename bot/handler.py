@@ -121,7 +121,9 @@ class ScrutinyBot(TeamsActivityHandler):
                     await turn_context.send_activity(
                         Activity(
                             type=ActivityTypes.invoke_response,
-                            value=answer(CardInPlace(), refresh=False, nothing=messages.EXECUTE_REPEATED),
+                            value=answer(
+                                CardInPlace(), refresh=False, nothing=messages.EXECUTE_REPEATED, below=""
+                            ),
                         )
                     )
                 return
@@ -263,7 +265,12 @@ class ScrutinyBot(TeamsActivityHandler):
             await self._on_submit(dialog_context, caller, value)
         except UserFacingError as refusal:
             held.notes.append(str(refusal))
-        return answer(held, refresh=press.trigger == "automatic", nothing=messages.CARD_OUT_OF_DATE)
+        return answer(
+            held,
+            refresh=press.trigger == "automatic",
+            nothing=messages.CARD_OUT_OF_DATE,
+            below=messages.EXECUTE_BELOW,
+        )
 
     # --- a recommendation put into any chat: search, and its link unfurled ---
 

@@ -36,6 +36,7 @@ def choose_action_card(choices: Sequence[tuple[int, str]]) -> dict[str, Any]:
                 choices=[Choice(title=trimmed(title, 120), value=str(action)) for action, title in choices],
             ),
         ],
+        # A submit: this card is shown in a Teams dialog (a task module), which takes no Action.Execute.
         actions=[SubmitAction(title=messages.EVIDENCE_ADD_BUTTON, style="positive")],
     )
     dumped: dict[str, Any] = card.model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -117,6 +117,8 @@ SAVED_ALREADY = (
 SOMEONE = "someone"
 # An Action.Execute Teams delivered twice: the first delivery's answer stands.
 EXECUTE_REPEATED = "That was done already: nothing more was changed."
+# A press that carries on in the chat (the guided update, the review queue), under its card.
+EXECUTE_BELOW = "Carried on in the chat below."
 CHANGING_SAVED_ANSWER = "You are changing the answer saved on {when} by {who}."
 UPDATE_LEFT = "I've left the update you were giving for {action}; nothing was saved for it."
 

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from microsoft_teams.cards import ActionSet, Container, SubmitAction, TextBlock
+from microsoft_teams.cards import ActionSet, Container, TextBlock
 
 from cards import messages
+from cards.actions import execute
 from cards.size import CARD_BYTE_LIMIT, card_bytes, trimmed
 from cards.summary import day, plain
 from cards.update import open_update_data
@@ -58,8 +59,8 @@ def reminder_card(
         if actions:
             body.append(_dump(TextBlock(text=messages.REMINDER_INTRO.format(review=review_title), wrap=True)))
         for action in actions[:limit]:
-            # A submit: it starts the guided dialog below, and the reminder stays with its other buttons.
-            button = SubmitAction(
+            # It starts the guided dialog below, and the reminder stays with its other buttons.
+            button = execute(
                 title=messages.REMINDER_BUTTON.format(ref=action.ref),
                 data=open_update_data(action.id, guided=True),
             )

@@ -17,7 +17,6 @@ from microsoft_teams.cards import (
     Container,
     ExecuteAction,
     ShowCardAction,
-    SubmitAction,
     TextBlock,
     TextInput,
 )
@@ -166,8 +165,8 @@ def to_review_card(*, round_label: str, items: Sequence[ReturnForReview]) -> dic
         )
     if len(items) > 40:
         body.append(TextBlock(text=messages.REVIEW_QUEUE_MORE.format(count=len(items) - 40), wrap=True))
-    # A submit: the queue is several cards, posted below, not one to put in this card's place.
-    button = SubmitAction(title=messages.TO_REVIEW_BUTTON, data={"verb": REVIEW_QUEUE_VERB})
+    # The queue is several cards, posted below this one (dialogs/review.py posts them there).
+    button = execute(title=messages.TO_REVIEW_BUTTON, data={"verb": REVIEW_QUEUE_VERB})
     return _card([*body, ActionSet(actions=[button])])  # type: ignore[list-item]
 
 

@@ -90,12 +90,21 @@ class CardInPlace:
 
     card: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    below: bool = False  # the press starts something below the card (post_below): posted as usual
 
 
 def in_place(turn_context: TurnContext) -> CardInPlace | None:
     """The answer being built, if this turn is an Action.Execute (or a card's refresh)."""
     held = turn_context.turn_state.get(IN_PLACE_KEY)
     return held if isinstance(held, CardInPlace) else None
+
+
+def post_below(turn_context: TurnContext) -> None:
+    """This press starts something in the chat below its card (the guided dialog, a queue of cards):
+    what follows is posted as usual, and the pressed card stays as it is, with its other buttons."""
+    held = in_place(turn_context)
+    if held is not None:
+        held.below = True
 
 
 async def replace_card(turn_context: TurnContext, card: dict[str, Any]) -> None:

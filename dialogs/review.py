@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from cards import messages
 from cards.review import decided_card, extension_card, extension_decided_card, return_card
-from dialogs.context import Caller, card_message, replace_card, submitted
+from dialogs.context import Caller, card_message, post_below, replace_card, submitted
 from documents.errors import UserFacingError
 from store.db import Database
 from store.extensions import decide_extension, pending_extensions, request_extension
@@ -61,6 +61,7 @@ class ReviewHandlers:
 
     async def queue(self, dc: DialogContext, caller: Caller, args: Any) -> None:
         """The returns and new dates waiting for this reviewer, oldest first, a card each."""
+        post_below(dc.context)  # a card each, under the notice whose button asked for them
         person_id, is_admin = caller.person_id, caller.is_admin
         async with self._db.session() as session:
             if not await is_reviewer(session, person_id=person_id, is_admin=is_admin):

@@ -15,7 +15,7 @@ from botbuilder.dialogs import DialogContext
 
 from cards import messages
 from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
-from dialogs.context import Caller, Handler, submitted
+from dialogs.context import Caller, Handler, post_below, submitted
 from dialogs.update_dialog import UpdateDialog
 from dialogs.update_form import OpenUpdate, UpdateForm
 from store.db import Database
@@ -58,6 +58,7 @@ class UpdateHandlers:
         if request is None:
             return
         if request.guided:
+            post_below(dc.context)  # a conversation, under the reminder that offered it
             await dc.begin_dialog(
                 UpdateDialog.__name__, dialog_options(dc, caller, action_id=request.action_id)
             )

@@ -292,6 +292,10 @@ async def test_after_the_deadline_the_scrutiny_officer_hears_what_waits(council:
     assert "Craig Taylor" in heard.card_text
     replies = await council.sam.submit(buttons(heard)["Review them"])
     assert len(return_cards(replies)) == 1
+    # Pressed as Teams sends it (Action.Execute): the queue is posted below, the notice stays.
+    pressed = await council.sam.execute(buttons(heard)["Review them"])
+    assert pressed.message == "Carried on in the chat below."
+    assert len(return_cards(pressed.posted)) == 1
 
 
 async def test_a_long_queue_shows_ten_cards_and_says_how_many_more(council: Council, db: Database) -> None:

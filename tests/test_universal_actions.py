@@ -253,3 +253,19 @@ async def test_the_sdk_adapter_alone_cannot_answer_an_execute(
     )
     response = await harness.post("/api/messages", activity)
     assert response.status == 500
+
+
+async def test_a_reminders_update_carries_on_in_the_chat_below_it(make_chat: MakeChat, db: Database) -> None:
+    """A reminder's Update starts the guided dialog under the reminder, which keeps its other buttons."""
+    await opened(db)
+    lorraine = await make_chat(LORRAINE)
+    (status,) = (await lorraine.say("status 1"))[0].cards
+    guided = {**button(status, "Update 1.2")["data"], "guided": True}  # as a reminder's button has it
+    pressed = await lorraine.execute(guided)
+    assert pressed.message == messages.EXECUTE_BELOW
+    asked = "\n".join(reply.text + reply.card_text for reply in pressed.posted)
+    assert "Recommendation 1, action 2" in asked and "what has been done?" in asked
+
+    # The dialog begun in that press goes on with the next message.
+    replies = await lorraine.say(EVIDENCE)
+    assert any("grade" in reply.text + reply.card_text for reply in replies)
