@@ -24,13 +24,14 @@ from bot.commands import CommandRegistry
 from bot.connector import ReusedClients
 from bot.features import build_dialogs, build_evidence, build_registry, build_search
 from bot.handler import ScrutinyBot
+from bot.logs import configure_logging
 from bot.proactive import Proactive
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.storage import SqlConversationState, SqlStorage
 from cards import messages
 from store import queries
-from store.db import Database, upgrade
+from store.db import Database, current_revision, head_revision, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +89,38 @@ def _page(body: str) -> str:
 
 
 async def _healthz(request: web.Request) -> web.Response:
+    """Alive: the process answers. Whether it can serve turns is /readyz."""
+    return web.json_response({"status": "ok"})
+
+
+async def _readyz(request: web.Request) -> web.Response:
+    """Ready for turns: the database answers, is migrated to this code's head, and the scheduler (if
+    this replica runs one) is running. A 503 says which is not, for a load balancer or an operator."""
+    checks: dict[str, str] = {}
     try:
         async with request.app[DATABASE].session() as session:
             await session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
     except Exception as error:
-        log.warning("Health check: the database is unavailable (%s)", type(error).__name__)
-        return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
-    return web.json_response({"status": "ok"})
+        log.warning("Readiness check: the database is unavailable (%s)", type(error).__name__)
+        checks["database"] = "unreachable"
+    if checks["database"] == "ok":
+        try:
+            async with request.app[DATABASE].session() as session:
+                revision = await current_revision(session)
+        except Exception:  # no alembic_version table: never migrated
+            revision = None
+        head = head_revision()
+        checks["migrations"] = "ok" if revision == head else f"at {revision or 'none'}, not {head}"
+    scheduler = request.app[SCHEDULER]
+    if request.app[SETTINGS].scheduler:
+        checks["scheduler"] = "running" if scheduler.running else "stopped"
+    else:
+        checks["scheduler"] = "off"
+    ready = checks.get("migrations") == "ok" and checks["scheduler"] != "stopped"
+    return web.json_response(
+        {"status": "ready" if ready else "not ready", **checks}, status=200 if ready else 503
+    )
 
 
 def create_app(settings: Settings, *, db: Database | None = None) -> web.Application:
@@ -143,7 +169,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
         app.on_startup.append(start_scheduler)
 
     async def stop_scheduler(_app: web.Application) -> None:
-        await scheduler.stop()
+        await scheduler.stop(grace=settings.shutdown_seconds)
 
     app.on_cleanup.append(stop_scheduler)
 
@@ -153,6 +179,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     app.on_cleanup.append(close_connections)
     app.router.add_post("/api/messages", _messages)
     app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/readyz", _readyz)
     app.router.add_get(r"/recommendations/{review_id:\d{1,9}}/{number:\d{1,6}}", _recommendation_page)
     if owns_db:
 
@@ -179,7 +206,7 @@ def serve(
     if overrides:
         # Validate again, so an override cannot open anonymous mode to the network.
         settings = Settings.model_validate({**settings.model_dump(), **overrides})
-    _log_to_stderr()
+    configure_logging(settings)
     upgrade(settings.database_url)
     if settings.workers == 1:
         _serve_one(settings)
@@ -227,16 +254,20 @@ def stop_workers(processes: Sequence[BaseProcess], *, grace: float = 2.0) -> Non
 
 
 def _serve_one(settings: Settings, *, shared_port: bool = False) -> None:
-    _log_to_stderr()
+    configure_logging(settings)
     app = create_app(settings)
     settle_memory()
     # The CLI has said where it serves: aiohttp's own banner would say it again, once per worker.
-    web.run_app(app, host=settings.host, port=settings.port, reuse_port=shared_port or None, print=None)
-
-
-def _log_to_stderr() -> None:
-    # Only if the CLI has not set logging up already; settings are never logged (the password is a SecretStr).
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # SIGTERM (a container stopping, systemd): no new connections; turns in progress finish, within
+    # shutdown_seconds, before the scheduler and the database are closed.
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        reuse_port=shared_port or None,
+        print=None,
+        shutdown_timeout=settings.shutdown_seconds,
+    )
 
 
 def settle_memory() -> None:

@@ -21,6 +21,7 @@ from botbuilder.schema.teams import (
 from bot.commands import CommandRegistry, clean_text
 from bot.execute import EXECUTE_INVOKE, answer, execute_value, hold_replies, refused, submitted_value
 from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
+from bot.logs import turn_ids
 from bot.settings import Settings
 from bot.storage import ETagConflict, SqlConversationState
 from cards import messages
@@ -106,6 +107,11 @@ class ScrutinyBot(TeamsActivityHandler):
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         conversation_id = activity.conversation.id if activity.conversation else None
+        with turn_ids(activity.id, conversation_id):
+            await self._turn(turn_context, conversation_id)
+
+    async def _turn(self, turn_context: TurnContext, conversation_id: str | None) -> None:
+        activity = turn_context.activity
         async with self._db.session() as session:
             repeat = (
                 activity.id is not None
@@ -149,6 +155,11 @@ class ScrutinyBot(TeamsActivityHandler):
 
     async def on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         """The adapter's error hook: a UserFacingError is the reply; anything else gets a reference."""
+        activity = turn_context.activity
+        with turn_ids(activity.id, activity.conversation.id if activity.conversation else None):
+            await self._turn_failed(turn_context, error)
+
+    async def _turn_failed(self, turn_context: TurnContext, error: Exception) -> None:
         if isinstance(error, UserFacingError):
             reply = str(error)
         elif isinstance(error, ETagConflict):

@@ -40,6 +40,7 @@ from store.db import Database
 from store.deliveries import (
     claim_delivery,
     give_up,
+    hand_back,
     last_sent,
     mark_blocked,
     mark_sent,
@@ -101,6 +102,8 @@ class Scheduler:
         self.default = default_weekly(summary_default=settings.summary_default, time_zone=settings.time_zone)
         self.reminder_days = settings.reminder_days_before
         self._task: asyncio.Task[None] | None = None
+        self._ticking = False
+        self.stopping = False  # once set, claims not yet posted are handed back, not posted
 
     # --- running inside the bot process ---
 
@@ -112,8 +115,15 @@ class Scheduler:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="scrutiny-scheduler")
 
-    async def stop(self) -> None:
+    async def stop(self, *, grace: float = 20.0) -> None:
+        """Stop ticking. A tick under way finishes the post it is making (within `grace` seconds) and
+        hands back the claims it had not posted yet, so another replica posts them at its next tick
+        instead of after the lease runs out."""
+        self.stopping = True
         if self._task is not None:
+            if self._ticking:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(self._task), grace)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -121,14 +131,17 @@ class Scheduler:
 
     async def _run(self) -> None:
         log.info("Scheduler started: summaries and reminders are checked every %.0f s", self.interval)
-        while True:
+        while not self.stopping:
             # Sleep first: a bot starting up answers its first messages before it looks at the clock.
             await asyncio.sleep(self.interval)
+            self._ticking = True
             try:
                 await self.tick()
             except Exception:
                 # The database may be briefly away; the next tick tries again.
                 log.exception("A scheduler tick failed")
+            finally:
+                self._ticking = False
 
     async def tick(self, now: datetime | None = None) -> TickReport:
         now = now or self.clock()
@@ -154,6 +167,10 @@ class Scheduler:
     ) -> Outcome:
         """Post and record the outcome: sent, failed (retried on a later tick) or blocked (403)."""
         conversation_id = str((reference.get("conversation") or {}).get("id"))
+        if self.stopping:  # claimed, not posted: another replica may post it at once
+            async with self.db.session() as session:
+                await hand_back(session, delivery_id=delivery_id, now=now)
+            return "failed"
         try:
             await self.proactive.send(reference=reference, activity=card_activity(card, summary=summary))
         except ConversationBlocked:

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     # Where people reach the bot (https://scrutiny.council.gov.uk): recommendations' links are made
     # from it and unfurled by Teams, and the app package lists its domain. Empty: this host and port.
     public_url: str = Field("", validation_alias=_env("SCRUTINY_PUBLIC_URL"))
+    # Logs for a person ("text") or a log collector ("json": one JSON object a line), from this level.
+    log_format: Literal["text", "json"] = Field("text", validation_alias=_env("SCRUTINY_LOG_FORMAT"))
+    log_level: str = Field("INFO", validation_alias=_env("SCRUTINY_LOG_LEVEL"))
+    # On SIGTERM, how long turns in progress may take to finish before their connections are closed.
+    shutdown_seconds: float = Field(20.0, ge=0, le=600, validation_alias=_env("SCRUTINY_SHUTDOWN_SECONDS"))
 
     # Emails/UPNs of admins, who may record for any action and manage rounds (comma-separated).
     admins: str = Field("", validation_alias=_env("SCRUTINY_ADMINS"))

@@ -15,7 +15,7 @@ from typing import Any, cast
 import aiosqlite
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Table, event, exc
+from sqlalchemy import Table, event, exc, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -200,6 +200,21 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", async_url(url).replace("%", "%%"))
     return config
+
+
+def head_revision() -> str:
+    """The newest migration this code has (what `upgrade` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+async def current_revision(session: AsyncSession) -> str | None:
+    """The migration the database is at (None before the first)."""
+    found = await session.execute(text("SELECT version_num FROM alembic_version"))
+    return found.scalar_one_or_none()
 
 
 def upgrade(url: str, revision: str = "head") -> None:

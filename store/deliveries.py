@@ -103,6 +103,16 @@ async def release_delivery(session: AsyncSession, *, delivery_id: int, now: date
     )
 
 
+async def hand_back(session: AsyncSession, *, delivery_id: int, now: datetime) -> None:
+    """A claim this process will not post after all (it is stopping): free for the next tick anywhere."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.sent_at.is_(None))
+        .values(lease_until=now, last_error="the bot stopped before posting it")
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def give_up(session: AsyncSession, *, delivery_id: int, now: datetime, reason: str) -> None:
     """Done without sending (Teams refused the conversation for good): never tried again."""
     await session.execute(

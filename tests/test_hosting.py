@@ -12,16 +12,18 @@ from typing import Any
 import aiohttp
 import jwt
 import pytest
+from alembic import command
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import DialogContext, PromptOptions, TextPrompt, WaterfallDialog, WaterfallStepContext
 from chat import DEFAULT_USER, Chat, Harness, MakeChat
 from fake_connector import FakeConnector
 from pydantic import ValidationError
 
-from bot.app import DIALOGS, REGISTRY, serve, start_workers, stop_workers
+from bot.app import DIALOGS, REGISTRY, SCHEDULER, serve, start_workers, stop_workers
 from bot.settings import Settings
 from dialogs.context import Caller
 from documents.errors import UserFacingError
+from store.db import alembic_config, head_revision
 
 APP_PASSWORD = "Zq8~not-a-real-secret-but-treat-it-as-one"
 SIGNED_IN = {
@@ -31,22 +33,48 @@ SIGNED_IN = {
 }
 
 
-async def test_healthz_reports_the_database(harness: Harness) -> None:
+async def test_readyz_reports_the_database_its_migrations_and_the_scheduler(harness: Harness) -> None:
     await harness.start()
-
     assert await harness.get("/healthz") == (200, {"status": "ok"})
+    assert await harness.get("/readyz") == (
+        200,
+        {"status": "ready", "database": "ok", "migrations": "ok", "scheduler": "running"},
+    )
+
+    # A replica told not to run the scheduler is ready without it; one whose scheduler stopped is not.
+    await harness.restart(scheduler=False)
+    assert (await harness.get("/readyz"))[1]["scheduler"] == "off"
+    await harness.restart(scheduler=True)
+    assert harness.server is not None
+    await harness.server.app[SCHEDULER].stop()
+    assert await harness.get("/readyz") == (
+        503,
+        {"status": "not ready", "database": "ok", "migrations": "ok", "scheduler": "stopped"},
+    )
 
 
-async def test_healthz_is_503_when_the_database_is_gone(harness: Harness) -> None:
+async def test_readyz_is_503_on_a_database_behind_this_codes_migrations(
+    harness: Harness, database_url: str
+) -> None:
+    # As it was before this code's last migration (alembic runs its own event loop: in a thread).
+    await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0003")
+    await harness.start(scheduler=False)
+    status, body = await harness.get("/readyz")
+    assert status == 503 and body["migrations"] == f"at 0003, not {head_revision()}"
+    assert await harness.get("/healthz") == (200, {"status": "ok"})  # alive all the same
+
+
+async def test_readyz_is_503_when_the_database_is_gone(harness: Harness) -> None:
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     await harness.start(database_url=f"postgresql://nobody@127.0.0.1:{port}/scrutiny")
 
-    status, body = await harness.get("/healthz")
+    status, body = await harness.get("/readyz")
 
     assert status == 503
-    assert body["status"] != "ok"
+    assert body == {"status": "not ready", "database": "unreachable", "scheduler": "running"}
+    assert await harness.get("/healthz") == (200, {"status": "ok"})
 
 
 async def test_with_an_app_id_requests_need_a_valid_token(harness: Harness, make_chat: MakeChat) -> None:

@@ -6,6 +6,7 @@ calls `await scheduler.tick(now=...)` with the moment it wants: nothing sleeps.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -18,6 +19,7 @@ from chat import CHANNEL_ID, DEFAULT_USER, Chat, Harness, MakeChat, Reply
 from fake_connector import Received, TeamsUser
 from records import import_document
 from sqlalchemy import select, update
+from test_status import import_youth_review
 
 from bot.app import SCHEDULER
 from bot.scheduler import Scheduler, TickReport
@@ -347,3 +349,33 @@ async def test_a_tick_forgets_activities_older_than_three_days_and_still_catches
         kept = [row.activity_id for row in await session.scalars(select(ProcessedActivity))]
     assert kept == [recent_id]
     assert await chat.resend() == [], "the last message, delivered again, is still ignored"
+
+
+async def test_a_bot_stopping_mid_tick_hands_back_what_it_had_not_posted(
+    bot: Bot, channel: Chat, tick: Tick, db: Database, samples: Path
+) -> None:
+    """SIGTERM while the weekly summaries go out: the post under way finishes, the next is handed back
+    at once (not left leased for 15 minutes), and the next tick anywhere posts it."""
+    await seed_sample(db, samples)
+    await import_youth_review(db)  # a second review: two summaries to post
+    await tick("2026-11-20 12:00")
+    connector = bot.harness.connector
+    release = connector.hold(CHANNEL_ID)
+    ticking = asyncio.create_task(bot.scheduler.tick(now=london("2026-11-23 09:00")))
+    for _ in range(200):
+        if connector.waiting:
+            break
+        await asyncio.sleep(0.01)
+    bot.scheduler.stopping = True  # as stop() sets it, with the first summary at Teams
+    release.set()
+    await ticking
+    assert len(bot.cards(CHANNEL_ID)) == 1
+    async with db.session() as session:
+        summaries = await deliveries(session, kind=DeliveryKind.SUMMARY)
+    (handed_back,) = [d for d in summaries if d.sent_at is None]
+    assert handed_back.last_error == "the bot stopped before posting it"
+    assert handed_back.lease_until is not None and handed_back.lease_until <= london("2026-11-23 09:00")
+
+    bot.scheduler.stopping = False  # another replica, a minute later
+    assert await tick("2026-11-23 09:01") == 1
+    assert len(bot.cards(CHANNEL_ID)) == 2

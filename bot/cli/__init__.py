@@ -10,7 +10,7 @@ import os
 
 import typer
 
-from bot.cli import hosting, plan, status
+from bot.cli import doctor, hosting, plan, status
 from bot.cli.common import fail
 from bot.cli.people import people_app
 from bot.cli.rounds import round_app
@@ -28,6 +28,7 @@ app.command("export")(plan.export)
 app.command("status")(status.status)
 app.command("serve")(hosting.serve)
 app.command("package")(hosting.package)
+app.command("doctor")(doctor.doctor)
 app.add_typer(hosting.db_app, name="db")
 app.add_typer(round_app, name="round")
 app.add_typer(people_app, name="people")
