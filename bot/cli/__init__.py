@@ -10,7 +10,7 @@ import os
 
 import typer
 
-from bot.cli import doctor, hosting, plan, status
+from bot.cli import backup, doctor, hosting, plan, status
 from bot.cli.common import fail
 from bot.cli.people import people_app
 from bot.cli.rounds import round_app
@@ -29,6 +29,8 @@ app.command("status")(status.status)
 app.command("serve")(hosting.serve)
 app.command("package")(hosting.package)
 app.command("doctor")(doctor.doctor)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 app.add_typer(hosting.db_app, name="db")
 app.add_typer(round_app, name="round")
 app.add_typer(people_app, name="people")
