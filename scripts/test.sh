@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/node-deps.sh
 tools/card-renderer/install.sh  # the card tests render with Microsoft's renderer in Chromium
+scripts/docker.sh  # a Docker daemon and a base image for the container test, where this machine allows
 . .venv/bin/activate
 
 pgdir=$(mktemp -d /tmp/scrutiny-pg.XXXXXX)
