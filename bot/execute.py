@@ -29,7 +29,7 @@ ERROR = "application/vnd.microsoft.error"
 
 
 class ExecuteAction(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore")
 
     type: str
     verb: str = Field(min_length=1, max_length=64)

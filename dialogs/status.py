@@ -394,15 +394,18 @@ async def refreshing_recommendation(
     card = recommendation_card(recommendation, updatable=may_update, page=page, link=link)
     officers = {p for action in recommendation.actions for p in (*action.owner_ids, *action.deputy_ids)}
     viewers = await teams_user_ids(session, person_ids=officers)
-    again = page_data(page.question, page=page.number, review_id=page.review_id)
-    return with_refresh(card, again, [asker or "", *viewers])
+    return _asked_again(card, page, [asker or "", *viewers])
 
 
-def _refreshing(dc: DialogContext, card: dict[str, Any], page: Page, viewers: Sequence[str] = ()) -> Activity:
-    """The card, refreshed by Teams (the same question asked again) when its asker or `viewers` look
-    at it: a two-week-old card shows today's grades."""
-    again = page_data(page.question, page=page.number, review_id=page.review_id)
-    return card_message(with_refresh(card, again, [viewer_id(dc.context) or "", *viewers]))
+def _asked_again(card: dict[str, Any], page: Page, viewers: Sequence[str]) -> dict[str, Any]:
+    """The card, refreshed by Teams when one of `viewers` looks at it, by asking its question again:
+    a two-week-old card shows today's grades."""
+    return with_refresh(card, page_data(page.question, page=page.number, review_id=page.review_id), viewers)
+
+
+def _refreshing(dc: DialogContext, card: dict[str, Any], page: Page) -> Activity:
+    """A card for whoever asked, refreshed for them."""
+    return card_message(_asked_again(card, page, [viewer_id(dc.context) or ""]))
 
 
 def _as_words(text: str) -> Question:
