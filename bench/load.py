@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from chat import Chat, Reply
@@ -38,6 +38,7 @@ DIALOG_STEPS: list[tuple[str, str | dict[str, Any]]] = [
     ("confirm: save", {"answer": "save"}),
 ]
 FORM_STEPS = ["open the form", "submit the form"]
+T = TypeVar("T")
 REFRESH_STEP = "card refresh"  # Teams fetching a status card afresh (Universal Actions' refresh)
 EXECUTE_STEP = "Execute press"  # an Action.Execute button answered with the card in place
 
@@ -99,17 +100,25 @@ class TimedChat(Chat):
     pacing: Pacing | None = None  # None: the next message goes the moment the last is answered
     rng = random.Random(0)  # this conversation's own pauses, from a fixed seed: runs repeat
 
-    async def post_timed(self, activity: dict[str, Any]) -> tuple[float, list[Reply]]:
+    async def _timed(self, send: Callable[[], Awaitable[T]]) -> tuple[float, T]:
+        """A turn's time (the pause before it, where paced, not counted) and what it returned."""
         if self.pacing is not None:
             await self.pacing.pause(self.rng)
         start = time.perf_counter()
-        try:
-            replies = await self.send(activity)
-        except AssertionError:  # the bot answered the POST with an error status
-            replies = []
+        result = await send()
         seconds = time.perf_counter() - start
         if self.pacing is not None:
             self.pacing.answer()
+        return seconds, result
+
+    async def post_timed(self, activity: dict[str, Any]) -> tuple[float, list[Reply]]:
+        async def send() -> list[Reply]:
+            try:
+                return await self.send(activity)
+            except AssertionError:  # the bot answered the POST with an error status
+                return []
+
+        seconds, replies = await self._timed(send)
         # The connector also heard the other conversations' replies meanwhile: keep this one's.
         mine = self.conversation["id"]
         return seconds, [r for r in replies if (r.raw.get("conversation") or {}).get("id") == mine]
@@ -122,13 +131,7 @@ class TimedChat(Chat):
 
     async def invoke_timed(self, activity: dict[str, Any]) -> tuple[float, Any]:
         """An invoke's time and its HTTP answer's body (None if the bot answered with an error)."""
-        if self.pacing is not None:
-            await self.pacing.pause(self.rng)
-        start = time.perf_counter()
-        answer = await self.invoke(activity)
-        seconds = time.perf_counter() - start
-        if self.pacing is not None:
-            self.pacing.answer()
+        seconds, answer = await self._timed(lambda: self.invoke(activity))
         return seconds, answer.body if answer.status == 200 else None
 
     async def execute_timed(self, data: dict[str, Any], *, trigger: str) -> tuple[float, Any]:

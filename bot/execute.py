@@ -87,7 +87,7 @@ def hold_replies(turn_context: TurnContext) -> CardInPlace:
     return held
 
 
-def answer(held: CardInPlace, *, refresh: bool, nothing: str, below: str) -> InvokeResponse:
+def answer(held: CardInPlace, *, refresh: bool, nothing: str, below: str = "") -> InvokeResponse:
     """The invoke's response: the card to show, or the words to show on the card as it was (`below`
     when the press carried on in the chat below it)."""
     ok = int(HTTPStatus.OK)

@@ -127,9 +127,7 @@ class ScrutinyBot(TeamsActivityHandler):
                     await turn_context.send_activity(
                         Activity(
                             type=ActivityTypes.invoke_response,
-                            value=answer(
-                                CardInPlace(), refresh=False, nothing=messages.EXECUTE_REPEATED, below=""
-                            ),
+                            value=answer(CardInPlace(), refresh=False, nothing=messages.EXECUTE_REPEATED),
                         )
                     )
                 return

@@ -36,8 +36,8 @@ from cards.review import (
 from cards.status import (
     Page,
     action_list_card,
+    asked_again,
     overview_card,
-    page_data,
     recommendation_card,
     recommendation_choice_card,
     review_choice_card,
@@ -170,7 +170,7 @@ async def card_gallery(
 
     cards: dict[str, dict[str, Any]] = {
         # As a refresh answers an officer: their buttons, the card's link, and its refresh.
-        "status-recommendation": with_refresh(
+        "status-recommendation": asked_again(
             recommendation_card(
                 biggest,
                 updatable={a.id for a in biggest.actions if not a.done},
@@ -179,7 +179,7 @@ async def card_gallery(
                     settings.link_base, review_id=biggest.review_id, number=biggest.number
                 ),
             ),
-            page_data(page.question, page=page.number, review_id=page.review_id),
+            page,
             [EXAMPLE_VIEWER],
         ),
         "status-overview": overview_card(overview, page=page),

@@ -33,7 +33,7 @@ from microsoft_teams.cards import (
 from pydantic import BaseModel
 
 from cards import messages
-from cards.actions import execute
+from cards.actions import execute, with_refresh
 from cards.charts import NOT_ASSESSED_STYLE, grade_distribution
 from cards.evidence import evidence_links_block
 from cards.grades import look
@@ -85,6 +85,12 @@ class Page(BaseModel):
     question: str
     number: int = 1
     review_id: int | None = None
+
+
+def asked_again(card: dict[str, Any], page: Page, viewers: Sequence[str]) -> dict[str, Any]:
+    """The card, refreshed by Teams when one of `viewers` looks at it, by asking its question again:
+    a two-week-old card shows today's grades."""
+    return with_refresh(card, page_data(page.question, page=page.number, review_id=page.review_id), viewers)
 
 
 # --- building blocks ---

@@ -6,7 +6,9 @@ import copy
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
@@ -44,6 +46,12 @@ def card_message(card: dict[str, Any]) -> Activity:
     return MessageFactory.attachment(
         _SharedCard(content_type=attachment.content_type, content=attachment.content)
     )
+
+
+def local_time(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as the council reads it: "10:04 on 3 December"."""
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M} on {local.day} {local:%B}"
 
 
 def viewer_id(turn_context: TurnContext) -> str | None:

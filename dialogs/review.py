@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from cards import messages
 from cards.review import decided_card, extension_card, extension_decided_card, return_card
-from dialogs.context import Caller, card_message, post_below, replace_card, submitted
+from dialogs.context import Caller, card_message, local_time, post_below, replace_card, submitted
 from documents.errors import UserFacingError
 from store.db import Database
 from store.extensions import decide_extension, pending_extensions, request_extension
@@ -106,22 +106,16 @@ class ReviewHandlers:
                 )
         except AlreadyDecided as done:
             # Said in the council's time, on the card as it was decided.
-            local = done.at.astimezone(self._zone)
-            async with self._db.session() as session:
-                earlier = await return_for_review(session, update_id=done.update_id)
-            if earlier is None:
-                await dc.context.send_activity(str(done))
-                return
             await dc.context.send_activity(
                 messages.REVIEW_ALREADY_DECIDED.format(
-                    name=earlier.name,
-                    round=earlier.round_label,
+                    name=done.decided.name,
+                    round=done.decided.round_label,
                     verdict=done.verdict.value,
                     who=f" by {done.who}" if done.who else "",
-                    time=f"{local:%H:%M} on {local.day} {local:%B}",
+                    time=local_time(done.at, self._zone),
                 )
             )
-            await replace_card(dc.context, decided_card(earlier))
+            await replace_card(dc.context, decided_card(done.decided))
             return
         except StaleReturn as stale:
             async with self._db.session() as session:

@@ -10,7 +10,7 @@ With several reviews, the one chosen in a conversation is remembered in its Conv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
@@ -23,12 +23,11 @@ from rapidfuzz import fuzz
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import messages
-from cards.actions import with_refresh
 from cards.status import (
     Page,
     action_list_card,
+    asked_again,
     overview_card,
-    page_data,
     recommendation_card,
     recommendation_choice_card,
     review_choice_card,
@@ -394,18 +393,12 @@ async def refreshing_recommendation(
     card = recommendation_card(recommendation, updatable=may_update, page=page, link=link)
     officers = {p for action in recommendation.actions for p in (*action.owner_ids, *action.deputy_ids)}
     viewers = await teams_user_ids(session, person_ids=officers)
-    return _asked_again(card, page, [asker or "", *viewers])
-
-
-def _asked_again(card: dict[str, Any], page: Page, viewers: Sequence[str]) -> dict[str, Any]:
-    """The card, refreshed by Teams when one of `viewers` looks at it, by asking its question again:
-    a two-week-old card shows today's grades."""
-    return with_refresh(card, page_data(page.question, page=page.number, review_id=page.review_id), viewers)
+    return asked_again(card, page, [asker or "", *viewers])
 
 
 def _refreshing(dc: DialogContext, card: dict[str, Any], page: Page) -> Activity:
     """A card for whoever asked, refreshed for them."""
-    return card_message(_asked_again(card, page, [viewer_id(dc.context) or ""]))
+    return card_message(asked_again(card, page, [viewer_id(dc.context) or ""]))
 
 
 def _as_words(text: str) -> Question:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from cards import messages
 from cards.grades import grade_words
 from cards.update import saved_card, update_form_card
-from dialogs.context import card_message, replace_card
+from dialogs.context import card_message, local_time, replace_card
 from documents.errors import UserFacingError
 from documents.grades import Grade
 from store.db import Database
@@ -129,12 +129,11 @@ class UpdateForm:
                     saver = (
                         await session.get(Person, already.recorded_by_id) if already.recorded_by_id else None
                     )
-                    local = already.recorded_at.astimezone(self._zone)
                     reply = messages.SAVED_ALREADY.format(
                         action=view.name,
                         round_label=view.round_label,
                         who=saver.name if saver else messages.SOMEONE,
-                        time=f"{local:%H:%M} on {local.day} {local:%B}",
+                        time=local_time(already.recorded_at, self._zone),
                     )
         except UserFacingError as refusal:
             await turn_context.send_activity(messages.FORM_NOT_SAVED.format(problem=str(refusal)))

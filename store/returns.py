@@ -52,13 +52,14 @@ class StaleReturn(UserFacingError):
 
 
 class AlreadyDecided(UserFacingError):
-    """The update was accepted or returned already (another copy of the card, pressed again)."""
+    """The update was accepted or returned already (another copy of the card, pressed again): the
+    message says so in UTC; the fields let a caller say it in the council's time."""
 
     def __init__(
-        self, message: str, *, update_id: int, verdict: Verdict, who: str | None, at: datetime
+        self, message: str, *, decided: ReturnForReview, verdict: Verdict, who: str | None, at: datetime
     ) -> None:
         super().__init__(message)
-        self.update_id = update_id
+        self.decided = decided
         self.verdict = verdict
         self.who = who
         self.at = at
@@ -264,7 +265,7 @@ async def decide(
         raise AlreadyDecided(
             f"{name}'s {found.round_label} update was already {earlier.verdict.value}{who} "
             f"at {earlier.decided_at:%H:%M on %-d %B} UTC: nothing was changed.",
-            update_id=update_id,
+            decided=found,
             verdict=earlier.verdict,
             who=earlier.name,
             at=earlier.decided_at,

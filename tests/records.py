@@ -10,12 +10,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.files import read_document
 from store.db import Database
-from store.models import ProgressUpdate
+from store.models import AgreedAction, ProgressUpdate, Recommendation
 from store.plan import ImportResult, import_plan
 
 
 async def import_document(session: AsyncSession, *, path: Path) -> ImportResult:
     return await import_plan(session, plan=read_document(path))
+
+
+async def action_id(session: AsyncSession, *, number: int, position: int) -> int:
+    """The id of recommendation `number`'s action `position` ("7.2": 7, 2)."""
+    found = await session.scalar(
+        select(AgreedAction.id)
+        .join(Recommendation)
+        .where(Recommendation.number == number, AgreedAction.position == position)
+    )
+    assert found is not None, f"no action {number}.{position}"
+    return found
 
 
 async def updates_for(db: Database, action_id: int) -> list[ProgressUpdate]:

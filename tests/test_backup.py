@@ -8,12 +8,13 @@ import json
 from datetime import date
 from pathlib import Path
 
+from records import action_id
 from sqlalchemy import select
 from test_cli import Cli
 
 from documents.grades import Grade
 from store.db import Database, upgrade
-from store.models import AgreedAction, ProgressUpdate, Recommendation, UpdateSource, Verdict
+from store.models import ProgressUpdate, UpdateSource, Verdict
 from store.people import person_named
 from store.returns import decide
 from store.rounds import open_round
@@ -26,17 +27,12 @@ async def _a_round_with_a_decided_update(url: str) -> None:
         september = await open_round(
             session, review_id=1, label="September 2020", deadline=date(2020, 10, 16)
         )
-        action_id = await session.scalar(
-            select(AgreedAction.id)
-            .join(Recommendation)
-            .where(Recommendation.number == 7, AgreedAction.position == 1)
-        )
-        assert action_id is not None
+        seven_one = await action_id(session, number=7, position=1)
         lorraine = await person_named(session, name="Lorraine Dixon", create=False)
         assert lorraine is not None
         update = await record_update(
             session,
-            action_id=action_id,
+            action_id=seven_one,
             round_id=september.id,
             evidence="Contract signed; «wifi» live in 3 libraries — café too.",
             grade=Grade.ON_TRACK,
@@ -61,16 +57,12 @@ async def _a_round_with_a_decided_update(url: str) -> None:
 async def _one_more_update(url: str) -> int:
     database = Database(url)
     async with database.session() as session:
-        action_id = await session.scalar(
-            select(AgreedAction.id)
-            .join(Recommendation)
-            .where(Recommendation.number == 7, AgreedAction.position == 2)
-        )
+        seven_two = await action_id(session, number=7, position=2)
         round_id = await session.scalar(select(ProgressUpdate.round_id).order_by(ProgressUpdate.id.desc()))
-        assert action_id is not None and round_id is not None
+        assert round_id is not None
         update = await record_update(
             session,
-            action_id=action_id,
+            action_id=seven_two,
             round_id=round_id,
             evidence="After the move.",
             grade=Grade.ON_TRACK,

@@ -83,10 +83,7 @@ async def test_the_image_answers_readyz_and_a_teams_activity(fake_connector: Fak
     container = started.stdout.strip()
     try:
         served = _Workers(f"http://127.0.0.1:{port}", fake_connector)
-        for _ in range(300):
-            if await served.healthy():
-                break
-            await asyncio.sleep(0.1)
+        await served.started(seconds=30)
         async with aiohttp.ClientSession() as http, http.get(f"{served.url}/readyz") as ready:
             assert ready.status == 200 and (await ready.json())["status"] == "ready"
         fake_connector.add_member(DEFAULT_USER)

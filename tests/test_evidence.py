@@ -51,8 +51,8 @@ async def send_files(chat: Chat, *files: dict[str, Any], text: str | None = None
 
 async def invoke(chat: Chat, name: str, value: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """An invoke as Teams sends it; the HTTP answer is the invoke's response."""
-    response = await chat.harness.post("/api/messages", chat.activity("invoke", name=name, value=value))
-    return response.status, await response.json()
+    answer = await chat.invoke(chat.activity("invoke", name=name, value=value))
+    return answer.status, answer.body
 
 
 def message_action(data: dict[str, Any] | None = None, **payload: Any) -> dict[str, Any]:

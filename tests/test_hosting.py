@@ -238,6 +238,14 @@ class _Workers:
         except aiohttp.ClientConnectionError:
             return False
 
+    async def started(self, *, seconds: float = 60) -> None:
+        """Once the process serving `url` answers (a fresh interpreter takes a few seconds)."""
+        for _ in range(int(seconds * 10)):
+            if await self.healthy():
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"nothing answered at {self.url} within {seconds:.0f} s")
+
 
 async def test_two_workers_share_the_port_and_stop_cleanly(
     database_url: str, fake_connector: FakeConnector
@@ -251,10 +259,7 @@ async def test_two_workers_share_the_port_and_stop_cleanly(
     processes = start_workers(settings)
     try:
         served = _Workers(f"http://127.0.0.1:{port}", fake_connector)
-        for _ in range(600):
-            if await served.healthy():
-                break
-            await asyncio.sleep(0.1)
+        await served.started()
         fake_connector.add_member(DEFAULT_USER)
         for _ in range(12):
             [reply] = await Chat(served, user=DEFAULT_USER, scope="personal").say("help")  # type: ignore[arg-type]

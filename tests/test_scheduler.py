@@ -369,7 +369,7 @@ async def test_a_bot_stopping_mid_tick_hands_back_what_it_had_not_posted(
     bot.scheduler.stopping = True  # as stop() sets it, with the first summary at Teams
     release.set()
     await ticking
-    assert len(bot.cards(CHANNEL_ID)) == 1
+    (posted,) = [reply.cards[0]["body"][0]["text"] for reply in bot.cards(CHANNEL_ID)]
     async with db.session() as session:
         summaries = await deliveries(session, kind=DeliveryKind.SUMMARY)
     (handed_back,) = [d for d in summaries if d.sent_at is None]
@@ -378,4 +378,8 @@ async def test_a_bot_stopping_mid_tick_hands_back_what_it_had_not_posted(
 
     bot.scheduler.stopping = False  # another replica, a minute later
     assert await tick("2026-11-23 09:01") == 1
-    assert len(bot.cards(CHANNEL_ID)) == 2
+    titles = [reply.cards[0]["body"][0]["text"] for reply in bot.cards(CHANNEL_ID)]
+    assert titles[0] == posted and sorted(titles) == [
+        "Weekly summary: Digital Optimisation",
+        "Weekly summary: Youth Engagement",
+    ]

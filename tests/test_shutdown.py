@@ -19,12 +19,13 @@ import aiohttp
 import pytest
 from chat import Chat
 from fake_connector import FakeConnector
+from records import action_id
 from sqlalchemy import select
 from test_hosting import _Workers
 from test_status import LORRAINE, seeded  # noqa: F401
 
 from store.db import Database
-from store.models import AgreedAction, ProgressUpdate, Recommendation
+from store.models import ProgressUpdate
 from store.rounds import open_round
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,11 +41,7 @@ async def test_sigterm_mid_turn_finishes_the_turn_and_loses_nothing(
         september = await open_round(
             session, review_id=1, label="September 2020", deadline=date(2020, 10, 16)
         )
-        action_id = await session.scalar(
-            select(AgreedAction.id)
-            .join(Recommendation)
-            .where(Recommendation.number == 1, AgreedAction.position == 2)
-        )
+        one_two = await action_id(session, number=1, position=2)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -59,16 +56,13 @@ async def test_sigterm_mid_turn_finishes_the_turn_and_loses_nothing(
     )
     try:
         served = _Workers(f"http://127.0.0.1:{port}", fake_connector)
-        for _ in range(300):
-            if await served.healthy():
-                break
-            await asyncio.sleep(0.1)
+        await served.started(seconds=30)
         fake_connector.add_member(LORRAINE)
         lorraine = Chat(served, user=LORRAINE, scope="personal")  # type: ignore[arg-type]
         release = fake_connector.hold(lorraine.conversation["id"])
         save = {
             "verb": "save_update",
-            "action_id": action_id,
+            "action_id": one_two,
             "round_id": september.id,
             "form_id": "f" * 32,
             "evidence": "Wifi live in every library.",

@@ -5,7 +5,6 @@ when something is wrong, what to do; exit code 1 if anything is. Never prints a 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -17,11 +16,11 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from bot.cli.common import terminal
+from bot.package import GUID
 from bot.settings import Settings, is_loopback
 from store.db import Database, current_revision, head_revision
 from store.models import TeamsConversation
 
-GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 # Where Teams' Bot Connector lives: a stored conversation whose service URL is elsewhere came from a
 # test tool (the Agents Playground, a fake) and cannot be posted to from a council's tenant.
 TEAMS_SERVICE_HOSTS = (
