@@ -23,11 +23,6 @@ from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml.ns import qn
-from docx.oxml.table import CT_Row, CT_Tc
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
 from lxml import etree
 
 from documents.dates import parse_month, round_label
@@ -100,14 +95,29 @@ def _open(data: bytes, *, source: str) -> Any:
 
 
 @dataclass
+class _Cell:
+    """A table cell (`w:tc`) where it sits in the table's grid, its text worked out once."""
+
+    tc: Any
+    part: Any  # the document's part: its styles and hyperlink targets
+    start: int  # the first grid column it covers
+    end: int  # the grid column after the last one it covers
+    texts: dict[bool, str] = field(default_factory=dict)  # by layout_bold
+
+    def text(self, *, layout_bold: bool = False) -> str:
+        if layout_bold not in self.texts:
+            self.texts[layout_bold] = _cell_text(self.tc, self.part, layout_bold=layout_bold)
+        return self.texts[layout_bold]
+
+
+@dataclass
 class _Row:
-    table: Table  # python-docx needs it to find hyperlink targets and styles
-    tr: CT_Row
+    columns: int  # the table's grid columns
     label: str  # the label cell's text on one line, lower case, for matching
     written: str  # the same as written
     name: str  # as written, for messages: "Assessment of Progress (March 2020)"
     merged_down: bool  # the label cell is merged down from the row above
-    values: list[CT_Tc]  # the cells right of the label
+    values: list[_Cell]  # the cells right of the label
     continues: bool = False  # the row above goes on here: merged down, or a row without a label
 
 
@@ -136,8 +146,11 @@ class _DocumentReader:
     def read(self) -> dict[str, Any]:
         header: dict[str, Any] | None = None
         recommendations: list[dict[str, Any]] = []
+        part = self.document.part
         for table in self.document.tables:
-            rows = [_row(table, tr) for tr in table._tbl.tr_lst]
+            tbl = table._tbl
+            columns = len(tbl.findall(f"{_W}tblGrid/{_W}gridCol"))
+            rows = [_row(tr, part, columns) for tr in tbl.findall(f"{_W}tr")]
             if not rows:
                 continue
             first = rows[0].label
@@ -169,7 +182,7 @@ class _DocumentReader:
             key = _HEADER_ROWS.get(row.label.rstrip(":").strip())
             if key is None:
                 continue
-            value = normalise_lines(_plain_lines(row.values[0])) if row.values else ""
+            value = normalise_lines(_plain_lines(row.values[0].tc)) if row.values else ""
             if key == "link_officers":
                 found[key] = names_in_responsibility(value)
             elif value or key == "review":
@@ -178,14 +191,14 @@ class _DocumentReader:
 
     def recommendation(self, number: int, rows: list[_Row]) -> dict[str, Any]:
         where = f"Recommendation {number}"
-        text = "\n".join(t for t in (_cell_text(tc, rows[0].table) for tc in rows[0].values) if t)
+        text = "\n".join(t for t in (cell.text() for cell in rows[0].values) if t)
         groups = [_Group(heading=None)]
         for row in rows[1:]:
             row.continues = row.merged_down
             if not row.label and not row.merged_down:
-                filled = [tc for tc in row.values if _cell_text(tc, row.table)]
-                if len(filled) == 1 and _is_heading(filled[0], row.table):
-                    groups.append(_Group(heading=_cell_text(filled[0], row.table, layout_bold=True)))
+                filled = [cell for cell in row.values if cell.text()]
+                if len(filled) == 1 and _is_heading(filled[0], row.columns):
+                    groups.append(_Group(heading=filled[0].text(layout_bold=True)))
                     continue
                 if not filled:
                     continue
@@ -278,31 +291,41 @@ class _DocumentReader:
             entry["explanation"] = explanation
 
 
-def _row(table: Table, tr: CT_Row) -> _Row:
-    tcs = list(tr.tc_lst)
-    label_tc = tcs[0] if tcs and tcs[0].grid_offset == 0 else None
-    lines = _plain_lines(label_tc) if label_tc is not None else []
+def _row(tr: Any, part: Any, columns: int) -> _Row:
+    # The grid is read here with lxml once per row: python-docx's grid_offset is an XPath query
+    # per cell per call, and was most of an import's time.
+    cells: list[_Cell] = []
+    start = _int_val(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
+    for tc in tr.findall(f"{_W}tc"):
+        span = _int_val(tc.find(f"{_W}tcPr/{_W}gridSpan"), 1)
+        cells.append(_Cell(tc, part, start, start + span))
+        start += span
+    label = cells[0] if cells and cells[0].start == 0 else None
+    lines = _plain_lines(label.tc) if label is not None else []
     spaced = " ".join(" ".join(line.split()) for line in lines if line.strip())
     first_line = next((line.strip() for line in lines if line.strip()), "")
+    merge = label.tc.find(f"{_W}tcPr/{_W}vMerge") if label is not None else None
     return _Row(
-        table=table,
-        tr=tr,
+        columns=columns,
         label=spaced.lower(),
         written=spaced,
         name=first_line.rstrip(":").strip(),
-        merged_down=label_tc is not None and label_tc.vMerge == "continue",
-        values=[tc for tc in tcs if tc is not label_tc],
+        merged_down=merge is not None and merge.get(f"{_W}val", "continue") == "continue",
+        values=[cell for cell in cells if cell is not label],
     )
 
 
-def _is_heading(tc: CT_Tc, table: Table) -> bool:
+def _int_val(element: Any, default: int) -> int:
+    value = element.get(f"{_W}val") if element is not None else None
+    return int(value) if value is not None and value.isdigit() else default
+
+
+def _is_heading(cell: _Cell, columns: int) -> bool:
     """A sub-heading row: one cell across every action column, in bold as the layout has it."""
-    columns = len(table._tbl.tblGrid.gridCol_lst)
-    if tc.grid_offset != 1 or tc.grid_offset + tc.grid_span != columns:
+    if cell.start != 1 or cell.end != columns:
         return False
-    cell: Any = _Cell(tc, table)
-    runs = [Run(r, cell) for r in tc.iter(qn("w:r")) if "".join(r.itertext()).strip()]
-    return bool(runs) and all(_effective(run, "bold") for run in runs)
+    runs = [r for r in cell.tc.iter(f"{_W}r") if "".join(r.itertext()).strip()]
+    return bool(runs) and all(_effective(r, cell.part, "b") for r in runs)
 
 
 def _row_kind(label: str) -> tuple[str, str] | None:
@@ -332,7 +355,7 @@ def _stacked(rows: list[_Row]) -> Iterator[list[_Row]]:
 
 def _action_columns(rows: list[_Row]) -> list[int]:
     """The first grid column of each action: every cell edge in the group's rows starts one."""
-    starts = {tc.grid_offset for row in rows for tc in row.values}
+    starts = {cell.start for row in rows for cell in row.values}
     return sorted(starts)
 
 
@@ -341,14 +364,12 @@ def _stack_values(stack: list[_Row], columns: list[int]) -> list[list[str]]:
     values: list[list[str]] = [[] for _ in columns]
     for depth, row in enumerate(stack):
         above = depth + 1 < len(stack) and stack[depth + 1].merged_down
-        for tc in row.values:
-            start = tc.grid_offset  # python-docx works it out anew (an XPath query) each time
-            end = start + tc.grid_span
-            text = _cell_text(tc, row.table, layout_bold=above)
+        for cell in row.values:
+            text = cell.text(layout_bold=above)
             if not text:
                 continue
             for index, column in enumerate(columns):
-                if start <= column < end:
+                if cell.start <= column < cell.end:
                     lines = values[index]
                     lines.extend([*text.split("\n")])
     return values
@@ -410,15 +431,19 @@ _TRANSPARENT = {
 }
 
 
-def _plain_lines(tc: CT_Tc) -> list[str]:
-    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# A run's text as python-docx's Run.text gives it, read with lxml: Run.text is an XPath query a run.
+_RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
 
 
-def _cell_text(tc: CT_Tc, table: Table, *, layout_bold: bool = False) -> str:
-    cell = _Cell(tc, table)
+def _plain_lines(tc: Any) -> list[str]:
+    return ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in tc.iter(f"{_W}p")]
+
+
+def _cell_text(tc: Any, part: Any, *, layout_bold: bool = False) -> str:
     lines: list[str] = []
-    for paragraph in cell.paragraphs:
-        lines.extend(_paragraph_lines(paragraph, layout_bold=layout_bold))
+    for paragraph in tc.findall(f"{_W}p"):
+        lines.extend(_paragraph_lines(paragraph, part, layout_bold=layout_bold))
     return normalise_lines(lines)
 
 
@@ -428,51 +453,65 @@ class _Piece:
     style: str  # "", "i", "b", "bi", or "raw" for text already in the convention (links)
 
 
-def _paragraph_lines(paragraph: Paragraph, *, layout_bold: bool) -> list[str]:
+def _paragraph_lines(paragraph: Any, part: Any, *, layout_bold: bool) -> list[str]:
     pieces: list[_Piece] = []
-    for element, run in _inline(paragraph):
-        if run is None:
-            pieces.append(_Piece(_link_text(element, paragraph), "raw"))
+    for element in _inline(paragraph):
+        if element.tag == f"{_W}hyperlink":
+            pieces.append(_Piece(_link_text(element, part), "raw"))
             continue
-        italic = _effective(run, "italic")
-        bold = _effective(run, "bold") and not layout_bold
-        pieces.append(_Piece(run.text, ("b" if bold else "") + ("i" if italic else "")))
-    lines: list[list[_Piece]] = [[]]
-    for piece in pieces:
-        parts = piece.text.split("\n")
-        for index, part in enumerate(parts):
-            if index:
-                lines.append([])
-            if part:
-                lines[-1].append(_Piece(part, piece.style))
-    rendered = [_render(line).strip() for line in lines]
-    if _is_list(paragraph) and rendered and rendered[0]:
+        italic = _effective(element, part, "i")
+        bold = _effective(element, part, "b") and not layout_bold
+        pieces.append(_Piece(_run_text(element), ("b" if bold else "") + ("i" if italic else "")))
+    if all(piece.style == "" for piece in pieces):  # plain text, as most of a plan is: nothing to mark
+        rendered = [line.strip() for line in "".join(piece.text for piece in pieces).split("\n")]
+    else:
+        rendered = _rendered_lines(pieces)
+    if rendered[0] and _is_list(paragraph, part):
         rendered[0] = f"- {rendered[0]}"
     return rendered
 
 
-def _inline(paragraph: Paragraph) -> Iterator[tuple[Any, Run | None]]:
-    """Runs (with a Run) and hyperlinks (without), in order, looking inside tracked insertions."""
-
-    def walk(parent: Any) -> Iterator[tuple[Any, Run | None]]:
-        for child in parent:
-            if child.tag == f"{_W}r":
-                yield child, Run(child, paragraph)
-            elif child.tag == f"{_W}hyperlink":
-                yield child, None
-            elif child.tag in _TRANSPARENT:
-                yield from walk(child)
-
-    return walk(paragraph._p)
+def _rendered_lines(pieces: list[_Piece]) -> list[str]:
+    lines: list[list[_Piece]] = [[]]
+    for piece in pieces:
+        parts = piece.text.split("\n")
+        for index, text in enumerate(parts):
+            if index:
+                lines.append([])
+            if text:
+                lines[-1].append(_Piece(text, piece.style))
+    return [_render(line).strip() for line in lines]
 
 
-def _link_text(element: Any, paragraph: Paragraph) -> str:
-    text = "".join(t.text or "" for t in element.iter(qn("w:t")))
-    rel_id = element.get(qn("r:id"))
+def _inline(parent: Any) -> Iterator[Any]:
+    """Runs and hyperlinks, in order, looking inside tracked insertions."""
+    for child in parent:
+        if child.tag in (f"{_W}r", f"{_W}hyperlink"):
+            yield child
+        elif child.tag in _TRANSPARENT:
+            yield from _inline(child)
+
+
+def _run_text(r: Any) -> str:
+    out = []
+    for child in r:
+        if child.tag == f"{_W}t":
+            out.append(child.text or "")
+        elif child.tag == f"{_W}br":
+            # A line break; a page or column break is no text.
+            out.append("\n" if child.get(f"{_W}type", "textWrapping") == "textWrapping" else "")
+        else:
+            out.append(_RUN_TEXT.get(child.tag, ""))
+    return "".join(out)
+
+
+def _link_text(element: Any, part: Any) -> str:
+    text = "".join(t.text or "" for t in element.iter(f"{_W}t"))
+    rel_id = element.get(f"{_R}id")
     url = ""
-    if rel_id and rel_id in paragraph.part.rels:
-        url = paragraph.part.rels[rel_id].target_ref
-    anchor = element.get(qn("w:anchor"))
+    if rel_id and rel_id in part.rels:
+        url = part.rels[rel_id].target_ref
+    anchor = element.get(f"{_W}anchor")
     if url and anchor:
         url = f"{url}#{anchor}"
     if not url or not text.strip():
@@ -480,15 +519,33 @@ def _link_text(element: Any, paragraph: Paragraph) -> str:
     return url if text.strip() == url else f"[{text.strip()}]({url})"
 
 
-def _effective(run: Run, attribute: str) -> bool:
-    value = getattr(run.font, attribute)
+def _on(element: Any) -> bool | None:
+    """An on/off property (`w:b`, `w:i`): None when absent, on when present without a value."""
+    if element is None:
+        return None
+    return element.get(f"{_W}val", "true") in ("1", "true", "on")
+
+
+def _effective(r: Any, part: Any, tag: str) -> bool:
+    """Whether a run is bold ("b") or italic ("i"): set on the run, or by its character style."""
+    rpr = r.find(f"{_W}rPr")
+    if rpr is None:
+        return False
+    value = _on(rpr.find(f"{_W}{tag}"))
     if value is not None:
-        return bool(value)
-    style = run.style if run._r.rPr is not None and run._r.rPr.rStyle is not None else None
+        return value
+    style = rpr.find(f"{_W}rStyle")
+    return style is not None and _style_sets(part, style.get(f"{_W}val"), tag)
+
+
+@functools.lru_cache(maxsize=256)
+def _style_sets(part: Any, style_id: str | None, tag: str) -> bool:
+    """Whether a character style, or one it is based on, makes its runs bold or italic."""
+    style = part.get_style(style_id, WD_STYLE_TYPE.CHARACTER)
     while style is not None:
-        value = getattr(style.font, attribute)
+        value = _on(style.element.find(f"{_W}rPr/{_W}{tag}"))
         if value is not None:
-            return bool(value)
+            return value
         style = style.base_style
     return False
 
@@ -513,11 +570,15 @@ def _render(pieces: list[_Piece]) -> str:
     return "".join(out)
 
 
-def _is_list(paragraph: Paragraph) -> bool:
-    ppr: Any = paragraph._p.pPr
-    if ppr is not None and ppr.numPr is not None and ppr.numPr.numId is not None:
-        return bool(ppr.numPr.numId.val != 0)
-    return _style_is_list(paragraph.part, paragraph._p.style)
+def _is_list(paragraph: Any, part: Any) -> bool:
+    ppr = paragraph.find(f"{_W}pPr")
+    if ppr is None:
+        return _style_is_list(part, None)
+    num_id = ppr.find(f"{_W}numPr/{_W}numId")
+    if num_id is not None:
+        return _int_val(num_id, 0) != 0
+    style = ppr.find(f"{_W}pStyle")
+    return _style_is_list(part, style.get(f"{_W}val") if style is not None else None)
 
 
 @functools.lru_cache(maxsize=256)

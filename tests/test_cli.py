@@ -12,6 +12,8 @@ from test_queries import SEED_LIKE
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
+from documents.synthetic import synthetic_council
+from documents.word_writer import write_docx
 from store.db import Database
 from store.models import MonitoringRound, Person, ProgressUpdate, Review
 
@@ -83,6 +85,29 @@ def test_a_refused_document_exits_1_with_the_reason_and_nothing_is_written(
 
     missing = cli("import", tmp_path / "nowhere.docx")
     assert missing.exit_code == 1 and "There is no file" in missing.output
+
+
+def test_a_council_of_word_documents_imports_in_one_go_or_not_at_all(cli: Cli, tmp_path: Path) -> None:
+    """Several documents are read side by side (one process a core): what is saved is what each says,
+    and a damaged one among them, even the last, leaves nothing saved."""
+    plans = synthetic_council(reviews=3, recommendations=2, actions=2, rounds=2)
+    paths = []
+    for plan in plans:
+        paths.append(tmp_path / f"{plan.review}.docx")
+        paths[-1].write_bytes(write_docx(plan))
+    damaged = tmp_path / "cut-short.docx"
+    damaged.write_bytes(paths[0].read_bytes()[:2000])
+
+    refused = cli("import", *paths, damaged)
+    assert refused.exit_code == 1
+    assert "cut-short.docx: the Word document is damaged or incomplete" in refused.output
+    assert cli.count(Review) == 0 and cli.count(ProgressUpdate) == 0
+
+    imported = cli.ok("import", *paths)
+    for plan in plans:
+        assert f"Imported “{plan.review}”: 2 recommendations, 4 agreed actions" in imported
+    entries = sum(len(a.progress) for plan in plans for r in plan.recommendations for a in r.actions)
+    assert cli.count(ProgressUpdate) == entries > 0
 
 
 def test_export_writes_a_plan_that_imports_back_elsewhere(cli: Cli, plan: Path, tmp_path: Path) -> None:
