@@ -103,3 +103,65 @@ async def _count_updates(url: str) -> int:
             return await session.scalar(select(func.count()).select_from(ProgressUpdate)) or 0
     finally:
         await db.dispose()
+
+
+def posting_figures(url: str, *, channels: int) -> dict[str, Any]:
+    """One Monday's weekly summaries, every review's card to each of `channels` channels, through the
+    real scheduler to the fake connector holding Teams to its published limits (it answers 429 past
+    them, as Teams does): how long it took, how many cards, how many 429s, the busiest second."""
+    return asyncio.run(_posting(url, channels=channels))
+
+
+async def _posting(url: str, *, channels: int) -> dict[str, Any]:
+    from fake_connector import FakeConnector
+
+    from bot.app import SCHEDULER, create_app
+    from bot.settings import Settings
+    from store.conversations import remember_conversation
+    from store.models import ConversationKind
+
+    connector = FakeConnector(teams_limits=True)
+    await connector.start()
+    db = Database(url)
+    settings = Settings(_env_file=None, database_url=url, scheduler=False, app_id="", app_password=None)  # type: ignore[call-arg]
+    app = create_app(settings, db=db)
+    try:
+        async with db.session() as session:
+            for n in range(1, channels + 1):
+                conversation_id = f"19:bench-channel-{n}@thread.tacv2"
+                reference = {
+                    "bot": {"id": "28:bench-bot", "name": "scrutiny-bot"},
+                    "conversation": {"id": conversation_id, "conversationType": "channel", "isGroup": True},
+                    "channelId": "msteams",
+                    "serviceUrl": connector.url,
+                }
+                await remember_conversation(
+                    session,
+                    conversation_id=conversation_id,
+                    kind=ConversationKind.CHANNEL,
+                    service_url=connector.url,
+                    reference=reference,
+                    tenant_id=None,
+                    team_name=f"Bench team {n}",
+                )
+        scheduler = app[SCHEDULER]
+        friday = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # the channels' schedules start
+        await scheduler.tick(now=friday)
+        started = time.perf_counter()
+        report = await scheduler.tick(now=friday + timedelta(days=3, hours=-3))  # Monday 09:00 London
+        seconds = time.perf_counter() - started
+    finally:
+        app.freeze()
+        await app.cleanup()
+        await db.dispose()
+        await connector.stop()
+    arrived = sorted(t for key, times in connector._times.items() if key for t in times)
+    busiest = max((sum(start <= t < start + 1.0 for t in arrived) for start in arrived), default=0)
+    return {
+        "channels": channels,
+        "cards": report.summaries,
+        "failed": report.failed,
+        "too_many": connector.too_many,
+        "seconds": seconds,
+        "busiest_second": busiest,
+    }

@@ -1,17 +1,19 @@
 """Talking to Teams politely: our own retry and pacing around every outbound call.
 
 The SDK sends through msrest on `requests`, whose retry never retries a POST or a 429. Teams limits
-each bot per conversation to 7 sends a second, 60 per 30 seconds and 1800 an hour, and answers 429
-with Retry-After past them. 403 means the app was removed or blocked there: retrying cannot help.
+each bot per conversation to 7 sends a second, 8 in 2 seconds, 60 in 30 and 1800 an hour, and an app
+to 50 a second in a tenant, and answers 429 with Retry-After past them. 403 means the app was
+removed or blocked there: retrying cannot help.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 import random
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -24,7 +26,9 @@ T = TypeVar("T")
 
 # Teams asks for retries on these; a 500 is retried too, since its cause is usually as passing.
 RETRIED = frozenset({412, 429, 500, 502, 503, 504})
-LIMITS = ((7, 1.0), (60, 30.0), (1800, 3600.0))  # sends per window of seconds, per conversation
+LIMITS = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))  # sends per window of seconds, per conversation
+APP_PER_SECOND = 50  # Teams' limit for one app in a tenant, all conversations together
+SLACK = 0.1  # seconds more than a window: a send takes a moment to reach Teams, and not always the same
 
 
 class ConversationBlocked(Exception):
@@ -64,26 +68,40 @@ def retry_after(error: BaseException) -> float | None:
 
 
 class Pacer:
-    """Keeps each conversation under Teams' per-conversation send limits, within one process."""
+    """Keeps sends within Teams' limits, in this process: each conversation's (LIMITS) and the app's
+    across all conversations (`app_per_second`). A send takes its moment before it waits, so sends
+    waiting at the same time (channels posted side by side) go one after another, not all at once
+    when the first wait ends."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, *, app_per_second: int = APP_PER_SECOND
+    ) -> None:
         self._clock = clock
-        self._sent: dict[str, deque[float]] = defaultdict(deque)
+        self._sent: dict[str, list[float]] = defaultdict(list)
+        self._all: list[float] = []
+        self._app_limits = ((app_per_second, 1.0),)
 
-    def delay_for(self, conversation_id: str) -> float:
+    def reserve(self, conversation_id: str) -> float:
+        """Seconds to wait before this send; the send is counted from then on."""
         now = self._clock()
         sent = self._sent[conversation_id]
-        while sent and now - sent[0] > LIMITS[-1][1]:
-            sent.popleft()
-        wait = 0.0
-        for count, window in LIMITS:
-            recent = [t for t in sent if now - t < window]
-            if len(recent) >= count:
-                wait = max(wait, window - (now - recent[-count]))
-        return wait
+        del sent[: bisect.bisect_right(sent, now - LIMITS[-1][1])]
+        del self._all[: bisect.bisect_right(self._all, now - self._app_limits[-1][1])]
+        at = now
+        while (later := max(_earliest(sent, LIMITS, at), _earliest(self._all, self._app_limits, at))) > at:
+            at = later
+        bisect.insort(sent, at)
+        bisect.insort(self._all, at)
+        return at - now
 
-    def record(self, conversation_id: str) -> None:
-        self._sent[conversation_id].append(self._clock())
+
+def _earliest(times: list[float], limits: tuple[tuple[int, float], ...], at: float) -> float:
+    """The first moment from `at` on when one more send stays within every limit. Sends already
+    booked for later count too: they will be in the window by then."""
+    for count, window in limits:
+        if len(times) >= count and times[-count] + window + SLACK > at:
+            at = times[-count] + window + SLACK
+    return at
 
 
 async def send_politely(
@@ -96,9 +114,8 @@ async def send_politely(
 ) -> T:
     """Run `call` (one send to Teams), pacing it and retrying what Teams asks us to retry."""
     for attempt in range(1, policy.attempts + 1):
-        if wait := pacer.delay_for(conversation_id):
+        if wait := pacer.reserve(conversation_id):
             await sleep(wait)
-        pacer.record(conversation_id)
         try:
             return await call()
         except HttpOperationError as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 TENANT_ID = "72f988bf-0000-4000-8000-00000000c0de"
+# Teams' published limits for a bot: messages per window of seconds in one conversation, and per second
+# for the app in a tenant (learn.microsoft.com, "Optimize your bot with rate limiting").
+TEAMS_LIMITS = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
+TEAMS_APP_PER_SECOND = 50
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,10 @@ class FakeConnector:
     _server: TestServer | None = None
     _held: dict[str, asyncio.Event] = field(default_factory=dict)
     waiting: list[str] = field(default_factory=list)  # conversations with a message held back
+    # As Teams: a new message past a conversation's limits or the app's gets 429 with Retry-After.
+    teams_limits: bool = False
+    too_many: int = 0  # the 429s it gave
+    _times: dict[str, list[float]] = field(default_factory=dict)
 
     # --- control ---
 
@@ -113,7 +122,7 @@ class FakeConnector:
         return str(self._server.make_url("/")).rstrip("/") + "/"
 
     async def start(self) -> None:
-        app = web.Application(middlewares=[self._failing])
+        app = web.Application(middlewares=[self._failing, self._limiting])
         conversation = "/v3/conversations/{conversation_id}"
         app.router.add_post("/v3/conversations", self._create_conversation)
         app.router.add_post(conversation + "/activities", self._send)
@@ -136,6 +145,22 @@ class FakeConnector:
         return self.received[mark:]
 
     # --- the wire ---
+
+    @web.middleware
+    async def _limiting(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        conversation_id = request.match_info.get("conversation_id")
+        if self.teams_limits and request.method == "POST" and conversation_id:
+            now = time.monotonic()
+            mine = self._times.setdefault(conversation_id, [])
+            every = self._times.setdefault("", [])
+            over = any(sum(now - t < window for t in mine) >= count for count, window in TEAMS_LIMITS)
+            if over or sum(now - t < 1.0 for t in every) >= TEAMS_APP_PER_SECOND:
+                self.too_many += 1
+                body = {"error": {"code": "TooManyRequests", "message": "Fake connector: slow down"}}
+                return web.json_response(body, status=429, headers={"Retry-After": "1"})
+            mine.append(now)
+            every.append(now)
+        return await handler(request)
 
     @web.middleware
     async def _failing(self, request: web.Request, handler: Any) -> web.StreamResponse:

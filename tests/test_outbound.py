@@ -13,7 +13,7 @@ from chat import CHANNEL_ID, Chat
 from sqlalchemy import select
 from test_scheduler import Bot, Tick, fixture_bot, fixture_channel, fixture_tick, london, seed_sample  # noqa: F401 (fixtures)
 
-from bot.outbound import LIMITS, Pacer, RetryPolicy, retry_after
+from bot.outbound import LIMITS, SLACK, Pacer, RetryPolicy, retry_after
 from store.db import Database
 from store.deliveries import deliveries
 from store.models import DeliveryKind, TeamsConversation
@@ -113,16 +113,34 @@ async def test_a_503_is_retried_with_growing_jittered_backoff_then_kept_for_late
 def test_the_pacer_keeps_a_conversation_within_teams_limits() -> None:
     now = [0.0]
     pacer = Pacer(clock=lambda: now[0])
-    for _ in range(7):
-        assert pacer.delay_for("c") == 0
-        pacer.record("c")
-    assert pacer.delay_for("c") == pytest.approx(1.0)  # 7 a second
-    assert pacer.delay_for("another") == 0  # limits are per conversation
-    for _ in range(53):
+    assert [pacer.reserve("c") for _ in range(7)] == [0] * 7
+    assert pacer.reserve("c") == pytest.approx(1.1)  # 7 a second: the 8th waits for the first to age
+    assert pacer.reserve("c") == pytest.approx(2.1)  # and only 8 in 2 seconds (each with a little slack)
+    assert pacer.reserve("another") == 0  # limits are per conversation
+    for _ in range(51):
         now[0] += 0.5
-        pacer.record("c")
-    assert LIMITS[1] == (60, 30.0)
-    assert pacer.delay_for("c") > 0  # 60 in the last 30 seconds
+        pacer.reserve("c")
+    assert LIMITS[2] == (60, 30.0)
+    assert pacer.reserve("c") > 0  # 60 in the last 30 seconds
+
+
+def test_sends_waiting_at_once_queue_up_within_the_limits() -> None:
+    """Channels posted side by side: every send books its moment, so no second or two-second window
+    ever holds more than Teams allows, per conversation or for the app as a whole."""
+    now = [0.0]
+    pacer = Pacer(clock=lambda: now[0], app_per_second=50)
+    moments: dict[str, list[float]] = {f"channel {n}": [] for n in range(40)}
+    for _ in range(10):  # ten cards to each of 40 channels, asked for at the same instant
+        for channel, sent in moments.items():
+            sent.append(pacer.reserve(channel))
+    every = sorted(t for sent in moments.values() for t in sent)
+    assert max(every) == pytest.approx((400 - 50) / 50 * (1 + SLACK), abs=0.2)  # 50 a second
+    for start in every:
+        assert sum(start <= t < start + 1.0 for t in every) <= 50
+    for sent in moments.values():
+        for start in sent:
+            assert sum(start <= t < start + 1.0 for t in sent) <= 7
+            assert sum(start <= t < start + 2.0 for t in sent) <= 8
 
 
 def test_retry_after_as_seconds_or_as_a_date() -> None:

@@ -25,10 +25,11 @@ from bot.app import SCHEDULER
 from bot.scheduler import Scheduler, TickReport
 from dialogs.summary import next_post
 from documents.grades import Grade
+from documents.synthetic import synthetic_council
 from store.db import Database
 from store.deliveries import claim_delivery, deliveries
 from store.models import Delivery, DeliveryKind, Person, ProcessedActivity, ProgressUpdate, UpdateSource
-from store.plan import require_review
+from store.plan import import_plan, require_review
 from store.queries import review_status
 from store.rounds import open_round
 from store.schedule import Weekly
@@ -170,6 +171,23 @@ async def test_the_summary_posts_at_nine_on_monday_london_time(
     assert await tick("2026-11-27 17:00") == 0
     card = bot.cards(CHANNEL_ID)[-1]
     assert card.cards[0]["body"][0]["text"] == "Weekly summary: Digital Optimisation"
+
+
+async def test_a_council_of_summaries_keeps_within_teams_limits(
+    bot: Bot, channel: Chat, tick: Tick, db: Database
+) -> None:
+    """Twelve reviews' cards to one channel: past Teams' 7 a second and 8 in 2 seconds for a
+    conversation, so the bot waits its turn (for real here) and Teams never answers 429."""
+    async with db.session() as session:
+        for plan in synthetic_council(reviews=12, recommendations=1, actions=1, rounds=2):
+            await import_plan(session, plan=plan)
+    bot.harness.connector.teams_limits = True
+    bot.scheduler.proactive.sleep = asyncio.sleep
+    assert await tick("2026-11-20 12:00") == 0
+    assert await tick("2026-11-23 09:00") == 12
+    assert bot.harness.connector.too_many == 0
+    titles = [card.cards[0]["body"][0]["text"] for card in bot.cards(CHANNEL_ID)]
+    assert sorted(titles) == sorted(f"Weekly summary: {plan.review}" for plan in synthetic_council(reviews=12))
 
 
 async def test_the_same_local_time_either_side_of_the_clocks_changing(

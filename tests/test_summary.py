@@ -26,12 +26,13 @@ from test_scheduler import (  # noqa: F401 (fixtures)
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.cli.summary import send_summaries_now
 from cards.size import CARD_BYTE_LIMIT, card_bytes
 from cards.summary import summary_card
 from dialogs.summary import review_summary
 from documents.synthetic import synthetic_council
 from store.db import Database
-from store.models import ConversationKind, Person, TeamsConversation
+from store.models import ConversationKind, Person, TeamsConversation, utcnow
 from store.plan import import_plan
 from store.queries import reviews
 
@@ -229,7 +230,8 @@ async def test_send_now_posts_every_reviews_summary_to_the_channel(
     bot: Bot, channel: Chat, db: Database, samples: Path
 ) -> None:
     await seed_sample(db, samples)
-    assert await bot.scheduler.send_summaries_now() == (1, 0)
+    scheduler = bot.scheduler
+    assert await send_summaries_now(scheduler.db, scheduler.proactive, channel=None, now=utcnow()) == (1, 0)
     (posted,) = bot.cards(CHANNEL_ID)
     assert texts(posted.cards[0])[0] == "Summary: Digital Optimisation"
     assert posted.raw["summary"] == "Summary: Digital Optimisation"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,9 +14,14 @@ from bot.cli.common import fail, load_settings, plain_errors, run, terminal
 from documents.errors import UserFacingError
 from store.conversations import installed_conversations
 from store.db import Database, upgrade
-from store.deliveries import set_summary_schedule, weekly_of
+from store.deliveries import mark_blocked, set_summary_schedule, weekly_of
 from store.models import ConversationKind, SummarySchedule, utcnow
 from store.schedule import parse_weekly
+
+if TYPE_CHECKING:
+    from bot.proactive import Proactive
+
+log = logging.getLogger(__name__)
 
 summary_app = typer.Typer(
     help="The weekly summary each channel hears, and posting one now.", no_args_is_help=True
@@ -87,7 +94,8 @@ def summary_send(channel: ChannelOption = None) -> None:
         database = Database(settings.database_url)
         bot_app = create_app(settings, db=database)
         try:
-            return await bot_app[SCHEDULER].send_summaries_now(channel=channel)
+            scheduler = bot_app[SCHEDULER]
+            return await send_summaries_now(scheduler.db, scheduler.proactive, channel=channel, now=utcnow())
         finally:
             # The app is never served: run its clean-up (connections to Teams) by hand.
             bot_app.freeze()
@@ -100,3 +108,44 @@ def summary_send(channel: ChannelOption = None) -> None:
     terminal().print(f"Posted {posted} summary card(s).", markup=False)
     if failed:
         fail(f"{failed} channel(s) could not be reached; the log says why.")
+
+
+async def send_summaries_now(
+    db: Database, proactive: Proactive, *, channel: str | None, now: datetime
+) -> tuple[int, int]:
+    """Every review's summary to each channel (or the one named by team name or conversation id),
+    now, as "summary" does in Teams: not the weekly one, which still goes out at its time.
+    Returns (cards posted, channels that failed)."""
+    from bot.outbound import ConversationBlocked, DeliveryFailed
+    from bot.proactive import card_activity
+    from dialogs.summary import summary_cards  # loads botbuilder
+
+    posted = failed = 0
+    async with db.session() as session:
+        channels = [
+            c
+            for c in await installed_conversations(session, kind=ConversationKind.CHANNEL)
+            if channel is None or channel in (c.conversation_id, c.team_name)
+        ]
+        plans = [
+            (
+                c.conversation_id,
+                dict(c.reference),
+                await summary_cards(session, conversation_id=c.conversation_id, now=now),
+            )
+            for c in channels
+        ]
+    for conversation_id, reference, cards in plans:
+        try:
+            for card in cards:
+                activity = card_activity(card, summary=str(card["body"][0]["text"]))
+                await proactive.send(reference=reference, activity=activity)
+                posted += 1
+        except ConversationBlocked:
+            async with db.session() as session:
+                await mark_blocked(session, conversation_id=conversation_id, now=now)
+            log.warning("Teams refused to post in %s (403); it is marked blocked", conversation_id)
+            failed += 1
+        except DeliveryFailed:
+            failed += 1
+    return posted, failed
