@@ -132,7 +132,12 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     conversation_state = SqlConversationState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
     evidence = build_evidence(database, settings)
-    for dialog in build_dialogs(database, max_text_length=settings.max_text_length, evidence=evidence):
+    for dialog in build_dialogs(
+        database,
+        max_text_length=settings.max_text_length,
+        evidence=evidence,
+        admin_emails=frozenset(settings.admin_emails),
+    ):
         dialogs.add(dialog)
     registry = build_registry(database, settings)
 
