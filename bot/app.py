@@ -27,7 +27,7 @@ from bot.handler import ScrutinyBot
 from bot.logs import configure_logging
 from bot.proactive import Proactive
 from bot.scheduler import Scheduler
-from bot.settings import Settings
+from bot.settings import Settings, is_loopback
 from bot.storage import SqlConversationState, SqlStorage
 from cards import messages
 from store import queries
@@ -193,8 +193,11 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
 
         app.on_cleanup.append(dispose)
     if settings.anonymous:
-        log.warning(
-            "No MicrosoftAppId set: accepting unauthenticated requests (local mode, %s)", settings.host
+        # On loopback this is the local mode `serve` has just described; elsewhere, a risk taken.
+        log.log(
+            logging.INFO if is_loopback(settings.host) else logging.WARNING,
+            "No MicrosoftAppId set: accepting unauthenticated requests (local mode, %s)",
+            settings.host,
         )
     return app
 

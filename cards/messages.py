@@ -404,3 +404,22 @@ EXTENSION_REFUSED = "Refused: {name} stays due {current}. {who} will be told why
 EXTENSION_DECIDED_TITLE = "{verdict}: new date for {name}"
 EXTENSION_TOLD_APPROVED = "Your new date for {name} was approved: it is now due {date}."
 EXTENSION_TOLD_REFUSED = "Your new date for {name} was refused: {reason}"
+
+# --- The command line (bot/cli/) ---
+
+# `serve`: one short block for whoever started it, then only the lines that matter.
+SERVING = "Serving the bot on {url}."
+SERVING_LOCAL = (
+    "Serving the bot on {url} (local mode: no Microsoft sign-in, so only this computer can reach it)."
+)
+SERVING_TALK_LABEL = "Talk to it"
+SERVING_TALK = (
+    "in Microsoft 365 Agents Playground, Teams' emulator (Node.js 20+): Ctrl+C here, then "
+    "scripts/playground.sh starts the bot and the playground together, you as an admin; "
+    "or point a playground at this bot: agentsplayground -e {url} -c msteams"
+)
+SERVING_STOP_LABEL = "Stop it"
+SERVING_STOP = "Ctrl+C"
+SERVING_LOGS_LABEL = "Logs"
+SERVING_LOGS_QUIET = "warnings, and the bot's own lines; --verbose adds the libraries' (Alembic, aiohttp)"
+SERVING_LOGS_VERBOSE = "every line from {level}, the libraries' too"

@@ -12,8 +12,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
 
 from bot.cli.common import load_settings, parse_day, plain_errors, run, terminal
+from bot.settings import Settings
+from cards import messages
 from store.db import upgrade
 
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
@@ -38,6 +44,13 @@ def serve(
             help="Processes sharing the port, one per core (PostgreSQL only). Default: SCRUTINY_WORKERS or 1."
         ),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            help="Log the libraries' lines too (Alembic, aiohttp's access log), not only warnings.",
+        ),
+    ] = False,
 ) -> None:
     """Run the bot's web server (POST /api/messages) until stopped with Ctrl+C."""
     overrides: dict[str, object] = {"host": host} if host else {}
@@ -45,15 +58,31 @@ def serve(
         overrides["port"] = port
     if workers:
         overrides["workers"] = workers
+    if verbose:
+        overrides["log_verbose"] = True
     settings = load_settings(**overrides)
     with plain_errors():
         upgrade(settings.database_url)
     from bot.app import serve as serve_app
 
-    terminal().print(
-        f"Serving the bot on http://{settings.host}:{settings.port}/api/messages (Ctrl+C stops)."
-    )
+    terminal().print(serving(settings))
     serve_app(settings, host=settings.host, port=settings.port, workers=settings.workers)
+
+
+def serving(settings: Settings) -> Group:
+    """Where the bot is, how to talk to it and stop it, and what the console will show."""
+    url = f"http://{settings.host}:{settings.port}/api/messages"
+    first = messages.SERVING_LOCAL if settings.anonymous else messages.SERVING
+    rows = Table.grid(padding=(0, 2))
+    rows.add_column(no_wrap=True, style="bold")
+    rows.add_column()
+    if settings.anonymous:  # the playground talks to a bot without sign-in
+        rows.add_row(messages.SERVING_TALK_LABEL, messages.SERVING_TALK.format(url=url))
+    rows.add_row(messages.SERVING_STOP_LABEL, messages.SERVING_STOP)
+    quiet = not settings.log_verbose and settings.log_level.upper() not in ("DEBUG", "NOTSET")
+    logs = messages.SERVING_LOGS_QUIET if quiet else messages.SERVING_LOGS_VERBOSE
+    rows.add_row(messages.SERVING_LOGS_LABEL, logs.format(level=settings.log_level.upper()))
+    return Group(Text(first.format(url=url)), Padding(rows, (0, 0, 0, 2)))
 
 
 def package(
