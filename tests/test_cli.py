@@ -136,8 +136,12 @@ def test_status_shows_every_action_with_owner_and_grade_per_round(cli: Cli, plan
     assert "1 Fully Achieved N/A (Fully Achieved)" in overview  # 1.1 in March, then done
     assert "Carly Dixon / Andrew Mearns October 2019 3 Slipped —" in overview
 
-    narrow = cli.ok("status", columns=80)  # numbers and a legend instead of words
-    assert "Mar 2020 Sep 2020" in narrow and "N/A = Fully Achieved in an earlier round" in narrow
+    narrower = cli.ok("status", columns=110)  # numbers and a legend instead of words
+    assert "Mar 2020 Sep 2020" in narrower and "N/A = Fully Achieved in an earlier round" in narrower
+    narrow = cli.ok("status", columns=80)  # each action's lines one under another
+    assert "7.2 For Community: Market and promote to Adult learners." in narrow
+    assert "Responsibility: Carly Dixon / Andrew Mearns Due: October 2019" in narrow
+    assert "March 2020: 3 Slipped September 2020: —" in narrow
 
     rec7 = cli.ok("status", "7")
     assert "Recommendation 7 (Digital Optimisation) SBC embraces the iDEA" in rec7
@@ -154,6 +158,22 @@ def test_status_shows_every_action_with_owner_and_grade_per_round(cli: Cli, plan
     unknown = cli("status", "parking permits")
     assert unknown.exit_code == 1
     assert "No recommendation of “Digital Optimisation” matches “parking permits”." in unknown.output
+
+
+def test_status_wraps_agreed_actions_instead_of_cutting_them(cli: Cli, samples: Path) -> None:
+    cli.ok("import", samples / "progress-update-march-2020.docx")
+    for columns in (200, 120, 80, 60):
+        shown = cli("status", columns=columns).output
+        assert "…" not in shown, columns
+        lines = [line.strip() for line in shown.splitlines()]
+        # 3.1 and 3.2 (and 8.3 and 8.4) begin alike; what tells them apart is on the screen.
+        assert any("'Top Tasks'" in line for line in lines), columns
+        assert any("explicit" in line for line in lines), columns
+        assert any("oversee" in line for line in lines), columns
+        assert any("Responsibility" in line and "Due" in line for line in lines), columns
+    stacked = cli.ok("status", columns=80)
+    assert "8.4 Digital Services Group to oversee the digital elements of the Council's" in stacked
+    assert "Responsibility: Digital Services Group Due: April 2019 – ongoing" in stacked
 
 
 def test_status_needs_a_review_to_show(cli: Cli, plan: Path, tmp_path: Path) -> None:
