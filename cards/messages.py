@@ -423,3 +423,19 @@ SERVING_STOP = "Ctrl+C"
 SERVING_LOGS_LABEL = "Logs"
 SERVING_LOGS_QUIET = "warnings, and the bot's own lines; --verbose adds the libraries' (Alembic, aiohttp)"
 SERVING_LOGS_VERBOSE = "every line from {level}, the libraries' too"
+
+# `cards preview`: pictures need Microsoft's renderer, installed the first time it is wanted.
+PREVIEW_WROTE = "Wrote {count} cards to {folder}, as JSON and PNG."
+PREVIEW_WROTE_JSON = "Wrote {count} cards as JSON to {folder}."
+PREVIEW_INSTALLING = (
+    "Installing the card renderer for the pictures, once (tools/card-renderer/install.sh: its npm "
+    "packages, and Chromium if it is missing)..."
+)
+PREVIEW_NEEDS_NODE = (
+    "Wrote {count} cards as JSON to {folder}. The pictures need Node.js 20 or newer (node and npm): "
+    "install it and run this again, and the card renderer is installed then."
+)
+PREVIEW_INSTALL_FAILED = (
+    "Wrote {count} cards as JSON to {folder}, but no pictures: the card renderer could not be "
+    "installed ({reason})."
+)

@@ -101,12 +101,14 @@ def package(
 def cards_preview(
     output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write them in.")],
     today: Annotated[str | None, typer.Option(help="The day “overdue” is judged on, YYYY-MM-DD.")] = None,
+    json_only: Annotated[bool, typer.Option("--json-only", help="No pictures: write the JSON only.")] = False,
 ) -> None:
-    """Write every card the bot can send, filled from the loaded data, as JSON and (with the card
-    renderer installed: tools/card-renderer/install.sh) as a PNG drawn as Teams draws it."""
+    """Write every card the bot can send, filled from the loaded data, as JSON and as a PNG drawn as
+    Teams draws it. The first time, Microsoft's card renderer is installed for the pictures
+    (tools/card-renderer/install.sh; it needs Node.js)."""
     settings = load_settings()
     day = parse_day(today) or date.today()
-    from bot.preview import card_gallery, render, renderer_ready
+    from bot.preview import can_install_renderer, card_gallery, install_renderer, render, renderer_ready
 
     cards = run(lambda session: card_gallery(session, settings=settings, today=day), settings=settings)
     with plain_errors():
@@ -114,14 +116,22 @@ def cards_preview(
         for name, card in cards.items():
             (output / f"{name}.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
     console = terminal()
-    if not renderer_ready():
-        console.print(
-            f"Wrote {len(cards)} cards as JSON to {output}. For pictures, run tools/card-renderer/install.sh."
-        )
+    wrote = {"count": len(cards), "folder": output}
+    if json_only:
+        console.print(messages.PREVIEW_WROTE_JSON.format(**wrote), markup=False)
         return
+    if not renderer_ready():
+        if not can_install_renderer():
+            console.print(messages.PREVIEW_NEEDS_NODE.format(**wrote), markup=False)
+            return
+        console.print(messages.PREVIEW_INSTALLING, markup=False)
+        failed = install_renderer()
+        if failed is not None:
+            console.print(messages.PREVIEW_INSTALL_FAILED.format(**wrote, reason=failed), markup=False)
+            return
     events = render(cards, output)
     complaints = {name: found for name, found in events.items() if found}
-    console.print(f"Wrote {len(cards)} cards to {output}, as JSON and PNG.")
+    console.print(messages.PREVIEW_WROTE.format(**wrote), markup=False)
     for name, found in complaints.items():
         for event in found:
             console.print(f"{name}: {event['phase']} {event['event']}: {event['message']}", markup=False)
