@@ -27,7 +27,7 @@ from bot.handler import ScrutinyBot
 from bot.logs import configure_logging
 from bot.proactive import Proactive
 from bot.scheduler import Scheduler
-from bot.settings import Settings
+from bot.settings import Settings, is_loopback
 from bot.storage import SqlConversationState, SqlStorage
 from cards import messages
 from store import queries
@@ -132,7 +132,12 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     conversation_state = SqlConversationState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
     evidence = build_evidence(database, settings)
-    for dialog in build_dialogs(database, max_text_length=settings.max_text_length, evidence=evidence):
+    for dialog in build_dialogs(
+        database,
+        max_text_length=settings.max_text_length,
+        evidence=evidence,
+        admin_emails=frozenset(settings.admin_emails),
+    ):
         dialogs.add(dialog)
     registry = build_registry(database, settings)
 
@@ -188,8 +193,11 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
 
         app.on_cleanup.append(dispose)
     if settings.anonymous:
-        log.warning(
-            "No MicrosoftAppId set: accepting unauthenticated requests (local mode, %s)", settings.host
+        # On loopback this is the local mode `serve` has just described; elsewhere, a risk taken.
+        log.log(
+            logging.INFO if is_loopback(settings.host) else logging.WARNING,
+            "No MicrosoftAppId set: accepting unauthenticated requests (local mode, %s)",
+            settings.host,
         )
     return app
 

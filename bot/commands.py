@@ -21,8 +21,12 @@ from dialogs.context import Handler
 
 # Below this similarity (0-100) a guess is more confusing than helpful.
 SUGGESTION_CUTOFF = 70.0
+# A word anywhere in a message is like a command's name only if closer than this.
+CLOSEST_CUTOFF = 80.0
 _TAG = re.compile(r"<[^>]*>")
 _EDGE_PUNCTUATION = string.punctuation + "“”‘’…"
+# What of a mistyped command's arguments may be said back in a suggestion: "7", "7.2", "wifi".
+_PLAIN_ARGUMENTS = re.compile(r"[\w .'’-]{1,40}")
 
 
 def clean_text(text: str | None) -> str:
@@ -35,6 +39,22 @@ def clean_text(text: str | None) -> str:
 def _words(text: str) -> list[str]:
     words = (word.strip(_EDGE_PUNCTUATION).lower() for word in text.split())
     return [word for word in words if word]
+
+
+_QUESTION_WORDS = frozenset(
+    {"what", "whats", "how", "hows", "when", "where", "who", "which", "why", "is", "are", "can"}
+    | {"could", "do", "does", "will", "would", "should"}
+)
+# Fewer words than this is a command or a question, not a report of progress.
+EVIDENCE_WORDS = 5
+
+
+def looks_like_evidence(text: str) -> bool:
+    """Whether text that is no command reads like a report of progress ("Staff signed up to iDEA;
+    40 badges earned.") rather than a question: a sentence or more, not asking anything."""
+    words = _words(text)
+    asks = text.rstrip().endswith("?") or (bool(words) and words[0].replace("'", "") in _QUESTION_WORDS)
+    return len(words) >= EVIDENCE_WORDS and not asks
 
 
 @dataclass(frozen=True)
@@ -123,15 +143,42 @@ class CommandRegistry:
         return None
 
     def suggest(self, text: str) -> str | None:
-        """The command name closest to what was typed, if any is close enough."""
+        """The whole command it looks as if they meant ("stauts 7" → "status 7"), if a command's name
+        is close enough to how the message starts. The words after it are kept only when they are
+        plain (numbers, words): the reply must not carry markup back into the chat."""
         words = _words(text)
-        best: tuple[float, str] | None = None
+        best: tuple[float, str, int] | None = None
         for spoken, command in self._commands.items():
-            typed = " ".join(words[: len(spoken.split())])
-            score = fuzz.ratio(typed, spoken)
+            length = len(spoken.split())
+            score = fuzz.ratio(" ".join(words[:length]), spoken)
             if score >= SUGGESTION_CUTOFF and (best is None or score > best[0]):
-                best = (score, command.name)
-        return best[1] if best else None
+                best = (score, command.name, length)
+        if best is None:
+            return None
+        _, name, length = best
+        rest = " ".join(text.split(maxsplit=length)[length:]).rstrip("?!.")
+        return f"{name} {rest}" if _PLAIN_ARGUMENTS.fullmatch(rest) else name
+
+    def closest(self, text: str, *, fill: tuple[str, ...], limit: int = 3) -> list[str]:
+        """Up to `limit` command names for a message that is no command: those named like one of its
+        words ("sliped" → slipped) first, then `fill` (the commands most people want). A typo keeps
+        its first letter; without that test "earned" would be taken for "returned"."""
+        words = _words(text)
+        scored: list[tuple[float, str]] = []
+        for command in self.commands:
+            score = max(
+                (
+                    fuzz.ratio(typed, name)
+                    for name in command.names
+                    for i in range(len(words))
+                    if (typed := " ".join(words[i : i + len(name.split())]))[0] == name[0]
+                ),
+                default=0.0,
+            )
+            if score >= CLOSEST_CUTOFF:
+                scored.append((score, command.name))
+        names = [name for _, name in sorted(scored, key=lambda found: -found[0])]
+        return list(dict.fromkeys([*names, *fill]))[:limit]
 
     def verb_for(self, value: Mapping[str, Any]) -> Verb | None:
         verb = value.get("verb")

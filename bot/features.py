@@ -52,11 +52,18 @@ def build_search(db: Database, settings: Settings) -> SearchHandlers:
 
 
 def build_dialogs(
-    db: Database, *, max_text_length: int, evidence: EvidenceHandlers | None = None
+    db: Database,
+    *,
+    max_text_length: int,
+    evidence: EvidenceHandlers | None = None,
+    admin_emails: frozenset[str] = frozenset(),
 ) -> list[Dialog]:
     """Every dialog, for the bot's DialogSet. Ids are the class names."""
     form = UpdateForm(db, max_text_length=max_text_length)
-    return [UpdateDialog(db, max_text_length=max_text_length, form=form, evidence=evidence)]
+    update = UpdateDialog(
+        db, max_text_length=max_text_length, form=form, evidence=evidence, admin_emails=admin_emails
+    )
+    return [update]
 
 
 def build_registry(db: Database, settings: Settings) -> CommandRegistry:
@@ -86,6 +93,7 @@ def build_registry(db: Database, settings: Settings) -> CommandRegistry:
         time_zone=settings.time_zone,
         clock=utcnow,
         link_base=settings.link_base,
+        admin_emails=frozenset(settings.admin_emails),
     )
     for name, help_text, usage, aliases in (
         ("status", messages.STATUS_COMMAND_HELP, messages.STATUS_USAGE, ()),
@@ -145,10 +153,14 @@ def build_registry(db: Database, settings: Settings) -> CommandRegistry:
     async def show_help(dialog_context: DialogContext, caller: Caller, args: Any) -> None:
         await dialog_context.context.send_activity(registry.help_text())
 
-    # Reached only when no dialog is active: a dialog in progress handles "cancel" itself.
+    # Reached only when no dialog is active: a dialog in progress handles "cancel" and "back" itself.
     async def nothing_to_cancel(dialog_context: DialogContext, caller: Caller, args: Any) -> None:
         await dialog_context.context.send_activity(messages.NOTHING_TO_CANCEL)
 
+    async def nothing_to_go_back_to(dialog_context: DialogContext, caller: Caller, args: Any) -> None:
+        await dialog_context.context.send_activity(messages.NOTHING_TO_GO_BACK)
+
     registry.command("help", show_help, help=messages.HELP_COMMAND, usage="help")
     registry.command("cancel", nothing_to_cancel, help=messages.CANCEL_COMMAND, usage="cancel")
+    registry.command("back", nothing_to_go_back_to, help=messages.BACK_COMMAND, usage="back")
     return registry

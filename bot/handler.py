@@ -18,7 +18,7 @@ from botbuilder.schema.teams import (
     MessagingExtensionResponse,
 )
 
-from bot.commands import CommandRegistry, clean_text
+from bot.commands import CommandRegistry, clean_text, looks_like_evidence
 from bot.execute import EXECUTE_INVOKE, answer, execute_value, hold_replies, refused, submitted_value
 from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
 from bot.logs import turn_ids
@@ -30,6 +30,7 @@ from cards.welcome import welcome_card
 from dialogs.context import Caller, CardInPlace, card_message, viewer_id
 from dialogs.evidence import EvidenceHandlers, sent_files
 from dialogs.questions import parse_question
+from dialogs.roster import or_list
 from dialogs.search import SearchHandlers
 from documents.errors import UserFacingError
 from store.activities import first_delivery
@@ -235,6 +236,7 @@ class ScrutinyBot(TeamsActivityHandler):
         await match.command.handler(dialog_context, caller, match.args)
 
     def _unknown_reply(self, text: str) -> str:
+        """A short line with the commands nearest to what was typed; the whole help only on "help"."""
         suggestion = self._registry.suggest(text)
         # Never echo what was typed: it may hold markup Teams would render.
         if suggestion:
@@ -243,7 +245,14 @@ class ScrutinyBot(TeamsActivityHandler):
                 + "\n\n"
                 + messages.EMPTY_MESSAGE
             )
-        return messages.UNKNOWN_COMMAND + "\n\n" + self._registry.help_text()
+        evidence = looks_like_evidence(text)
+        names = self._registry.closest(text, fill=("status", "my actions", "update"))
+        if evidence:  # the reply says "update" already
+            names = [name for name in names if name != "update"][:2]
+        commands = or_list([messages.COMMAND_CHOICE.format(name=name) for name in names])
+        if evidence:
+            return messages.UNKNOWN_LOOKS_LIKE_EVIDENCE.format(commands=commands)
+        return messages.UNKNOWN_COMMAND_TRY.format(commands=commands)
 
     async def _refuse_unknown(self, turn_context: TurnContext) -> None:
         async with self._db.session() as session:

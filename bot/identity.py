@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from cards import messages
 from dialogs.context import Caller
+from dialogs.roster import not_on_roster
 from store.db import Database
 from store.models import Person
-from store.people import add_admin, admin_names, person_by_aad_id, person_by_email
+from store.people import add_admin, person_by_aad_id, person_by_email
 
 log = logging.getLogger(__name__)
 
@@ -108,11 +109,7 @@ def _caller(person: Person, aad_object_id: str | None, addresses: list[str], set
 
 
 async def roster_refusal(session: AsyncSession, settings: Settings) -> str:
-    """What to tell someone the bot doesn't know, naming whom to ask."""
-    admins = await admin_names(session, admin_emails=settings.admin_emails)
-    if not admins:
-        admins = sorted(settings.admin_emails)
-    if not admins:
-        return messages.NOT_ON_ROSTER + messages.NOT_ON_ROSTER_ASK_ANY_ADMIN
-    named = admins[0] if len(admins) == 1 else ", ".join(admins[:-1]) + " or " + admins[-1]
-    return messages.NOT_ON_ROSTER + messages.NOT_ON_ROSTER_ASK.format(admins=named)
+    """What to tell someone the bot doesn't know who asked to record something, naming whom to ask."""
+    return await not_on_roster(
+        session, admin_emails=settings.admin_emails, consequence=messages.NOT_ON_ROSTER_RECORD
+    )

@@ -4,6 +4,10 @@ holds a secret (the app password, the database password), whatever logged it.
 
 Nothing here logs what people typed: the bot's own log calls never take evidence, and the SDK's
 HTTP loggers, which print whole request bodies at DEBUG, are held at INFO.
+
+The libraries' INFO lines (Alembic on every start, aiohttp's access log on every request) are left
+out unless asked for (SCRUTINY_LOG_VERBOSE, `serve --verbose`, or SCRUTINY_LOG_LEVEL=DEBUG): a person
+watching the console wants the bot's own lines and what went wrong.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ _TURN: contextvars.ContextVar[tuple[str | None, str | None]] = contextvars.Conte
 # Loggers that write request and response bodies (a message's text, a card's evidence) at DEBUG.
 _BODY_LOGGERS = ("msrest", "botframework", "botbuilder", "urllib3", "aiohttp.client")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# The project's own loggers (module names), logged from the level set; every other from WARNING.
+OWN_LOGGERS = ("bot", "dialogs", "cards", "store", "documents")
 
 
 @contextmanager
@@ -43,6 +49,18 @@ class _TurnIds(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.activity_id, record.conversation_id = _TURN.get()
         return True
+
+
+class _LibrariesQuiet(logging.Filter):
+    """Lines below `level` from loggers that are not the project's own are left out."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self._level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        own = record.name.split(".", 1)[0] in OWN_LOGGERS
+        return own or record.levelno >= self._level
 
 
 class _Redacting(logging.Formatter):
@@ -78,10 +96,12 @@ def configure_logging(settings: Settings, *, stream: IO[str] | None = None) -> N
         inner = logging.Formatter(TEXT_FORMAT)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(_TurnIds())
-    handler.setFormatter(_Redacting(inner, secrets_of(settings)))
     root = logging.getLogger()
-    root.handlers = [handler]
     level = logging.getLevelName(settings.log_level.upper())
     root.setLevel(level if isinstance(level, int) else logging.INFO)
+    if not settings.log_verbose and root.level >= logging.INFO:
+        handler.addFilter(_LibrariesQuiet(logging.WARNING))
+    handler.setFormatter(_Redacting(inner, secrets_of(settings)))
+    root.handlers = [handler]
     for name in _BODY_LOGGERS:
         logging.getLogger(name).setLevel(max(root.level, logging.INFO))

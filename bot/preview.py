@@ -339,6 +339,25 @@ def renderer_ready() -> bool:
     return bool(shutil.which("node")) and (RENDERER / "node_modules" / "adaptivecards").is_dir()
 
 
+def can_install_renderer() -> bool:
+    return bool(shutil.which("node")) and bool(shutil.which("npm"))
+
+
+def install_renderer() -> str | None:
+    """Run tools/card-renderer/install.sh (its npm packages; Chromium too, as root). None when the
+    renderer is ready after it; else the installer's last words on why not."""
+    try:
+        installed = subprocess.run(
+            [str(RENDERER / "install.sh")], capture_output=True, text=True, timeout=900, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return type(error).__name__
+    if installed.returncode == 0 and renderer_ready():
+        return None
+    said = [line.strip() for line in (installed.stderr + installed.stdout).splitlines() if line.strip()]
+    return said[-1] if said else f"exit status {installed.returncode}"
+
+
 def render(cards: dict[str, dict[str, Any]], out_dir: Path) -> dict[str, list[dict[str, Any]]]:
     """OUT_DIR/NAME.png per card, drawn by Microsoft's renderer with Teams' host config in headless
     Chromium; every parse or validation event it reported, per card (none: the card is clean)."""

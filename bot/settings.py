@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # Logs for a person ("text") or a log collector ("json": one JSON object a line), from this level.
     log_format: Literal["text", "json"] = Field("text", validation_alias=_env("SCRUTINY_LOG_FORMAT"))
     log_level: str = Field("INFO", validation_alias=_env("SCRUTINY_LOG_LEVEL"))
+    # Libraries' lines below WARNING (Alembic's migrations, aiohttp's access log) too: `serve --verbose`.
+    log_verbose: bool = Field(False, validation_alias=_env("SCRUTINY_LOG_VERBOSE"))
     # On SIGTERM, how long turns in progress may take to finish before their connections are closed.
     shutdown_seconds: float = Field(20.0, ge=0, le=600, validation_alias=_env("SCRUTINY_SHUTDOWN_SECONDS"))
 

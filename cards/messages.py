@@ -19,16 +19,33 @@ HELP_ENTRY = "- **{usage}**: {help}"
 HELP_COMMAND = "Show what I can do."
 CANCEL_COMMAND = "Stop what we are in the middle of, such as an update."
 NOTHING_TO_CANCEL = "There is nothing to cancel: we weren't in the middle of anything."
-UNKNOWN_COMMAND = "Sorry, I didn't understand that."
+NOTHING_TO_GO_BACK = "There is nothing to go back to: we weren't in the middle of anything."
+BACK_COMMAND = "Go back to the previous question of an update."
 UNKNOWN_COMMAND_SUGGESTION = "Sorry, I didn't understand that. Did you mean **{suggestion}**?"
+# Free text outside a dialog: a short line, the closest commands ("**status**, **my actions** or
+# **update**"), never the whole help.
+UNKNOWN_COMMAND_TRY = (
+    "Sorry, I didn't understand that. Try {commands}, or say **help** for everything I can do."
+)
+# Free text that reads like progress: say plainly that it was not kept, and how to record it.
+UNKNOWN_LOOKS_LIKE_EVIDENCE = (
+    "That sounds like progress on an action, but I haven't saved it: I only record progress in an "
+    "update. To record it, say **update** and send the same words when I ask for the evidence. "
+    "Or try {commands}, or say **help** for everything I can do."
+)
+COMMAND_CHOICE = "**{name}**"
+# "A, B or C": choices and names in a sentence.
+OR_LIST = "{some} or {last}"
 EMPTY_MESSAGE = "Say **help** to see what I can do."
 CARD_OUT_OF_DATE = "That card is out of date, so I can't act on it. Say **help** to see what I can do now."
+# One sentence for everyone the bot doesn't know, whatever they asked for.
 NOT_ON_ROSTER = (
-    "I can show you how the actions stand, but I don't know you as an officer yet, so I can't record "
-    "anything for you."
+    "I don't know you as an officer yet, so I can't {consequence}. "
+    "Please ask {admins} to add you to the roster."
 )
-NOT_ON_ROSTER_ASK = " Please ask {admins} to add you to the roster."
-NOT_ON_ROSTER_ASK_ANY_ADMIN = " Please ask the bot's administrator to add you to the roster."
+NOT_ON_ROSTER_RECORD = "record anything for you"
+NOT_ON_ROSTER_YOURS = "tell which actions are yours"
+NOT_ON_ROSTER_ANY_ADMIN = "an admin"
 MESSAGES_CROSSED = (
     "Two of your messages arrived at the same moment and I could only follow one of them. "
     "Please send your last message again."
@@ -48,10 +65,6 @@ UPDATE_COMMAND_HELP = (
 UPDATE_USAGE = "update [recommendation]"
 UPDATE_ARGUMENT_NOT_UNDERSTOOD = (
     "**update** takes a recommendation number, like **update 7**, or **update 7.2** for its second action."
-)
-UPDATE_NOT_KNOWN = (
-    "I can't match you to anyone named in the action plans, so I can't take an update from you. "
-    "Please ask an admin to add you to the roster."
 )
 UPDATE_NOTHING_TO_DO = (
     "There is nothing for you to update just now: none of your actions is in an open monitoring round."
@@ -216,6 +229,7 @@ MISSING_COMMAND_HELP = "Actions with no update yet in the open round."
 OVERDUE_COMMAND_HELP = "Actions past their date and not Fully Achieved."
 MY_ACTIONS_COMMAND_HELP = "The actions you are responsible for, with their latest grades."
 STATUS_RECOMMENDATION_TITLE = "Recommendation {number}"
+STATUS_FROM_A_NUMBER = "Here is Recommendation {number} — next time, say **status {number}**."
 STATUS_ACTION_TITLE = "Action {ref}"
 STATUS_RESPONSIBILITY = "Responsibility"
 STATUS_DATE = "Date"
@@ -275,10 +289,6 @@ STATUS_OVERDUE_SUBTITLE = "{review} — past their date on {today}, not Fully Ac
 STATUS_OVERDUE_NONE = "No action is past its date without being Fully Achieved."
 STATUS_MY_ACTIONS_TITLE = "Your actions"
 STATUS_MY_ACTIONS_NONE = "No agreed action names you as responsible."
-STATUS_MY_ACTIONS_UNKNOWN = (
-    "I don't know who you are in the plans yet, so I can't tell which actions are yours. "
-    "Ask an admin to add you to the roster."
-)
 STATUS_NO_REVIEWS = "No action plan has been loaded yet, so there is no status to show."
 STATUS_NO_SUCH_RECOMMENDATION = (
     "“{review}” has no Recommendation {number}: its recommendations are numbered {first}–{last}."
@@ -394,3 +404,38 @@ EXTENSION_REFUSED = "Refused: {name} stays due {current}. {who} will be told why
 EXTENSION_DECIDED_TITLE = "{verdict}: new date for {name}"
 EXTENSION_TOLD_APPROVED = "Your new date for {name} was approved: it is now due {date}."
 EXTENSION_TOLD_REFUSED = "Your new date for {name} was refused: {reason}"
+
+# --- The command line (bot/cli/) ---
+
+# `serve`: one short block for whoever started it, then only the lines that matter.
+SERVING = "Serving the bot on {url}."
+SERVING_LOCAL = (
+    "Serving the bot on {url} (local mode: no Microsoft sign-in, so only this computer can reach it)."
+)
+SERVING_TALK_LABEL = "Talk to it"
+SERVING_TALK = (
+    "in Microsoft 365 Agents Playground, Teams' emulator (Node.js 20+): Ctrl+C here, then "
+    "scripts/playground.sh starts the bot and the playground together, you as an admin; "
+    "or point a playground at this bot: agentsplayground -e {url} -c msteams"
+)
+SERVING_STOP_LABEL = "Stop it"
+SERVING_STOP = "Ctrl+C"
+SERVING_LOGS_LABEL = "Logs"
+SERVING_LOGS_QUIET = "warnings, and the bot's own lines; --verbose adds the libraries' (Alembic, aiohttp)"
+SERVING_LOGS_VERBOSE = "every line from {level}, the libraries' too"
+
+# `cards preview`: pictures need Microsoft's renderer, installed the first time it is wanted.
+PREVIEW_WROTE = "Wrote {count} cards to {folder}, as JSON and PNG."
+PREVIEW_WROTE_JSON = "Wrote {count} cards as JSON to {folder}."
+PREVIEW_INSTALLING = (
+    "Installing the card renderer for the pictures, once (tools/card-renderer/install.sh: its npm "
+    "packages, and Chromium if it is missing)..."
+)
+PREVIEW_NEEDS_NODE = (
+    "Wrote {count} cards as JSON to {folder}. The pictures need Node.js 20 or newer (node and npm): "
+    "install it and run this again, and the card renderer is installed then."
+)
+PREVIEW_INSTALL_FAILED = (
+    "Wrote {count} cards as JSON to {folder}, but no pictures: the card renderer could not be "
+    "installed ({reason})."
+)

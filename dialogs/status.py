@@ -10,6 +10,7 @@ With several reviews, the one chosen in a conversation is remembered in its Conv
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeAlias
@@ -34,6 +35,7 @@ from cards.status import (
 )
 from dialogs.context import Caller, Handler, card_message, seen_by_one, submitted, viewer_id
 from dialogs.questions import Ask, Question, normalise, parse_question
+from dialogs.roster import not_on_roster
 from documents.grades import Grade
 from documents.links import recommendation_url
 from store import queries
@@ -42,6 +44,8 @@ from store.people import teams_user_ids
 from store.updates import updatable
 from store.views import RecommendationMatch, RecommendationView, ReturnState, ReviewSummary
 
+# A message that is only a number ("2", "#2") is taken as a recommendation's.
+_BARE_NUMBER = re.compile(r"#?\d{1,3}")
 # A best match this much ahead of the next is the answer; closer than that, the reader picks.
 CLEAR_LEAD = 10.0
 # A team named much like a review (or its committee) is that review's team.
@@ -89,8 +93,10 @@ class StatusHandlers:
         time_zone: str,
         clock: Callable[[], datetime],
         link_base: str = "",
+        admin_emails: frozenset[str] = frozenset(),
     ) -> None:
         self._db = db
+        self._admin_emails = admin_emails  # named to someone the roster doesn't know
         self._link_base = link_base  # recommendations' links (documents/links.py) start with it
         self._chosen_review = chosen_review
         self._zone = ZoneInfo(time_zone)
@@ -232,7 +238,12 @@ class StatusHandlers:
             asker=viewer_id(dc.context),
             link_base=self._link_base,
         )
-        return card_message(card)
+        message = card_message(card)
+        activity = dc.context.activity
+        if activity.value is None and page.number == 1 and _BARE_NUMBER.fullmatch(normalise(page.question)):
+            # Typed as "2": say how it was taken, and the way to ask that is never taken for another.
+            message.text = messages.STATUS_FROM_A_NUMBER.format(number=recommendation.number)
+        return message
 
     async def _recommendation(
         self,
@@ -330,7 +341,9 @@ class StatusHandlers:
         self, dc: DialogContext, session: AsyncSession, caller: Caller, page: Page
     ) -> Reply:
         if caller.person_id is None:
-            return messages.STATUS_MY_ACTIONS_UNKNOWN
+            return await not_on_roster(
+                session, admin_emails=self._admin_emails, consequence=messages.NOT_ON_ROSTER_YOURS
+            )
         actions = await queries.actions_owned_by(session, person_id=caller.person_id)
         card = action_list_card(
             messages.STATUS_MY_ACTIONS_TITLE,

@@ -41,6 +41,7 @@ from cards.update import (
 from dialogs.context import card_message, submitted
 from dialogs.evidence import AttachesEvidence, EvidenceHandlers
 from dialogs.prompts import AnswerPrompt, GuidedDialog, accept_answer, prompt_of, refuse_answer
+from dialogs.roster import not_on_roster
 from dialogs.update_form import OpenUpdate, UpdateForm
 from documents.errors import UserFacingError
 from documents.grades import Grade
@@ -78,9 +79,11 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
         max_text_length: int,
         form: UpdateForm | None = None,
         evidence: EvidenceHandlers | None = None,
+        admin_emails: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(UpdateDialog.__name__)
         self.evidence = evidence
+        self._admin_emails = admin_emails
         self._db = db
         self._max_text_length = max_text_length
         self._form = form
@@ -505,12 +508,13 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
         return found
 
     async def _nothing_to_update(self, options: dict[str, Any]) -> str:
-        if options.get("person_id") is None and not options.get("is_admin"):
-            return messages.UPDATE_NOT_KNOWN
         number, position = options.get("recommendation"), options.get("position")
-        if number is None:
-            return messages.UPDATE_NOTHING_TO_DO
         async with self._db.session() as session:
+            if options.get("person_id") is None and not options.get("is_admin"):
+                consequence = messages.NOT_ON_ROSTER_RECORD
+                return await not_on_roster(session, admin_emails=self._admin_emails, consequence=consequence)
+            if number is None:
+                return messages.UPDATE_NOTHING_TO_DO
             others = await open_actions_numbered(session, recommendation_number=number, position=position)
             if others:
                 # Someone else's: say whose, so the officer knows whom to ask.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -161,8 +162,12 @@ def test_status_shows_every_action_with_owner_and_grade_per_round(cli: Cli, plan
     assert "1 Fully Achieved N/A (Fully Achieved)" in overview  # 1.1 in March, then done
     assert "Carly Dixon / Andrew Mearns October 2019 3 Slipped —" in overview
 
-    narrow = cli.ok("status", columns=80)  # numbers and a legend instead of words
-    assert "Mar 2020 Sep 2020" in narrow and "N/A = Fully Achieved in an earlier round" in narrow
+    narrower = cli.ok("status", columns=110)  # numbers and a legend instead of words
+    assert "Mar 2020 Sep 2020" in narrower and "N/A = Fully Achieved in an earlier round" in narrower
+    narrow = cli.ok("status", columns=80)  # each action's lines one under another
+    assert "7.2 For Community: Market and promote to Adult learners." in narrow
+    assert "Responsibility: Carly Dixon / Andrew Mearns Due: October 2019" in narrow
+    assert "March 2020: 3 Slipped September 2020: —" in narrow
 
     rec7 = cli.ok("status", "7")
     assert "Recommendation 7 (Digital Optimisation) SBC embraces the iDEA" in rec7
@@ -179,6 +184,22 @@ def test_status_shows_every_action_with_owner_and_grade_per_round(cli: Cli, plan
     unknown = cli("status", "parking permits")
     assert unknown.exit_code == 1
     assert "No recommendation of “Digital Optimisation” matches “parking permits”." in unknown.output
+
+
+def test_status_wraps_agreed_actions_instead_of_cutting_them(cli: Cli, samples: Path) -> None:
+    cli.ok("import", samples / "progress-update-march-2020.docx")
+    for columns in (200, 120, 80, 60):
+        shown = cli("status", columns=columns).output
+        assert "…" not in shown, columns
+        lines = [line.strip() for line in shown.splitlines()]
+        # 3.1 and 3.2 (and 8.3 and 8.4) begin alike; what tells them apart is on the screen.
+        assert any("'Top Tasks'" in line for line in lines), columns
+        assert any("explicit" in line for line in lines), columns
+        assert any("oversee" in line for line in lines), columns
+        assert any("Responsibility" in line and "Due" in line for line in lines), columns
+    stacked = cli.ok("status", columns=80)
+    assert "8.4 Digital Services Group to oversee the digital elements of the Council's" in stacked
+    assert "Responsibility: Digital Services Group Due: April 2019 – ongoing" in stacked
 
 
 def test_status_needs_a_review_to_show(cli: Cli, plan: Path, tmp_path: Path) -> None:
@@ -274,3 +295,71 @@ def test_settings_errors_are_sentences(cli: Cli) -> None:
     )
     assert result.exit_code == 1
     assert "HOST=0.0.0.0 is not loopback" in result.output and "Traceback" not in result.output
+
+
+@pytest.fixture
+def fake_renderer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """tools/card-renderer as a stand-in: its install.sh puts the package in place, its render.mjs
+    draws each card as a few bytes and has no complaint."""
+    renderer = tmp_path / "card-renderer"
+    renderer.mkdir()
+    install = renderer / "install.sh"
+    install.write_text('#!/usr/bin/env bash\nmkdir -p "$(dirname "$0")/node_modules/adaptivecards"\n')
+    install.chmod(0o755)
+    (renderer / "render.mjs").write_text(
+        "import fs from 'node:fs';\n"
+        "const cards = JSON.parse(fs.readFileSync(0, 'utf8'));\n"
+        "for (const c of cards) fs.writeFileSync(`${process.argv[2]}/${c.name}.png`, 'png');\n"
+        "console.log(JSON.stringify(cards.map((c) => ({name: c.name, events: []}))));\n"
+    )
+    monkeypatch.setattr("bot.preview.RENDERER", renderer)
+    return renderer
+
+
+def preview(cli: Cli, out: Path, *, path: str | None = None) -> str:
+    env = {"DATABASE_URL": cli.database_url, "COLUMNS": "200", **({"PATH": path} if path else {})}
+    result = cli.runner.invoke(app, ["cards", "preview", "-o", str(out), "--today", "2020-06-01"], env=env)
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
+
+
+def test_cards_preview_installs_the_renderer_the_first_time_pictures_are_wanted(
+    cli: Cli, plan: Path, tmp_path: Path, fake_renderer: Path
+) -> None:
+    if not (shutil.which("node") and shutil.which("npm")):
+        pytest.skip("the renderer runs on Node.js")
+    cli.ok("import", plan)
+    out = tmp_path / "cards"
+    said = preview(cli, out)
+    assert said.startswith(
+        "Installing the card renderer for the pictures, once (tools/card-renderer/install.sh"
+    )
+    count = len(list(out.glob("*.json")))
+    assert said.endswith(f"Wrote {count} cards to {out}, as JSON and PNG.")
+    assert len(list(out.glob("*.png"))) == count
+    assert "Installing" not in preview(cli, out)  # installed now: not again
+
+    (fake_renderer / "node_modules" / "adaptivecards").rmdir()
+    (fake_renderer / "install.sh").write_text(
+        '#!/usr/bin/env bash\necho "Chromium is missing: install Debian\'s chromium package" >&2\nexit 1\n'
+    )
+    assert preview(cli, out).endswith(
+        f"Wrote {count} cards as JSON to {out}, but no pictures: the card renderer could not be installed "
+        "(Chromium is missing: install Debian's chromium package)."
+    )
+
+
+def test_cards_preview_without_node_writes_json_and_says_what_the_pictures_need(
+    cli: Cli, plan: Path, tmp_path: Path, fake_renderer: Path
+) -> None:
+    cli.ok("import", plan)
+    out = tmp_path / "cards"
+    nowhere = tmp_path / "no-node"
+    nowhere.mkdir()
+    said = preview(cli, out, path=str(nowhere))
+    count = len(list(out.glob("*.json")))
+    assert said == (
+        f"Wrote {count} cards as JSON to {out}. The pictures need Node.js 20 or newer (node and npm): "
+        "install it and run this again, and the card renderer is installed then."
+    )
+    assert not list(out.glob("*.png"))

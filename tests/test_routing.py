@@ -59,14 +59,34 @@ async def test_a_typo_gets_the_closest_command(make_chat: MakeChat) -> None:
     assert "Did you mean **help**?" in replies[0].text
 
 
-async def test_nonsense_gets_the_list_of_commands(make_chat: MakeChat) -> None:
+async def test_nonsense_gets_a_short_line_with_the_closest_commands_not_the_whole_help(
+    make_chat: MakeChat,
+) -> None:
     chat = await make_chat()
 
-    replies = await chat.say("banana bread recipe")
+    for typed in ("banana bread recipe", "banana bread recipe"):  # the same short line every time
+        (reply,) = await chat.say(typed)
+        assert reply.text == (
+            "Sorry, I didn't understand that. Try **status**, **my actions** or **update**, "
+            "or say **help** for everything I can do."
+        )
+    (reply,) = await chat.say("anything sliped lately")  # a word like a command's comes first
+    assert reply.text.startswith("Sorry, I didn't understand that. Try **slipped**, **status** or")
 
-    assert len(replies) == 1
-    assert "didn't understand" in replies[0].text
-    assert "**help**" in replies[0].text
+
+async def test_free_text_like_evidence_is_said_to_be_unsaved_and_update_offered(make_chat: MakeChat) -> None:
+    chat = await make_chat()
+
+    (reply,) = await chat.say("Staff signed up to iDEA; 40 badges earned.")
+
+    assert reply.text == (
+        "That sounds like progress on an action, but I haven't saved it: I only record progress in an "
+        "update. To record it, say **update** and send the same words when I ask for the evidence. "
+        "Or try **status** or **my actions**, or say **help** for everything I can do."
+    )
+    assert "Here is what I can do" not in reply.text
+    (question,) = await chat.say("why does nobody answer the phone at the library")
+    assert question.text.startswith("Sorry, I didn't understand that. Try ")  # a question is no evidence
 
 
 async def test_markup_in_a_message_is_not_echoed_back(make_chat: MakeChat) -> None:
@@ -221,7 +241,7 @@ async def test_a_typo_of_update_suggests_update(make_chat: MakeChat) -> None:
     replies = await chat.say("updte 7")
 
     assert len(replies) == 1
-    assert "Did you mean **update**?" in replies[0].text
+    assert "Did you mean **update 7**?" in replies[0].text
 
 
 async def test_help_lists_update_with_its_usage(make_chat: MakeChat) -> None:
@@ -243,7 +263,10 @@ async def test_update_from_someone_not_on_the_roster_names_whom_to_ask(
     for attempt in (chat.say("update 7"), chat.submit({"verb": "save_update", "action_id": 1})):
         replies = await attempt
         assert len(replies) == 1
-        assert "Please ask Jo Admin or Pat Admin to add you to the roster." in replies[0].text
+        assert replies[0].text == (
+            "I don't know you as an officer yet, so I can't record anything for you. "
+            "Please ask Jo Admin or Pat Admin to add you to the roster."
+        )
 
 
 async def test_cancel_with_nothing_in_progress_says_so(make_chat: MakeChat) -> None:
@@ -252,6 +275,15 @@ async def test_cancel_with_nothing_in_progress_says_so(make_chat: MakeChat) -> N
     replies = await chat.say("cancel")
 
     assert [r.text for r in replies] == ["There is nothing to cancel: we weren't in the middle of anything."]
+
+
+async def test_back_with_nothing_in_progress_says_so_as_tidily(make_chat: MakeChat) -> None:
+    chat = await make_chat()
+
+    replies = await chat.say("back")
+
+    (reply,) = replies
+    assert reply.text == "There is nothing to go back to: we weren't in the middle of anything."
 
 
 async def test_delivery_records_are_per_conversation_and_pruned_after_a_few_days(db: Database) -> None:

@@ -369,7 +369,10 @@ async def test_my_actions_lists_the_callers_own(make_chat: MakeChat, seeded: Non
     assert "Andrew Mearns" in shown(card)
     stranger = await make_chat(TeamsUser(name="Pat Nobody", email="pat@example.org", aad_object_id="aad-pat"))
     (reply,) = await stranger.say("my actions")
-    assert "can't tell which actions are yours" in reply.text
+    assert reply.text == (
+        "I don't know you as an officer yet, so I can't tell which actions are yours. "
+        "Please ask an admin to add you to the roster."
+    )
 
 
 # --- anything else ---
@@ -378,9 +381,24 @@ async def test_my_actions_lists_the_callers_own(make_chat: MakeChat, seeded: Non
 async def test_a_typo_gets_help_with_the_closest_command(make_chat: MakeChat, seeded: None) -> None:
     chat = await make_chat()
     (reply,) = await chat.say("stauts 7")
-    assert "Did you mean **status**?" in reply.text
+    assert reply.text.startswith("Sorry, I didn't understand that. Did you mean **status 7**?")
+    (reply,) = await chat.say("stauts of wifi?")
+    assert "Did you mean **status of wifi**?" in reply.text
+    (reply,) = await chat.say("stauts [7](http://evil)")  # what was typed is not said back with markup
+    assert "Did you mean **status**?" in reply.text and "evil" not in reply.text
     (reply,) = await chat.say("what is the weather")
-    assert reply.text and "status" in reply.text
+    assert reply.text and "**status**" in reply.text
+
+
+async def test_a_bare_number_shows_that_recommendation_and_says_how_it_was_taken(
+    make_chat: MakeChat, seeded: None
+) -> None:
+    chat = await make_chat()
+    (reply,) = await chat.say("2")
+    assert reply.text == "Here is Recommendation 2 — next time, say **status 2**."
+    assert "Recommendation 2" in shown(card_of([reply]))
+    (asked,) = await chat.say("status 2")  # asked as such, the card comes on its own
+    assert not asked.text and "Recommendation 2" in shown(card_of([asked]))
 
 
 async def test_help_lists_the_status_commands(make_chat: MakeChat, seeded: None) -> None:

@@ -197,7 +197,10 @@ async def test_in_a_shared_conversation_only_the_starter_answers(db: Database, s
 async def test_someone_not_known_is_told_whom_to_ask(db: Database, seeded: Seeded) -> None:
     chat = Chat(db, Caller(person_id=None, name="Visitor"))
     replies = await chat.say("update")
-    assert "Please ask an admin to add you to the roster" in said(replies)
+    assert said(replies) == (
+        "I don't know you as an officer yet, so I can't record anything for you. "
+        "Please ask Ada Admin to add you to the roster."  # the roster's admin, by name
+    )
 
 
 async def test_cancel_half_way_saves_nothing(db: Database, seeded: Seeded) -> None:

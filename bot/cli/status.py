@@ -21,6 +21,8 @@ from store.views import ActionView, GradeCounts, RecommendationView, ReturnState
 # Beside a grade the scrutiny officer has not accepted: a sign in the table, words in a block.
 REVIEW_SIGNS = {ReturnState.WAITING: "?", ReturnState.RETURNED: "↩"}
 REVIEW_WORDS = {ReturnState.WAITING: "waiting for review", ReturnState.RETURNED: "returned"}
+# The review table's narrowest readable text columns; narrower than both, each action is stacked.
+MIN_WHAT, MIN_WHO = 30, 16
 
 
 def grade_cell(grade: RoundGrade, *, short: bool = False, in_words: bool = False) -> Text:
@@ -78,24 +80,29 @@ def _print_overview(
     short = console.width < 80 + 23 * len(rounds)
     grade_width = 8 if short else len(FULLY_ACHIEVED_CARRIED)
     ref_width = max(len("Action"), *(len(a.ref) for a in actions))
-    due_width = min(14, max(len("Due"), *(len(a.date_text) for a in actions)))
+    due_width = min(16, max(len("Due"), *(len(a.date_text) for a in actions)))
     # Rich shares out width evenly when a table is too wide; say exactly who gives way instead.
     spare = console.width - ref_width - due_width - len(rounds) * grade_width - 3 * (4 + len(rounds)) - 2
-    what_width = max(12, min(60, spare * 3 // 5))
-    who_width = max(10, min(30, spare - what_width))
+    if spare < MIN_WHAT + MIN_WHO:
+        # Too narrow for the columns to be read: each action's lines one under another instead.
+        _print_stacked(console, recommendations)
+        return
+    who_needed = max(len("Responsibility"), *(len(a.responsibility) for a in actions))
+    who_width = max(MIN_WHO, min(30, who_needed, spare // 3))
+    what_width = min(100, spare - who_width)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("Action", no_wrap=True, width=ref_width)
-    table.add_column("Agreed action", no_wrap=True, overflow="ellipsis", width=what_width)
-    table.add_column("Responsibility", no_wrap=True, overflow="ellipsis", width=who_width)
-    table.add_column("Due", no_wrap=True, overflow="ellipsis", width=due_width)
+    # Wrapped, never cut: 3.1 and 3.2 begin with the same words.
+    table.add_column("Agreed action", overflow="fold", width=what_width)
+    table.add_column("Responsibility", overflow="fold", width=who_width)
+    table.add_column("Due", overflow="fold", width=due_width)
     for round_ in rounds:
         table.add_column(f"{round_.month:%b %Y}" if short else round_.label, no_wrap=True, width=grade_width)
     for rec in recommendations:
         for action in rec.actions:
-            what = f"{action.group}: {action.agreed_action}" if action.group else action.agreed_action
             table.add_row(
                 action.ref,
-                " ".join(what.split()),
+                _what(action),
                 action.responsibility,
                 action.date_text,
                 *(grade_cell(g, short=short) for g in action.trend),
@@ -105,6 +112,33 @@ def _print_overview(
     signs = any(g.review in REVIEW_SIGNS for action in actions for g in action.trend)
     if short or signs:
         console.print(_legend(grades=short, signs=signs))
+
+
+def _what(action: ActionView) -> str:
+    what = f"{action.group}: {action.agreed_action}" if action.group else action.agreed_action
+    return " ".join(what.split())
+
+
+def _print_stacked(console: Console, recommendations: list[RecommendationView]) -> None:
+    """The review on a narrow terminal: per action its number and agreed action, then who and when,
+    then its grade in each round, in words."""
+    for rec in recommendations:
+        console.print()
+        body = Table.grid(padding=(0, 1))
+        body.add_column(no_wrap=True)
+        body.add_column()
+        for action in rec.actions:
+            body.add_row(Text(action.ref, style="bold"), _what(action))
+            who = Text.assemble(("Responsibility: ", "dim"), action.responsibility)
+            if action.date_text:
+                who.append_text(Text.assemble(("  Due: ", "dim"), " ".join(action.date_text.split())))
+            body.add_row("", who)
+            grades = (
+                Text.assemble((f"{g.round_label}: ", "dim"), grade_cell(g, in_words=True))
+                for g in action.trend
+            )
+            body.add_row("", Text("  ").join(grades))
+        console.print(body)
 
 
 def _print_recommendation(console: Console, rec: RecommendationView) -> None:
