@@ -34,6 +34,7 @@ class Figures:
     memory: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
     docx_import: dict[str, Any] = field(default_factory=dict)
+    posting: dict[str, Any] = field(default_factory=dict)
     # Mean pause ("1", "3") -> scenario -> "ours"/"echo" -> figures, at `paced_conversations`.
     paced: dict[str, dict[str, dict[str, dict[str, Any]]]] = field(default_factory=dict)
     paced_conversations: int = 0
@@ -196,6 +197,14 @@ def report(all_figures: list[Figures], levels: list[int]) -> str:
             )
         else:
             lines.append(f"- Summary cards: not measured ({summary.get('missing', 'no summary cards')}).")
+        posting = figures.posting
+        if posting:
+            lines.append(
+                f"- Weekly summaries: {posting['cards']} cards to {posting['channels']} channels in "
+                f"{posting['seconds']:.1f} s, {posting['failed']} failed; Teams (the fake connector holding "
+                f"to its limits) answered 429 {posting['too_many']} times; busiest second "
+                f"{posting['busiest_second']} cards (Teams allows an app 50)."
+            )
         imported = figures.docx_import
         lines.append(
             "- Import: not measured (--no-documents)."

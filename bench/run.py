@@ -305,6 +305,8 @@ def bench_database(kind: str, args: argparse.Namespace, workdir: Path, server_ur
     )
 
     figures.summary = council.summary_figures(url) if args.documents else {"missing": "--no-documents"}
+    if args.documents and args.channels:
+        figures.posting = council.posting_figures(url, channels=args.channels)
 
     with (
         served("ours", url, workdir / f"ours-{kind}.log", workers) as ours,
@@ -364,6 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--memory-turns", type=int, default=10_000, help="turns between the RSS readings")
     parser.add_argument("--reviews", type=int, default=40, help="reviews in the synthetic council")
+    parser.add_argument(
+        "--channels", type=int, default=40, help="channels a Monday's weekly summaries go to; 0 for none"
+    )
     parser.add_argument(
         "--echo",
         choices=["echo", "echo-reused"],

@@ -25,6 +25,7 @@ from bot.connector import ReusedClients
 from bot.features import build_dialogs, build_evidence, build_registry, build_search
 from bot.handler import ScrutinyBot
 from bot.logs import configure_logging
+from bot.outbound import APP_PER_SECOND, Pacer
 from bot.proactive import Proactive
 from bot.scheduler import Scheduler
 from bot.settings import Settings, is_loopback
@@ -163,7 +164,14 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     app[DIALOGS] = dialogs
     # Every replica runs one; the delivery rows make sure each summary and reminder goes out once.
     scheduler = Scheduler(
-        db=database, settings=settings, proactive=Proactive(adapter=adapter, app_id=settings.app_id)
+        db=database,
+        settings=settings,
+        # Teams' limit for the app is for all its processes together: each worker keeps to its share.
+        proactive=Proactive(
+            adapter=adapter,
+            app_id=settings.app_id,
+            pacer=Pacer(app_per_second=max(1, APP_PER_SECOND // settings.workers)),
+        ),
     )
     app[SCHEDULER] = scheduler
     if settings.scheduler:

@@ -27,8 +27,8 @@ T = TypeVar("T")
 # Teams asks for retries on these; a 500 is retried too, since its cause is usually as passing.
 RETRIED = frozenset({412, 429, 500, 502, 503, 504})
 LIMITS = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))  # sends per window of seconds, per conversation
-APP_PER_SECOND = 50  # Teams' limit for one app in a tenant, all conversations together
-SLACK = 0.1  # seconds more than a window: a send takes a moment to reach Teams, and not always the same
+APP_PER_SECOND = 45  # Teams allows an app 50 a second in a tenant; the rest is room for a send's way there
+SLACK = 0.25  # seconds more than a window: a send takes a moment to reach Teams, and not always the same
 
 
 class ConversationBlocked(Exception):
@@ -68,10 +68,9 @@ def retry_after(error: BaseException) -> float | None:
 
 
 class Pacer:
-    """Keeps sends within Teams' limits, in this process: each conversation's (LIMITS) and the app's
-    across all conversations (`app_per_second`). A send takes its moment before it waits, so sends
-    waiting at the same time (channels posted side by side) go one after another, not all at once
-    when the first wait ends."""
+    """Keeps sends within Teams' limits, in this process: each conversation's (LIMITS), and the app's
+    across conversations (`app_per_second`). A send is counted when it really goes: channels posted
+    side by side wake together from a busy moment, and a count booked ahead would let them all go."""
 
     def __init__(
         self, clock: Callable[[], float] = time.monotonic, *, app_per_second: int = APP_PER_SECOND
@@ -81,23 +80,22 @@ class Pacer:
         self._all: list[float] = []
         self._app_limits = ((app_per_second, 1.0),)
 
-    def reserve(self, conversation_id: str) -> float:
-        """Seconds to wait before this send; the send is counted from then on."""
+    def turn(self, conversation_id: str) -> float:
+        """0 if a send to the conversation may go now (it is counted), else the seconds to wait
+        before asking again."""
         now = self._clock()
         sent = self._sent[conversation_id]
-        del sent[: bisect.bisect_right(sent, now - LIMITS[-1][1])]
-        del self._all[: bisect.bisect_right(self._all, now - self._app_limits[-1][1])]
-        at = now
-        while (later := max(_earliest(sent, LIMITS, at), _earliest(self._all, self._app_limits, at))) > at:
-            at = later
-        bisect.insort(sent, at)
-        bisect.insort(self._all, at)
+        del sent[: bisect.bisect_right(sent, now - LIMITS[-1][1] - SLACK)]
+        del self._all[: bisect.bisect_right(self._all, now - self._app_limits[-1][1] - SLACK)]
+        at = max(_earliest(sent, LIMITS, now), _earliest(self._all, self._app_limits, now))
+        if at <= now:
+            sent.append(now)
+            self._all.append(now)
         return at - now
 
 
 def _earliest(times: list[float], limits: tuple[tuple[int, float], ...], at: float) -> float:
-    """The first moment from `at` on when one more send stays within every limit. Sends already
-    booked for later count too: they will be in the window by then."""
+    """The first moment from `at` on when one more send stays within every limit (`times` in order)."""
     for count, window in limits:
         if len(times) >= count and times[-count] + window + SLACK > at:
             at = times[-count] + window + SLACK
@@ -114,7 +112,7 @@ async def send_politely(
 ) -> T:
     """Run `call` (one send to Teams), pacing it and retrying what Teams asks us to retry."""
     for attempt in range(1, policy.attempts + 1):
-        if wait := pacer.reserve(conversation_id):
+        while wait := pacer.turn(conversation_id):
             await sleep(wait)
         try:
             return await call()

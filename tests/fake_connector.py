@@ -95,6 +95,7 @@ class FakeConnector:
     waiting: list[str] = field(default_factory=list)  # conversations with a message held back
     # As Teams: a new message past a conversation's limits or the app's gets 429 with Retry-After.
     teams_limits: bool = False
+    app_per_second: int = TEAMS_APP_PER_SECOND
     too_many: int = 0  # the 429s it gave
     _times: dict[str, list[float]] = field(default_factory=dict)
 
@@ -154,7 +155,7 @@ class FakeConnector:
             mine = self._times.setdefault(conversation_id, [])
             every = self._times.setdefault("", [])
             over = any(sum(now - t < window for t in mine) >= count for count, window in TEAMS_LIMITS)
-            if over or sum(now - t < 1.0 for t in every) >= TEAMS_APP_PER_SECOND:
+            if over or sum(now - t < 1.0 for t in every) >= self.app_per_second:
                 self.too_many += 1
                 body = {"error": {"code": "TooManyRequests", "message": "Fake connector: slow down"}}
                 return web.json_response(body, status=429, headers={"Retry-After": "1"})

@@ -21,6 +21,7 @@ def test_the_benchmark_prints_every_figure(tmp_path: Path) -> None:
             "--samples=1",
             "--memory-turns=9",
             "--reviews=1",
+            "--channels=2",
             "--paced-conversations=2",
             "--paced-samples=2",
             "--pauses=0.05",
@@ -49,6 +50,8 @@ def test_the_benchmark_prints_every_figure(tmp_path: Path) -> None:
     assert "missing" not in report and "FAILED" not in report, report
     assert "- Summary cards: 2 cards for 2 reviews built in" in report, report
     assert "- Import: `scrutiny-bot import` of 1 generated .docx files" in report, report
+    assert "- Weekly summaries: 4 cards to 2 channels in" in report, report
+    assert "0 failed; Teams (the fake connector holding to its limits) answered 429 0 times" in report, report
     assert "- Memory: the bot's RSS was" in report, report
 
     # The paced runs: two officers pausing a mean of 50 ms before each message.

@@ -113,34 +113,32 @@ async def test_a_503_is_retried_with_growing_jittered_backoff_then_kept_for_late
 def test_the_pacer_keeps_a_conversation_within_teams_limits() -> None:
     now = [0.0]
     pacer = Pacer(clock=lambda: now[0])
-    assert [pacer.reserve("c") for _ in range(7)] == [0] * 7
-    assert pacer.reserve("c") == pytest.approx(1.1)  # 7 a second: the 8th waits for the first to age
-    assert pacer.reserve("c") == pytest.approx(2.1)  # and only 8 in 2 seconds (each with a little slack)
-    assert pacer.reserve("another") == 0  # limits are per conversation
-    for _ in range(51):
-        now[0] += 0.5
-        pacer.reserve("c")
-    assert LIMITS[2] == (60, 30.0)
-    assert pacer.reserve("c") > 0  # 60 in the last 30 seconds
+    assert [pacer.turn("c") for _ in range(7)] == [0] * 7
+    assert pacer.turn("c") == pytest.approx(1 + SLACK)  # 7 a second (each window with a little slack)
+    assert pacer.turn("c") == pytest.approx(1 + SLACK)  # asking does not count: only going does
+    assert pacer.turn("another") == 0  # limits are per conversation
+    now[0] += 1 + SLACK
+    assert pacer.turn("c") == 0
+    assert pacer.turn("c") == pytest.approx(1.0)  # and only 8 in 2 seconds: until 2 + SLACK
+    sent = 8
+    while sent < 60:  # as fast as it is let: 4 a second
+        if wait := pacer.turn("c"):
+            now[0] += wait
+        else:
+            sent += 1
+    assert LIMITS[2] == (60, 30.0) and now[0] < 16
+    assert pacer.turn("c") == pytest.approx(30 + SLACK - now[0])  # 60 in 30 seconds: until the first ages
 
 
-def test_sends_waiting_at_once_queue_up_within_the_limits() -> None:
-    """Channels posted side by side: every send books its moment, so no second or two-second window
-    ever holds more than Teams allows, per conversation or for the app as a whole."""
+def test_the_app_as_a_whole_waits_its_turn() -> None:
+    """Across conversations, past the app's count in a second, the next send waits, whichever
+    conversation it is for."""
     now = [0.0]
-    pacer = Pacer(clock=lambda: now[0], app_per_second=50)
-    moments: dict[str, list[float]] = {f"channel {n}": [] for n in range(40)}
-    for _ in range(10):  # ten cards to each of 40 channels, asked for at the same instant
-        for channel, sent in moments.items():
-            sent.append(pacer.reserve(channel))
-    every = sorted(t for sent in moments.values() for t in sent)
-    assert max(every) == pytest.approx((400 - 50) / 50 * (1 + SLACK), abs=0.2)  # 50 a second
-    for start in every:
-        assert sum(start <= t < start + 1.0 for t in every) <= 50
-    for sent in moments.values():
-        for start in sent:
-            assert sum(start <= t < start + 1.0 for t in sent) <= 7
-            assert sum(start <= t < start + 2.0 for t in sent) <= 8
+    pacer = Pacer(clock=lambda: now[0], app_per_second=45)
+    assert [pacer.turn(f"channel {n % 9}") for n in range(45)] == [0] * 45
+    assert pacer.turn("channel 10") == pytest.approx(1 + SLACK)
+    now[0] += 1 + SLACK
+    assert pacer.turn("channel 10") == 0
 
 
 def test_retry_after_as_seconds_or_as_a_date() -> None:

@@ -11,24 +11,35 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from chat import CHANNEL_ID, DEFAULT_USER, Chat, Harness, MakeChat, Reply
+from chat import BOT, CHANNEL_ID, DEFAULT_USER, Chat, Harness, MakeChat, Reply
 from fake_connector import Received, TeamsUser
 from records import import_document
 from sqlalchemy import select, update
 from test_status import import_youth_review
 
 from bot.app import SCHEDULER
+from bot.outbound import Pacer
 from bot.scheduler import Scheduler, TickReport
 from dialogs.summary import next_post
 from documents.grades import Grade
 from documents.synthetic import synthetic_council
+from store.conversations import remember_conversation
 from store.db import Database
 from store.deliveries import claim_delivery, deliveries
-from store.models import Delivery, DeliveryKind, Person, ProcessedActivity, ProgressUpdate, UpdateSource
+from store.models import (
+    ConversationKind,
+    Delivery,
+    DeliveryKind,
+    Person,
+    ProcessedActivity,
+    ProgressUpdate,
+    UpdateSource,
+)
 from store.plan import import_plan, require_review
 from store.queries import review_status
 from store.rounds import open_round
@@ -76,7 +87,12 @@ class Bot:
 
     async def restart(self) -> None:
         await self.harness.restart()
+        self.pretend_to_sleep()
+
+    def pretend_to_sleep(self) -> None:
+        """Waits are recorded, not slept; the pacer's clock moves on by them, as if they had been."""
         self.scheduler.proactive.sleep = self._sleep
+        self.scheduler.proactive.pacer = Pacer(clock=lambda: monotonic() + sum(self.sleeps))
 
     async def _sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
@@ -87,7 +103,7 @@ async def fixture_bot(harness: Harness) -> Bot:
     """The app with its background scheduler off (the tests tick it) and retries that do not sleep."""
     await harness.start(scheduler=False, admins=ADMIN.email)
     running = Bot(harness=harness, sleeps=[])
-    running.scheduler.proactive.sleep = running._sleep
+    running.pretend_to_sleep()
     return running
 
 
@@ -186,8 +202,43 @@ async def test_a_council_of_summaries_keeps_within_teams_limits(
     assert await tick("2026-11-20 12:00") == 0
     assert await tick("2026-11-23 09:00") == 12
     assert bot.harness.connector.too_many == 0
-    titles = [card.cards[0]["body"][0]["text"] for card in bot.cards(CHANNEL_ID)]
-    assert sorted(titles) == sorted(f"Weekly summary: {plan.review}" for plan in synthetic_council(reviews=12))
+    titles = sorted(card.cards[0]["body"][0]["text"] for card in bot.cards(CHANNEL_ID))
+    assert titles == sorted(f"Weekly summary: {plan.review}" for plan in synthetic_council(reviews=12))
+
+
+async def test_channels_posted_side_by_side_keep_within_the_apps_limit(
+    bot: Bot, channel: Chat, tick: Tick, db: Database
+) -> None:
+    """Three channels at once, each within its own limits, together past what the app may send in a
+    second (here 5, Teams' 50 scaled down): the app's count holds them back, and no 429 comes."""
+    others = ["19:housing@thread.tacv2", "19:adult-care@thread.tacv2"]
+    async with db.session() as session:
+        for plan in synthetic_council(reviews=4, recommendations=1, actions=1, rounds=2):
+            await import_plan(session, plan=plan)
+        for conversation_id in others:
+            reference = {
+                "bot": BOT,
+                "conversation": {"id": conversation_id, "conversationType": "channel", "isGroup": True},
+                "channelId": "msteams",
+                "serviceUrl": bot.harness.connector.url,
+            }
+            await remember_conversation(
+                session,
+                conversation_id=conversation_id,
+                kind=ConversationKind.CHANNEL,
+                service_url=bot.harness.connector.url,
+                reference=reference,
+                tenant_id=None,
+            )
+    bot.harness.connector.teams_limits = True
+    bot.harness.connector.app_per_second = 6
+    bot.scheduler.proactive.pacer = Pacer(app_per_second=5)
+    bot.scheduler.proactive.sleep = asyncio.sleep
+    await bot.scheduler.tick(now=london("2026-11-20 12:00"))
+    report = await bot.scheduler.tick(now=london("2026-11-23 09:00"))
+    assert (report.summaries, report.failed, bot.harness.connector.too_many) == (12, 0, 0)
+    for conversation_id in [CHANNEL_ID, *others]:
+        assert len(bot.posts(conversation_id)) == 4
 
 
 async def test_the_same_local_time_either_side_of_the_clocks_changing(
