@@ -174,6 +174,7 @@ async def drive(
             paced = f" pausing {pause:g} s" if pause else ""
             for name, (script, per_cycle) in scenarios.items():
                 for kind, bot in remote.items():
+                    driving = time.process_time()
                     result = await run_scenario(
                         bot,
                         officers[:conversations],
@@ -188,7 +189,8 @@ async def drive(
                         f"  {figures.database}: {kind:4} {name:13} × {conversations:2} conversations{paced}: "
                         f"{result.turns} turns in {result.seconds:.0f} s, "
                         f"{result.turns_per_second:.1f} turns/s, "
-                        f"CPU {1000 * result.cpu_seconds / result.turns:.1f} ms/turn",
+                        f"CPU {1000 * result.cpu_seconds / result.turns:.1f} ms/turn "
+                        f"(the driver's own {1000 * (time.process_time() - driving) / result.turns:.1f})",
                         file=sys.stderr,
                         flush=True,
                     )

@@ -9,10 +9,11 @@ from __future__ import annotations
 import html
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from botbuilder.dialogs import DialogContext
 from rapidfuzz import fuzz
 
 from cards import messages
@@ -89,6 +90,8 @@ class CommandMatch:
 class CommandRegistry:
     _commands: dict[str, Command] = field(default_factory=dict)
     _verbs: dict[str, Verb] = field(default_factory=dict)
+    # Keeps text that reads like progress, sent outside an update, for the next "update" to offer.
+    keep_words: Callable[[DialogContext, str], Awaitable[bool]] | None = None
 
     def command(
         self,

@@ -69,7 +69,12 @@ def build_dialogs(
 def build_registry(db: Database, settings: Settings) -> CommandRegistry:
     """Every command and card verb, with its help; the app hands this to the handler."""
     registry = CommandRegistry()
-    updates = update_handlers(db, max_text_length=settings.max_text_length, time_zone=settings.time_zone)
+    # Another ConversationState on the same storage shares the turn's cached state (see chosen_review).
+    kept_words = SqlConversationState(SqlStorage(db)).create_property("KeptEvidence")
+    updates = update_handlers(
+        db, max_text_length=settings.max_text_length, time_zone=settings.time_zone, kept_words=kept_words
+    )
+    registry.keep_words = updates.keep_words
     registry.command(
         "update", updates.start, help=messages.UPDATE_COMMAND_HELP, usage=messages.UPDATE_USAGE, records=True
     )

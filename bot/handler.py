@@ -228,15 +228,18 @@ class ScrutinyBot(TeamsActivityHandler):
             if question is not None:
                 await question.handler(dialog_context, caller, asked)
             else:
-                await dialog_context.context.send_activity(self._unknown_reply(text))
+                await dialog_context.context.send_activity(
+                    await self._unknown_reply(dialog_context, caller, text)
+                )
             return
         if match.command.records and caller.person_id is None:
             await self._refuse_unknown(dialog_context.context)
             return
         await match.command.handler(dialog_context, caller, match.args)
 
-    def _unknown_reply(self, text: str) -> str:
-        """A short line with the commands nearest to what was typed; the whole help only on "help"."""
+    async def _unknown_reply(self, dialog_context: DialogContext, caller: Caller, text: str) -> str:
+        """A short line with the commands nearest to what was typed; the whole help only on "help".
+        Words that read like progress, from someone who may record, are kept for their next update."""
         suggestion = self._registry.suggest(text)
         # Never echo what was typed: it may hold markup Teams would render.
         if suggestion:
@@ -250,6 +253,14 @@ class ScrutinyBot(TeamsActivityHandler):
         if evidence:  # the reply says "update" already
             names = [name for name in names if name != "update"][:2]
         commands = or_list([messages.COMMAND_CHOICE.format(name=name) for name in names])
+        keep = self._registry.keep_words
+        if (
+            evidence
+            and caller.person_id is not None
+            and keep is not None
+            and await keep(dialog_context, text)
+        ):
+            return messages.UNKNOWN_EVIDENCE_KEPT.format(commands=commands)
         if evidence:
             return messages.UNKNOWN_LOOKS_LIKE_EVIDENCE.format(commands=commands)
         return messages.UNKNOWN_COMMAND_TRY.format(commands=commands)

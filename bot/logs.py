@@ -5,9 +5,10 @@ holds a secret (the app password, the database password), whatever logged it.
 Nothing here logs what people typed: the bot's own log calls never take evidence, and the SDK's
 HTTP loggers, which print whole request bodies at DEBUG, are held at INFO.
 
-The libraries' INFO lines (Alembic on every start, aiohttp's access log on every request) are left
-out unless asked for (SCRUTINY_LOG_VERBOSE, `serve --verbose`, or SCRUTINY_LOG_LEVEL=DEBUG): a person
-watching the console wants the bot's own lines and what went wrong.
+In text (the console) the libraries' INFO lines (Alembic on every start, aiohttp's access log on
+every request) are left out unless asked for (SCRUTINY_LOG_VERBOSE, `serve --verbose`, or
+SCRUTINY_LOG_LEVEL=DEBUG): a person watching the console wants the bot's own lines and what went
+wrong. JSON lines, for a log collector, keep them.
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ def configure_logging(settings: Settings, *, stream: IO[str] | None = None) -> N
     root = logging.getLogger()
     level = logging.getLevelName(settings.log_level.upper())
     root.setLevel(level if isinstance(level, int) else logging.INFO)
-    if not settings.log_verbose and root.level >= logging.INFO:
+    # JSON lines go to a log collector, which keeps everything from the level (the access log too).
+    if settings.log_format == "text" and not settings.log_verbose and root.level >= logging.INFO:
         handler.addFilter(_LibrariesQuiet(logging.WARNING))
     handler.setFormatter(_Redacting(inner, secrets_of(settings)))
     root.handlers = [handler]

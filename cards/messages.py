@@ -27,7 +27,13 @@ UNKNOWN_COMMAND_SUGGESTION = "Sorry, I didn't understand that. Did you mean **{s
 UNKNOWN_COMMAND_TRY = (
     "Sorry, I didn't understand that. Try {commands}, or say **help** for everything I can do."
 )
-# Free text that reads like progress: say plainly that it was not kept, and how to record it.
+# Free text that reads like progress, from an officer: kept, and offered at the next update.
+UNKNOWN_EVIDENCE_KEPT = (
+    "That sounds like progress on an action. I haven't recorded it yet, but I've kept your words: say "
+    "**update**, choose the action, and I'll offer them as its evidence. "
+    "Or try {commands}, or say **help** for everything I can do."
+)
+# The same from someone the bot doesn't know (nothing can be recorded for them), or too long to keep.
 UNKNOWN_LOOKS_LIKE_EVIDENCE = (
     "That sounds like progress on an action, but I haven't saved it: I only record progress in an "
     "update. To record it, say **update** and send the same words when I ask for the evidence. "

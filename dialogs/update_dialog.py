@@ -208,7 +208,9 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
                 "explanation": view.current.explanation,
                 "impact": view.current.impact,
             }
-            step.values["previous"].update({k: v for k, v in saved.items() if v})
+            for key, value in saved.items():  # words kept from before "update" come first
+                if value:
+                    step.values["previous"].setdefault(key, value)
         await step.context.send_activity(card_message(action_card(view)))
         return await step.next(None)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from botbuilder.core import StatePropertyAccessor
 from botbuilder.dialogs import DialogContext
 
 from cards import messages
@@ -35,13 +36,30 @@ def dialog_options(dc: DialogContext, caller: Caller, **more: Any) -> dict[str, 
 
 
 class UpdateHandlers:
-    def __init__(self, db: Database, *, max_text_length: int, time_zone: str = "Europe/London") -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        max_text_length: int,
+        time_zone: str = "Europe/London",
+        kept_words: StatePropertyAccessor | None = None,
+    ) -> None:
         self.form = UpdateForm(db, max_text_length=max_text_length, time_zone=time_zone)
+        self._max_text_length = max_text_length
+        # Progress sent outside an update, kept in the conversation until the next "update" offers it.
+        self._kept_words = kept_words
+
+    async def keep_words(self, dc: DialogContext, text: str) -> bool:
+        """Keep what looks like evidence, typed outside an update; False if it cannot be kept."""
+        if self._kept_words is None or len(text) > self._max_text_length:
+            return False
+        await self._kept_words.set(dc.context, text)
+        return True
 
     async def start(self, dc: DialogContext, caller: Caller, args: Any) -> None:
         """ "update", "update 7", "update 7.2": the guided dialog."""
         text = str(args or "").strip().strip(".?!")
-        target: dict[str, int] = {}
+        target: dict[str, Any] = {}
         if text:
             match = _TARGET.match(text)
             if match is None:
@@ -50,6 +68,11 @@ class UpdateHandlers:
             target["recommendation"] = int(match.group(1))
             if match.group(2):
                 target["position"] = int(match.group(2))
+        kept = await self._kept_words.get(dc.context) if self._kept_words is not None else None
+        if isinstance(kept, str) and kept and self._kept_words is not None:
+            # Offered at the evidence question, as an answer taken back is ("same" keeps it).
+            await self._kept_words.delete(dc.context)
+            target["resume"] = {"previous": {"evidence": kept}}
         await dc.begin_dialog(UpdateDialog.__name__, dialog_options(dc, caller, **target))
 
     async def open_update(self, dc: DialogContext, caller: Caller, value: Any) -> None:
@@ -88,6 +111,10 @@ class UpdateHandlers:
 
 
 def update_handlers(
-    db: Database, *, max_text_length: int, time_zone: str = "Europe/London"
+    db: Database,
+    *,
+    max_text_length: int,
+    time_zone: str = "Europe/London",
+    kept_words: StatePropertyAccessor | None = None,
 ) -> UpdateHandlers:
-    return UpdateHandlers(db, max_text_length=max_text_length, time_zone=time_zone)
+    return UpdateHandlers(db, max_text_length=max_text_length, time_zone=time_zone, kept_words=kept_words)

@@ -90,6 +90,7 @@ def test_library_info_lines_are_left_out_unless_asked_for(logs: io.StringIO) -> 
         assert "INFO alembic.runtime.migration: Context impl SQLiteImpl." in logged(**asked), asked
         assert "aiohttp.access" in logged(**asked), asked
     assert "Scheduler started" not in logged(log_level="WARNING")
+    assert "aiohttp.access" in logged(log_format="json")  # a log collector keeps the access log
 
 
 async def test_serve_says_where_to_talk_to_it_and_how_to_stop_then_stays_quiet(tmp_path: Path) -> None:

@@ -64,6 +64,28 @@ async def test_a_whole_update_in_personal_chat(make_chat: MakeChat, db: Database
     assert saved.recorded_by_id == seeded.people["craig"] and saved.source is UpdateSource.TEAMS
 
 
+async def test_progress_sent_outside_an_update_is_kept_and_offered_as_evidence(
+    make_chat: MakeChat, db: Database, seeded: Seeded
+) -> None:
+    """An officer types their progress straight in: nothing is recorded yet, nothing is lost, and
+    the next "update" offers those words at the evidence question."""
+    chat = await make_chat(CRAIG)
+    words = "Staff signed up to iDEA; 40 badges earned across six libraries."
+    (reply,) = await chat.say(words)
+    assert reply.text.startswith(
+        "That sounds like progress on an action. I haven't recorded it yet, but I've kept your words: "
+        "say **update**, choose the action, and I'll offer them as its evidence."
+    )
+    assert await update_count(db) == IMPORTED
+
+    replies = await chat.say("update")
+    assert "Evidence of progress" in shown(replies) and words in shown(replies)
+    assert "Keep my previous answer" in shown(replies)
+    replies = await answer(chat, {"answer": "same"}, {"answer": "2"}, {"answer": "skip"}, {"answer": "save"})
+    assert [r.text for r in replies] == ["Saved: Recommendation 7, action 2 — On-Track for September 2020."]
+    assert (await updates_for(db, seeded.actions["7.2"]))[-1].evidence == words
+
+
 async def test_the_card_form_saves_and_replaces_itself(
     make_chat: MakeChat, db: Database, seeded: Seeded
 ) -> None:
