@@ -296,7 +296,10 @@ def bench_database(kind: str, args: argparse.Namespace, workdir: Path, server_ur
     workers = args.workers if kind == "postgresql" else 1
     if workers > 1:
         figures.database += f" (ours in {workers} worker processes; CPU is theirs together)"
-    officers_needed = max([*args.levels, args.paced_conversations if args.pauses else 0])
+    # The memory run talks in 10 conversations (watch_memory).
+    officers_needed = max(
+        [*args.levels, args.paced_conversations if args.pauses else 0, 10 if args.memory_turns else 0]
+    )
     url = new_database(kind, "scrutiny_bench", workdir=workdir, server_url=server_url)
     prepare(url)
     started = time.perf_counter()

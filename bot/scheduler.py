@@ -63,7 +63,7 @@ from store.views import ActionView, ReviewSummary, RoundView
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60.0
-CHANNELS_AT_ONCE = 12  # at 4 posts a second each, past Teams' 50 a second for the app
+CHANNELS_AT_ONCE = 12  # at Teams' 4 posts a second for each, together about the app's 45 (bot/outbound.py)
 # Decisions older than this are not looked at again: their officers have been told, or cannot be.
 NOTICE_WINDOW = timedelta(days=7)
 Outcome = Literal["sent", "failed", "blocked"]
@@ -214,8 +214,8 @@ class Scheduler:
         # then (all of them, in an ordinary week): made once, not once a channel.
         cards: dict[tuple[int, datetime], dict[str, Any]] = {}
         # Channels side by side, each paced to Teams' limit for a conversation (4 a second, sustained)
-        # and all together to the app's (50 a second): one channel after another, 40 channels of 40
-        # reviews took 40 × 10 s.
+        # and all together to the app's (bot/outbound.py): one channel after another, 40 channels of
+        # 40 reviews took 40 × 10 s.
         at_once = asyncio.Semaphore(CHANNELS_AT_ONCE)
 
         async def post_to(conversation_id: str, reference: dict[str, Any], slot: datetime) -> None:
