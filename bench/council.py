@@ -155,7 +155,7 @@ async def _posting(url: str, *, channels: int) -> dict[str, Any]:
         await app.cleanup()
         await db.dispose()
         await connector.stop()
-    arrived = sorted(t for key, times in connector._times.items() if key for t in times)
+    arrived = connector.arrived
     busiest = max((sum(start <= t < start + 1.0 for t in arrived) for start in arrived), default=0)
     return {
         "channels": channels,

@@ -97,7 +97,8 @@ class FakeConnector:
     teams_limits: bool = False
     app_per_second: int = TEAMS_APP_PER_SECOND
     too_many: int = 0  # the 429s it gave
-    _times: dict[str, list[float]] = field(default_factory=dict)
+    arrived: list[float] = field(default_factory=list)  # when each new message it took came in
+    _times: dict[str, list[float]] = field(default_factory=dict)  # the same, by conversation
 
     # --- control ---
 
@@ -153,14 +154,13 @@ class FakeConnector:
         if self.teams_limits and request.method == "POST" and conversation_id:
             now = time.monotonic()
             mine = self._times.setdefault(conversation_id, [])
-            every = self._times.setdefault("", [])
             over = any(sum(now - t < window for t in mine) >= count for count, window in TEAMS_LIMITS)
-            if over or sum(now - t < 1.0 for t in every) >= self.app_per_second:
+            if over or sum(now - t < 1.0 for t in self.arrived) >= self.app_per_second:
                 self.too_many += 1
                 body = {"error": {"code": "TooManyRequests", "message": "Fake connector: slow down"}}
                 return web.json_response(body, status=429, headers={"Retry-After": "1"})
             mine.append(now)
-            every.append(now)
+            self.arrived.append(now)
         return await handler(request)
 
     @web.middleware
