@@ -229,7 +229,7 @@ class ScrutinyBot(TeamsActivityHandler):
                 await question.handler(dialog_context, caller, asked)
             else:
                 await dialog_context.context.send_activity(
-                    await self._unknown_reply(dialog_context, caller, text)
+                    await self._answer_unknown(dialog_context, caller, text)
                 )
             return
         if match.command.records and caller.person_id is None:
@@ -237,7 +237,7 @@ class ScrutinyBot(TeamsActivityHandler):
             return
         await match.command.handler(dialog_context, caller, match.args)
 
-    async def _unknown_reply(self, dialog_context: DialogContext, caller: Caller, text: str) -> str:
+    async def _answer_unknown(self, dialog_context: DialogContext, caller: Caller, text: str) -> str:
         """A short line with the commands nearest to what was typed; the whole help only on "help".
         Words that read like progress, from someone who may record, are kept for their next update."""
         suggestion = self._registry.suggest(text)

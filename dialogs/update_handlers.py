@@ -68,12 +68,19 @@ class UpdateHandlers:
             target["recommendation"] = int(match.group(1))
             if match.group(2):
                 target["position"] = int(match.group(2))
-        kept = await self._kept_words.get(dc.context) if self._kept_words is not None else None
-        if isinstance(kept, str) and kept and self._kept_words is not None:
+        if kept := await self._take_kept_words(dc):
             # Offered at the evidence question, as an answer taken back is ("same" keeps it).
-            await self._kept_words.delete(dc.context)
             target["resume"] = {"previous": {"evidence": kept}}
         await dc.begin_dialog(UpdateDialog.__name__, dialog_options(dc, caller, **target))
+
+    async def _take_kept_words(self, dc: DialogContext) -> str | None:
+        if self._kept_words is None:
+            return None
+        kept = await self._kept_words.get(dc.context)
+        if not isinstance(kept, str) or not kept:
+            return None
+        await self._kept_words.delete(dc.context)  # offered once
+        return kept
 
     async def open_update(self, dc: DialogContext, caller: Caller, value: Any) -> None:
         """A button for one action: the form, or with "guided" the step-by-step dialog."""
