@@ -149,6 +149,17 @@ def paced_table(figures: Figures) -> list[str]:
     return lines
 
 
+def settled(readings: list[tuple[int, float]]) -> str:
+    """The growth after the first fifth of the run, when the caches (SQLAlchemy's compiled statements,
+    asyncpg's prepared ones, the allocator's arenas) have filled: what a leak would show."""
+    total = readings[-1][0]
+    turns, mib = next((t, m) for t, m in readings if t >= total / 5)
+    if turns == total:
+        return "too few turns to tell the caches filling from a leak"
+    growth = 100 * (readings[-1][1] - mib) / mib
+    return f"after the first {turns:,} turns, {growth:+.1f}% over the other {total - turns:,}"
+
+
 def report(all_figures: list[Figures], levels: list[int]) -> str:
     lines = []
     facts = machine()
@@ -219,7 +230,11 @@ def report(all_figures: list[Figures], levels: list[int]) -> str:
                 f"- Memory: the bot's RSS was {memory['rss_started_mib']:.0f} MiB at start, "
                 f"{memory['rss_before_mib']:.0f} MiB before {memory['turns']:,} more turns "
                 f"(at 10 conversations, {memory['turns'] / memory['seconds']:.0f} turns/s) and "
-                f"{memory['rss_after_mib']:.0f} MiB after: {memory['growth_percent']:+.1f}%."
+                f"{memory['rss_after_mib']:.0f} MiB after: {memory['growth_percent']:+.1f}% "
+                f"({'status N alone' if memory['mix'] == 'status' else 'status, the dialog and the form'}); "
+                f"{settled(memory['readings'])}. Through the run: "
+                + ", ".join(f"{turns:,}: {mib:.0f}" for turns, mib in memory["readings"])
+                + " MiB."
             )
         for failure in figures.failures:
             lines.append(f"- FAILED: {failure}")

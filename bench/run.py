@@ -127,6 +127,7 @@ async def drive(
     levels: list[int],
     samples: int,
     memory_turns: int,
+    memory_mix: str = "mixed",
     paced_conversations: int = 50,
     pauses: tuple[float, ...] = (),
     paced_samples: int = 400,
@@ -211,27 +212,39 @@ async def drive(
                 flush=True,
             )
         if memory_turns:
-            await watch_memory(figures, bots["ours"], remote["ours"], officers, memory_turns, status)
+            await watch_memory(
+                figures, bots["ours"], remote["ours"], officers, memory_turns, status, memory_mix
+            )
     finally:
         await http.close()
         await connector.stop()
 
 
 async def watch_memory(
-    figures: Figures, bot: Bot, remote: RemoteBot, officers: list[Officer], turns: int, status: Any
+    figures: Figures,
+    bot: Bot,
+    remote: RemoteBot,
+    officers: list[Officer],
+    turns: int,
+    status: Any,
+    mix: str,
 ) -> None:
-    """RSS before and after `turns` turns of all three kinds, at 10 conversations."""
+    """RSS through `turns` turns at 10 conversations: of all three kinds ("mixed", each dialog and form
+    saving an update, so the data grows too), or `status N` alone (the data stays as it is)."""
     conversations = officers[:10]
-    per_cycle = 1 + len(DIALOG_STEPS) + len(FORM_STEPS)
+    per_cycle = 1 + len(DIALOG_STEPS) + len(FORM_STEPS) if mix == "mixed" else 1
 
     async def mixed(chat: Any, officer: Officer, samples: Samples) -> None:
         await status(chat, officer, samples)
-        await dialog_script(echo=False)(chat, officer, samples)
-        await form_script(echo=False)(chat, officer, samples)
+        if mix == "mixed":
+            await dialog_script(echo=False)(chat, officer, samples)
+            await form_script(echo=False)(chat, officer, samples)
 
     before = bot.rss_kib()
     done = 0
     start = time.perf_counter()
+    # A reading every tenth of the run: a leak climbs steadily, a warm-up levels off.
+    readings = [(0, before / 1024)]
     while done < turns:
         # In chunks, so the fake connector's record of replies is cleared as it goes.
         cycles = max(1, min(10, -(-(turns - done) // (per_cycle * len(conversations)))))
@@ -243,8 +256,18 @@ async def watch_memory(
             figures.failures.append(
                 f"memory run: {len(result.failures)} turns went wrong, the first: {result.failures[0]}"
             )
+        if done >= (len(readings)) * turns / 10:
+            readings.append((done, bot.rss_kib() / 1024))
+            print(
+                f"  {figures.database}: {done:,} turns, RSS {readings[-1][1]:.0f} MiB, "
+                f"{done / (time.perf_counter() - start):.0f} turns/s",
+                file=sys.stderr,
+                flush=True,
+            )
     after = bot.rss_kib()
     figures.memory |= {
+        "mix": mix,
+        "readings": readings,
         "turns": done,
         "seconds": time.perf_counter() - start,
         "rss_before_mib": before / 1024,
@@ -326,6 +349,7 @@ def bench_database(kind: str, args: argparse.Namespace, workdir: Path, server_ur
                 levels=args.levels,
                 samples=args.samples,
                 memory_turns=args.memory_turns,
+                memory_mix=args.memory_mix,
                 paced_conversations=args.paced_conversations,
                 pauses=args.pauses,
                 paced_samples=args.paced_samples,
@@ -370,6 +394,12 @@ def main(argv: list[str] | None = None) -> int:
         help="mean pauses (seconds) before each message in the paced runs, comma-separated; 0 or '' for none",
     )
     parser.add_argument("--memory-turns", type=int, default=10_000, help="turns between the RSS readings")
+    parser.add_argument(
+        "--memory-mix",
+        choices=["mixed", "status"],
+        default="mixed",
+        help="the memory run: status, the update dialog and the form (each saves an update), or status alone",
+    )
     parser.add_argument("--reviews", type=int, default=40, help="reviews in the synthetic council")
     parser.add_argument(
         "--channels", type=int, default=40, help="channels a Monday's weekly summaries go to; 0 for none"

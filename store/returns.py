@@ -147,7 +147,7 @@ async def returns_to_review(
     query = query.limit(limit) if limit is not None else query
     waiting = []
     for update_id, action_id in (await session.execute(query)).all():
-        action = await require_action(session, action_id)
+        action = await require_action(session, action_id, version=update_id)
         evidence = await evidence_links(session, action_ids={action_id})
         waiting.append(_for_review(action, next(v for v in action.versions if v.id == update_id), evidence))
     return waiting, total
@@ -157,7 +157,7 @@ async def return_for_review(session: AsyncSession, *, update_id: int) -> ReturnF
     action_id = await session.scalar(select(ProgressUpdate.action_id).where(ProgressUpdate.id == update_id))
     if action_id is None:
         return None
-    action = await require_action(session, action_id)
+    action = await require_action(session, action_id, version=update_id)
     evidence = await evidence_links(session, action_ids={action_id})
     return _for_review(action, next(v for v in action.versions if v.id == update_id), evidence)
 

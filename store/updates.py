@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, or_, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -98,7 +98,9 @@ class ActionRows:
     owners: list[_Person]  # the people named as responsible, by name
     link_officers: list[_Person]  # the review's, by name
     rounds: list[RoundRow]  # the review's, oldest first
-    versions: list[Version]  # every version of every round's answer, oldest first
+    # Oldest first: each round's current answer and the version it replaced, and any version asked
+    # for with the one before it. Not the whole history: an officer may save an answer many times.
+    versions: list[Version]
     deputies: dict[int, tuple[int, int]]  # round id -> (deputy id, on whose behalf), named and not taken back
 
 
@@ -121,7 +123,25 @@ def answer_of(version: Version, round_: RoundRow) -> RoundAnswer:
 _LOADED_ACTIONS = "store.updates.loaded_actions"
 
 
-async def _read_action(session: AsyncSession, action_id: int) -> ActionRows | None:
+def _versions_kept(action_id: int, asked_for: int | None) -> Select:
+    """Ids of the versions ActionRows keeps (see there), told apart in each round by a window."""
+    round_, newest_first = ProgressUpdate.round_id, ProgressUpdate.id.desc()
+    ranked = (
+        select(
+            ProgressUpdate.id,
+            func.row_number().over(partition_by=round_, order_by=newest_first).label("newness"),
+            func.lag(ProgressUpdate.id).over(partition_by=round_, order_by=newest_first).label("replaced_by"),
+        )
+        .where(ProgressUpdate.action_id == action_id)
+        .subquery()
+    )
+    kept = ranked.c.newness <= 2
+    if asked_for is not None:
+        kept = or_(kept, ranked.c.id == asked_for, ranked.c.replaced_by == asked_for)
+    return select(ranked.c.id).where(kept)
+
+
+async def _read_action(session: AsyncSession, action_id: int, asked_for: int | None) -> ActionRows | None:
     action = (await session.execute(ACTION_ROW.where(AgreedAction.id == action_id))).one_or_none()
     if action is None:
         return None
@@ -148,7 +168,9 @@ async def _read_action(session: AsyncSession, action_id: int) -> ActionRows | No
         .order_by(MonitoringRound.month)
     )
     versions = await session.execute(
-        ANSWER_ROW.where(ProgressUpdate.action_id == action_id).order_by(ProgressUpdate.id)
+        ANSWER_ROW.where(ProgressUpdate.id.in_(_versions_kept(action_id, asked_for))).order_by(
+            ProgressUpdate.id
+        )
     )
     return ActionRows(
         **action._asdict(),
@@ -163,10 +185,16 @@ async def _read_action(session: AsyncSession, action_id: int) -> ActionRows | No
     )
 
 
-async def _load_action(session: AsyncSession, action_id: int) -> ActionRows | None:
+async def _load_action(
+    session: AsyncSession, action_id: int, *, version: int | None = None
+) -> ActionRows | None:
+    """The action, read once a unit of work; read again if it lacks the `version` asked for."""
     loaded: dict[int, ActionRows | None] = session.info.setdefault(_LOADED_ACTIONS, {})
-    if action_id not in loaded:
-        loaded[action_id] = await _read_action(session, action_id)
+    action = loaded.get(action_id)
+    if action_id not in loaded or (
+        action is not None and version is not None and all(v.id != version for v in action.versions)
+    ):
+        loaded[action_id] = await _read_action(session, action_id, version)
     return loaded[action_id]
 
 
@@ -197,8 +225,9 @@ def forget_action(session: AsyncSession, action_id: int) -> None:
     session.info.get(_LOADED_ACTIONS, {}).pop(action_id, None)
 
 
-async def require_action(session: AsyncSession, action_id: int) -> ActionRows:
-    action = await _load_action(session, action_id)
+async def require_action(session: AsyncSession, action_id: int, *, version: int | None = None) -> ActionRows:
+    """The action, with `version` of its answers and the one before it among its versions if given."""
+    action = await _load_action(session, action_id, version=version)
     if action is None:
         raise UserFacingError("That action is not in any plan (it may have been removed).")
     return action
