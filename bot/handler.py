@@ -241,17 +241,20 @@ class ScrutinyBot(TeamsActivityHandler):
         """A short line with the commands nearest to what was typed; the whole help only on "help".
         Words that read like progress, from someone who may record, are kept for their next update."""
         suggestion = self._registry.suggest(text)
+        evidence = looks_like_evidence(text)
         # Never echo what was typed: it may hold markup Teams would render.
-        if suggestion:
+        if suggestion and not evidence:
             return (
                 messages.UNKNOWN_COMMAND_SUGGESTION.format(suggestion=suggestion)
                 + "\n\n"
                 + messages.EMPTY_MESSAGE
             )
-        evidence = looks_like_evidence(text)
+        # A sentence that starts like a command ("Updated the website…") is more likely progress:
+        # its words are kept, and the command it resembles is offered first.
         names = self._registry.closest(text, fill=("status", "my actions", "update"))
+        names = list(dict.fromkeys([suggestion, *names] if suggestion else names))
         if evidence:  # the reply says "update" already
-            names = [name for name in names if name != "update"][:2]
+            names = [name for name in names if name.split()[0] != "update"][:2]
         commands = or_list([messages.COMMAND_CHOICE.format(name=name) for name in names])
         keep = self._registry.keep_words
         if (

@@ -86,6 +86,24 @@ async def test_progress_sent_outside_an_update_is_kept_and_offered_as_evidence(
     assert (await updates_for(db, seeded.actions["7.2"]))[-1].evidence == words
 
 
+async def test_progress_that_starts_like_a_command_is_kept_too(
+    make_chat: MakeChat, db: Database, seeded: Seeded
+) -> None:
+    """ "Updated the website…" begins like "update", but reads as progress: kept, not corrected."""
+    chat = await make_chat(CRAIG)
+    words = "Updated the library website with the new opening hours today."
+    (reply,) = await chat.say(words)
+    assert reply.text.startswith("That sounds like progress on an action. I haven't recorded it yet")
+    assert "Did you mean" not in reply.text and "**update the" not in reply.text
+    replies = await chat.say("update")
+    assert words in shown(replies) and "Keep my previous answer" in shown(replies)
+    assert await update_count(db) == IMPORTED
+    # A short slip is still a slip.
+    (reply,) = await chat.say("cancel")
+    (reply,) = await chat.say("stauts 7")
+    assert reply.text.startswith("Sorry, I didn't understand that. Did you mean **status 7**?")
+
+
 async def test_the_card_form_saves_and_replaces_itself(
     make_chat: MakeChat, db: Database, seeded: Seeded
 ) -> None:
