@@ -16,6 +16,16 @@ from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.errors import UserFacingError
+from store.action_rows import (
+    ActionRows,
+    Version,
+    answer_of,
+    current_by_round,
+    forget_action,
+    in_review,
+    last_round_answer,
+    require_action,
+)
 from store.models import (
     AgreedAction,
     Person,
@@ -27,16 +37,6 @@ from store.models import (
     review_scrutiny_officers,
 )
 from store.queries import evidence_links, return_state
-from store.updates import (
-    ActionRows,
-    Version,
-    answer_of,
-    current_by_round,
-    forget_action,
-    in_review,
-    last_round_answer,
-    require_action,
-)
 from store.views import EvidenceLink, ReturnForReview, ReturnState, action_name
 
 # The longest a reason may be: a sentence or two, read on a phone.

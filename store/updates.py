@@ -9,22 +9,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.errors import UserFacingError
 from documents.grades import Grade
-from store.deputies import deputies_for
+from store.action_rows import (
+    ActionRows,
+    PersonRow,
+    RoundRow,
+    Version,
+    answer_of,
+    current_by_round,
+    in_review,
+    last_round_answer,
+    load_action,
+    open_round,
+    require_action,
+)
 from store.models import (
     AgreedAction,
     Delegation,
     MonitoringRound,
-    Person,
     ProgressUpdate,
     Recommendation,
     Review,
@@ -33,216 +43,12 @@ from store.models import (
     action_responsible_people,
     review_link_officers,
 )
-from store.queries import ACTION_ROW, ANSWER_ROW, recorded_by
 from store.views import (
     ActionForUpdate,
     RecommendationView,
     RecordableAction,
-    RoundAnswer,
     action_name,
 )
-
-
-class _Person(NamedTuple):
-    id: int
-    name: str
-    is_group: bool
-
-
-class RoundRow(NamedTuple):
-    id: int
-    label: str
-    month: date
-    deadline: date | None
-    is_open: bool
-
-
-class Version(NamedTuple):
-    """One version of the action's answer for a round (a row of ANSWER_ROW)."""
-
-    id: int
-    action_id: int
-    round_id: int
-    grade: Grade | None
-    fully_achieved_carried: bool
-    evidence: str
-    explanation: str | None
-    impact: str | None
-    recorded_at: datetime
-    recorded_by: str | None  # the name
-    source: UpdateSource
-    verdict: Verdict | None  # the scrutiny officer's, if decided
-    reason: str | None  # why it was returned
-    on_behalf_of: str | None  # recorded by a deputy for this officer
-
-
-@dataclass
-class ActionRows:
-    """What checking who may record, recording and showing an action need of it, as plain rows."""
-
-    # A row of ACTION_ROW:
-    id: int
-    position: int
-    group: str | None
-    responsibility: str
-    date_text: str
-    due_by: date | None
-    ongoing: bool
-    agreed_action: str
-    success_measure: str
-    recommendation_id: int
-    recommendation_number: int
-    recommendation_text: str
-    review_id: int
-    review_title: str
-    owners: list[_Person]  # the people named as responsible, by name
-    link_officers: list[_Person]  # the review's, by name
-    rounds: list[RoundRow]  # the review's, oldest first
-    # Oldest first: each round's current answer and the version it replaced, and any version asked
-    # for with the one before it. Not the whole history: an officer may save an answer many times.
-    versions: list[Version]
-    deputies: dict[int, tuple[int, int]]  # round id -> (deputy id, on whose behalf), named and not taken back
-
-
-def answer_of(version: Version, round_: RoundRow) -> RoundAnswer:
-    return RoundAnswer(
-        round_label=round_.label,
-        evidence=version.evidence,
-        grade=version.grade,
-        explanation=version.explanation,
-        impact=version.impact,
-        fully_achieved_carried=version.fully_achieved_carried,
-        recorded_at=version.recorded_at,
-        recorded_by=recorded_by(version.recorded_by, version.on_behalf_of),
-    )
-
-
-# Where a unit of work keeps the actions it has read: checking who may record, recording and showing
-# the result each need the action with its people, rounds and history, and reading it is five queries.
-# Plain columns, not objects the session tracks: several times cheaper, and every update turn reads one.
-_LOADED_ACTIONS = "store.updates.loaded_actions"
-
-
-def _versions_kept(action_id: int, asked_for: int | None) -> Select:
-    """Ids of the versions ActionRows keeps (see there), told apart in each round by a window."""
-    round_, newest_first = ProgressUpdate.round_id, ProgressUpdate.id.desc()
-    ranked = (
-        select(
-            ProgressUpdate.id,
-            func.row_number().over(partition_by=round_, order_by=newest_first).label("newness"),
-            func.lag(ProgressUpdate.id).over(partition_by=round_, order_by=newest_first).label("replaced_by"),
-        )
-        .where(ProgressUpdate.action_id == action_id)
-        .subquery()
-    )
-    kept = ranked.c.newness <= 2
-    if asked_for is not None:
-        kept = or_(kept, ranked.c.id == asked_for, ranked.c.replaced_by == asked_for)
-    return select(ranked.c.id).where(kept)
-
-
-async def _read_action(session: AsyncSession, action_id: int, asked_for: int | None) -> ActionRows | None:
-    action = (await session.execute(ACTION_ROW.where(AgreedAction.id == action_id))).one_or_none()
-    if action is None:
-        return None
-    people = select(Person.id, Person.name, Person.is_group).order_by(Person.name)
-    owners = await session.execute(
-        people.join(action_responsible_people, action_responsible_people.c.person_id == Person.id).where(
-            action_responsible_people.c.action_id == action_id
-        )
-    )
-    link_officers = await session.execute(
-        people.join(review_link_officers, review_link_officers.c.person_id == Person.id).where(
-            review_link_officers.c.review_id == action.review_id
-        )
-    )
-    rounds = await session.execute(
-        select(
-            MonitoringRound.id,
-            MonitoringRound.label,
-            MonitoringRound.month,
-            MonitoringRound.deadline,
-            MonitoringRound.is_open,
-        )
-        .where(MonitoringRound.review_id == action.review_id)
-        .order_by(MonitoringRound.month)
-    )
-    versions = await session.execute(
-        ANSWER_ROW.where(ProgressUpdate.id.in_(_versions_kept(action_id, asked_for))).order_by(
-            ProgressUpdate.id
-        )
-    )
-    return ActionRows(
-        **action._asdict(),
-        owners=[_Person._make(row) for row in owners],
-        link_officers=[_Person._make(row) for row in link_officers],
-        rounds=[RoundRow._make(row) for row in rounds],
-        versions=[Version._make(row) for row in versions],
-        deputies={
-            round_id: named
-            for (_, round_id), named in (await deputies_for(session, action_ids={action_id})).items()
-        },
-    )
-
-
-async def _load_action(
-    session: AsyncSession, action_id: int, *, version: int | None = None
-) -> ActionRows | None:
-    """The action, read once a unit of work; read again if it lacks the `version` asked for."""
-    loaded: dict[int, ActionRows | None] = session.info.setdefault(_LOADED_ACTIONS, {})
-    action = loaded.get(action_id)
-    if action_id not in loaded or (
-        action is not None and version is not None and all(v.id != version for v in action.versions)
-    ):
-        loaded[action_id] = await _read_action(session, action_id, version)
-    return loaded[action_id]
-
-
-def in_review(action: ActionRows) -> dict[str, Any]:
-    """The action's ActionInReview fields, for the read models built on it."""
-    return {
-        "action_id": action.id,
-        "review_id": action.review_id,
-        "review_title": action.review_title,
-        "recommendation_number": action.recommendation_number,
-        "recommendation_text": action.recommendation_text,
-        "position": action.position,
-        "group": action.group,
-        "agreed_action": action.agreed_action,
-        "responsibility": action.responsibility,
-    }
-
-
-def last_round_answer(action: ActionRows, round_: RoundRow) -> RoundAnswer | None:
-    """The latest answer before `round_`, shown beside the new one for comparison."""
-    latest = current_by_round(action)
-    earlier = [r for r in action.rounds if r.month < round_.month and r.id in latest]
-    return answer_of(latest[earlier[-1].id], earlier[-1]) if earlier else None
-
-
-def forget_action(session: AsyncSession, action_id: int) -> None:
-    """The action is read again next time it is needed in this unit of work (something changed)."""
-    session.info.get(_LOADED_ACTIONS, {}).pop(action_id, None)
-
-
-async def require_action(session: AsyncSession, action_id: int, *, version: int | None = None) -> ActionRows:
-    """The action, with `version` of its answers and the one before it among its versions if given."""
-    action = await _load_action(session, action_id, version=version)
-    if action is None:
-        raise UserFacingError("That action is not in any plan (it may have been removed).")
-    return action
-
-
-def _open_round(action: ActionRows) -> RoundRow | None:
-    open_rounds = [r for r in action.rounds if r.is_open]
-    return max(open_rounds, key=lambda r: r.month) if open_rounds else None
-
-
-def current_by_round(action: ActionRows) -> dict[int, Version]:
-    latest: dict[int, Version] = {}
-    for version in action.versions:  # oldest first: the last one per round wins
-        latest[version.round_id] = version
-    return latest
 
 
 def _refuse_if_fully_achieved(action: ActionRows, round_: RoundRow) -> None:
@@ -278,7 +84,7 @@ def _allowed(
 
 def _open_deputy(action: ActionRows) -> tuple[int, int] | None:
     """(deputy id, on whose behalf) for the action's open round, if a deputy is named for it."""
-    round_ = _open_round(action)
+    round_ = open_round(action)
     return action.deputies.get(round_.id) if round_ is not None else None
 
 
@@ -293,7 +99,7 @@ def _may_record(action: ActionRows, *, person_id: int | None, is_admin: bool) ->
     )
 
 
-def _names(people: list[_Person]) -> str:
+def _names(people: list[PersonRow]) -> str:
     names = [p.name for p in people]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
@@ -312,7 +118,7 @@ def _refusal(action: ActionRows) -> str:
 
 async def may_record(session: AsyncSession, *, person_id: int | None, is_admin: bool, action_id: int) -> bool:
     """Named responsible officers, the review's link officers and admins may record for an action."""
-    action = await _load_action(session, action_id)
+    action = await load_action(session, action_id)
     return action is not None and _may_record(action, person_id=person_id, is_admin=is_admin)
 
 
@@ -350,7 +156,7 @@ async def refusal_for(session: AsyncSession, *, action_id: int) -> str:
 async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionForUpdate:
     """The action as the officer answers it in its review's open round; refused in plain words."""
     action = await require_action(session, action_id)
-    round_ = _open_round(action)
+    round_ = open_round(action)
     if round_ is None:
         raise UserFacingError(
             f"“{action.review_title}” has no open round: no updates are being asked for just now."
@@ -445,7 +251,7 @@ async def _still_asked(
     open_round: dict[int, _RoundRow] = {}
     for r in sorted(rounds, key=lambda r: r.month):
         if r.is_open:
-            open_round[r.review_id] = r  # the latest open round, as _open_round picks
+            open_round[r.review_id] = r  # the latest open round, as open_round picks
     # Each round's current answer is the newest version: later rows overwrite earlier ones.
     latest: dict[int, dict[int, tuple[Grade | None, bool]]] = defaultdict(dict)
     for action_id, round_id, grade, carried in await session.execute(
