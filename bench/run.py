@@ -256,7 +256,7 @@ async def watch_memory(
             figures.failures.append(
                 f"memory run: {len(result.failures)} turns went wrong, the first: {result.failures[0]}"
             )
-        if done >= (len(readings)) * turns / 10:
+        if done >= len(readings) * turns / 10:
             readings.append((done, bot.rss_kib() / 1024))
             print(
                 f"  {figures.database}: {done:,} turns, RSS {readings[-1][1]:.0f} MiB, "

@@ -249,12 +249,11 @@ class ScrutinyBot(TeamsActivityHandler):
                 + "\n\n"
                 + messages.EMPTY_MESSAGE
             )
-        # A sentence that starts like a command ("Updated the website…") is more likely progress:
-        # its words are kept, and the command it resembles is offered first.
+        # A sentence that starts like a command ("Updated the website…") is more likely progress: its
+        # words are kept, and `closest` still offers first the commands its words resemble.
         names = self._registry.closest(text, fill=("status", "my actions", "update"))
-        names = list(dict.fromkeys([suggestion, *names] if suggestion else names))
         if evidence:  # the reply says "update" already
-            names = [name for name in names if name.split()[0] != "update"][:2]
+            names = [name for name in names if name != "update"][:2]
         commands = or_list([messages.COMMAND_CHOICE.format(name=name) for name in names])
         keep = self._registry.keep_words
         if (

@@ -86,6 +86,11 @@ class ActionRows:
     # for with the one before it. Not the whole history: an officer may save an answer many times.
     versions: list[Version]
     deputies: dict[int, tuple[int, int]]  # round id -> (deputy id, on whose behalf), named and not taken back
+    asked_for: int | None  # the version read with the one before it, besides each round's newest two
+
+    def has_with_the_one_before(self, version: int) -> bool:
+        """Whether `version` and the version it replaced are both here: a card shows the two."""
+        return version == self.asked_for or any(v.id == version for v in current_by_round(self).values())
 
 
 def answer_of(version: Version, round_: RoundRow) -> RoundAnswer:
@@ -166,17 +171,19 @@ async def _read_action(session: AsyncSession, action_id: int, asked_for: int | N
             round_id: named
             for (_, round_id), named in (await deputies_for(session, action_ids={action_id})).items()
         },
+        asked_for=asked_for,
     )
 
 
 async def load_action(
     session: AsyncSession, action_id: int, *, version: int | None = None
 ) -> ActionRows | None:
-    """The action, read once a unit of work; read again if it lacks the `version` asked for."""
+    """The action, read once a unit of work; read again if it lacks the `version` asked for or the
+    version that one replaced."""
     loaded: dict[int, ActionRows | None] = session.info.setdefault(_LOADED_ACTIONS, {})
     action = loaded.get(action_id)
     if action_id not in loaded or (
-        action is not None and version is not None and all(v.id != version for v in action.versions)
+        action is not None and version is not None and not action.has_with_the_one_before(version)
     ):
         loaded[action_id] = await _read_action(session, action_id, version)
     return loaded[action_id]

@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import insert
 from test_updates import Seeded, _record, seed
 
+from store.action_rows import require_action
 from store.db import Database
 from store.extensions import pending_extensions, request_extension
-from store.models import review_scrutiny_officers
+from store.models import Verdict, review_scrutiny_officers
 from store.plan import require_review
-from store.returns import is_reviewer, may_review, returns_to_review
+from store.returns import decide, is_reviewer, may_review, return_for_review, returns_to_review
 
 
 @pytest.fixture(name="seeded")
@@ -55,3 +56,28 @@ async def test_a_reviewer_for_one_review_reads_only_that_reviews_queue(db: Datab
         )
         (asked,) = await pending_extensions(session, person_id=None, is_admin=True)
         assert (asked.name, asked.asked_date) == ("Recommendation 7, action 2", "March 2021")
+
+
+async def test_an_older_version_comes_with_the_one_it_replaced_whatever_was_read_first(
+    db: Database, seeded: Seeded
+) -> None:
+    """An action read once in a unit of work holds each round's newest two versions; a card about an
+    older one reads it again, so the card can still say that version answered a return."""
+    first = await _record(db, seeded, evidence="First draft.")
+    async with db.session() as session:
+        await decide(
+            session,
+            update_id=first.id,
+            verdict=Verdict.RETURNED,
+            reason="Say what was done.",
+            person_id=None,
+            is_admin=True,
+            activity_id=None,
+        )
+    second = await _record(db, seeded, evidence="Ran six sessions.")
+    await _record(db, seeded, evidence="Ran seven sessions.")
+    async with db.session() as session:
+        await require_action(session, seeded.actions["7.2"])  # read for something else first
+        shown = await return_for_review(session, update_id=second.id)
+    assert shown is not None and not shown.current
+    assert (shown.answer.evidence, shown.returned_before) == ("Ran six sessions.", "Say what was done.")

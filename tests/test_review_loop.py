@@ -243,6 +243,27 @@ async def test_a_card_changed_since_it_was_sent_is_not_accepted(council: Council
     assert await council.decisions() == []
 
 
+async def test_a_decided_card_pressed_again_later_still_says_it_was_resubmitted(council: Council) -> None:
+    """The card of a version that is no longer the newest still shows the one it answered."""
+    await council.record(PROMISE)
+    replies = await council.sam.say("review")
+    (card,) = return_cards(replies)
+    await council.sam.submit(reason_submit(card, REASON), reply_to=next(r for r in replies if r.cards))
+    await council.record(EVIDENCE)
+    replies = await council.sam.say("review")
+    (card,) = return_cards(replies)
+    card_message = next(r for r in replies if r.cards)
+    accept = next(a for a in card["actions"] if a["title"] == "Accept")["data"]
+    assert (await council.sam.submit(accept, reply_to=card_message))[0].text.startswith("Accepted:")
+    await council.record("The hours are on the website now.")  # newer than the accepted version
+
+    again = await council.sam.submit(accept, reply_to=card_message)
+    assert "was already accepted by Sam Scrutiny at" in again[0].text
+    (replaced,) = council.sam.updates
+    shown = Reply(raw=replaced.body).card_text
+    assert EVIDENCE in shown and f"Resubmitted. It was returned because: {REASON}" in shown
+
+
 async def test_everyone_sees_where_returns_stand(council: Council, make_chat: MakeChat) -> None:
     await council.record(PROMISE)
     ref = f"{council.action.recommendation_number}.{council.action.position}"
