@@ -234,7 +234,7 @@ async def watch_memory(
     conversations = officers[:10]
     per_cycle = 1 + len(DIALOG_STEPS) + len(FORM_STEPS) if mix == "mixed" else 1
 
-    async def mixed(chat: Any, officer: Officer, samples: Samples) -> None:
+    async def one_cycle(chat: Any, officer: Officer, samples: Samples) -> None:
         await status(chat, officer, samples)
         if mix == "mixed":
             await dialog_script(echo=False)(chat, officer, samples)
@@ -249,7 +249,7 @@ async def watch_memory(
         # In chunks, so the fake connector's record of replies is cleared as it goes.
         cycles = max(1, min(10, -(-(turns - done) // (per_cycle * len(conversations)))))
         result = await run_scenario(
-            remote, conversations, mixed, cycles=cycles, turns_per_cycle=per_cycle, prepare=choose_review
+            remote, conversations, one_cycle, cycles=cycles, turns_per_cycle=per_cycle, prepare=choose_review
         )
         done += result.turns
         if result.failures:
