@@ -74,3 +74,32 @@ def strings(node: Any) -> list[str]:
     if isinstance(node, list):
         return [s for value in node for s in strings(value)]
     return []
+
+
+# What Teams draws of a card: its words, its buttons' titles, its facts and inputs' labels.
+SHOWN_KEYS = frozenset({"text", "title", "value", "label", "placeholder"})
+# What it never draws: a button's data (where the question asked comes back to the bot), a tappable
+# line's action, the refresh a card asks for, @mention entities (their words are in a TextBlock too).
+UNSHOWN_PARTS = frozenset({"data", "selectAction", "refresh", "msteams", "fallback"})
+
+
+def shown(node: Any) -> list[str]:
+    """The strings of a card a reader sees, in reading order (body, then buttons): unlike `strings`,
+    not the ids, verbs and data Teams sends back when a button is pressed. A drop-down shows its
+    choices' titles, not their values (ids), nor the chosen one's value."""
+    if isinstance(node, list):
+        return [s for value in node for s in shown(value)]
+    if not isinstance(node, dict):
+        return []
+    found = []
+    for key, value in node.items():
+        if key in UNSHOWN_PARTS:
+            continue
+        if key == "choices" and isinstance(value, list):
+            found += [choice["title"] for choice in value if isinstance(choice.get("title"), str)]
+        elif isinstance(value, str):
+            if key in SHOWN_KEYS and not (key == "value" and node.get("type") == "Input.ChoiceSet"):
+                found.append(value)
+        else:
+            found += shown(value)
+    return found

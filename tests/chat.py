@@ -18,7 +18,7 @@ from typing import Any, Literal
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
-from cardcheck import strings
+from cardcheck import shown, strings
 from fake_connector import TENANT_ID, FakeConnector, Received, TeamsUser
 
 from bot.app import create_app
@@ -79,6 +79,12 @@ class Reply:
         """Every string in the reply's cards, joined: what a reader would see, for `in` checks."""
 
         return "\n".join(strings(self.cards))
+
+    @property
+    def shown(self) -> list[str]:
+        """What Teams shows of the reply, in reading order: its text, then its cards' words and buttons
+        (not the data behind them: cardcheck.shown)."""
+        return ([self.text] if self.text else []) + shown(self.cards)
 
 
 @dataclass
