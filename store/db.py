@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import time
 import weakref
@@ -10,16 +11,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import aiosqlite
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Table, event, exc, text
+from sqlalchemy import Table, event, exc, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -196,6 +198,8 @@ def insert_or_ignore(
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", async_url(url).replace("%", "%%"))
@@ -217,10 +221,66 @@ async def current_revision(session: AsyncSession) -> str | None:
     return found.scalar_one_or_none()
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the database at url (synchronously: run it before the event loop starts)."""
-    url = async_url(url)
+def _sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        return Path(parsed.database)
+    return None
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate the database at url (synchronously: run it before the event loop starts)."""
+    from alembic import command
+
+    url = async_url(url)
+    if (file := _sqlite_file(url)) is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), revision)
+
+
+# A migration script's own lines naming it and the one it follows, as Alembic's template writes them.
+_REVISION = re.compile(r"""^revision(?:: *str)? *= *["']([\w-]+)["'] *$""", re.MULTILINE)
+_FOLLOWS = re.compile(r"""^down_revision(?:: *[\w |]+)? *= *(?:None|["']([\w-]+)["']) *$""", re.MULTILINE)
+
+
+def newest_migration() -> str | None:
+    """head_revision() read from the scripts' text, without loading Alembic or running them; None
+    if they are not one line of migrations each naming the one before (then only Alembic can tell)."""
+    revisions, followed = set(), set()
+    for script in MIGRATIONS.joinpath("versions").glob("*.py"):
+        if script.name == "__init__.py" or script.name.startswith("."):  # as Alembic skips them
+            continue
+        source = script.read_text(encoding="utf-8")
+        named, follows = _REVISION.findall(source), _FOLLOWS.findall(source)
+        if len(named) != 1 or len(follows) != 1:
+            return None
+        revisions.add(named[0])
+        followed.add(follows[0])
+    heads = revisions - followed
+    return heads.pop() if len(heads) == 1 and followed <= revisions | {""} else None
+
+
+async def _is_at(url: str, revision: str) -> bool:
+    database = Database(url)
+    try:
+        async with database.engine.connect() as connection:
+            if not await connection.run_sync(lambda sync: inspect(sync).has_table("alembic_version")):
+                return False
+            done = await connection.scalars(text("SELECT version_num FROM alembic_version"))
+            return list(done) == [revision]
+    finally:
+        await database.dispose()
+
+
+def upgrade_if_behind(url: str) -> None:
+    """upgrade(url), unless the database is at the newest migration already, as it nearly always is.
+
+    Every command of the CLI calls this first. Loading Alembic, its machinery and the migration
+    scripts takes about a tenth of a second; asking the database which migration it is at, a few
+    milliseconds. Anything else (a new database, one behind or on another line), Alembic decides.
+    """
+    newest = newest_migration()
+    file = _sqlite_file(async_url(url))
+    new_file = file is not None and not file.exists()  # connecting would create it, even its folder not
+    if newest is None or new_file or not asyncio.run(_is_at(url, newest)):
+        upgrade(url)

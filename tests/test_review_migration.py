@@ -5,15 +5,10 @@ and the models and the migrations describe the same tables."""
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from conftest import BACKENDS, POSTGRES_URL, _pg_admin, _pg_url
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -22,19 +17,6 @@ from store.models import Base, ProgressUpdate, ReturnDecision
 from store.plan import export_plan
 from store.queries import review_status
 from store.views import ReturnState
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'before.db'}"
-        return
-    assert POSTGRES_URL
-    name = f"m_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_pg_admin(f"CREATE DATABASE {name}"))
-    yield _pg_url(name)
-    asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-
 
 _OLD_ROWS = [
     (

@@ -18,9 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from documents.errors import UserFacingError
-from store.db import Database, upgrade
+from store.db import Database, upgrade_if_behind
 from store.models import Review
-from store.plan import require_review
 
 T = TypeVar("T")
 
@@ -73,7 +72,7 @@ def run(work: Callable[[AsyncSession], Awaitable[T]], *, settings: Settings | No
 
     with plain_errors():
         try:
-            upgrade(settings.database_url)
+            upgrade_if_behind(settings.database_url)
             return asyncio.run(in_session())
         except (OSError, OperationalError, InterfaceError):
             where = make_url(settings.database_url).render_as_string(hide_password=True)
@@ -82,6 +81,8 @@ def run(work: Callable[[AsyncSession], Awaitable[T]], *, settings: Settings | No
 
 async def find_review(session: AsyncSession, title: str | None) -> Review:
     """The named review, or the only one there is."""
+    from store.plan import require_review  # the importer's module: not every command needs to load it
+
     if title:
         return await require_review(session, title)
     titles = (await session.scalars(select(Review.title).order_by(Review.title))).all()

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.common import fail, load_settings, plain_errors, run, terminal
 from documents.errors import UserFacingError
 from store.conversations import installed_conversations
-from store.db import Database, upgrade
+from store.db import Database, upgrade_if_behind
 from store.deliveries import mark_blocked, set_summary_schedule, weekly_of
 from store.models import ConversationKind, SummarySchedule, utcnow
 from store.schedule import parse_weekly
@@ -103,7 +103,7 @@ def summary_send(channel: ChannelOption = None) -> None:
             await database.dispose()
 
     with plain_errors():
-        upgrade(settings.database_url)
+        upgrade_if_behind(settings.database_url)
         posted, failed = asyncio.run(send())
     terminal().print(f"Posted {posted} summary card(s).", markup=False)
     if failed:
