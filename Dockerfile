@@ -12,6 +12,7 @@ COPY dialogs ./dialogs
 COPY cards ./cards
 COPY store ./store
 COPY documents ./documents
+COPY understanding ./understanding
 # A venv of the project and its packages only: nothing to compile, so no build tools in either stage.
 RUN python3 -m venv /opt/scrutiny \
     && /opt/scrutiny/bin/pip install --no-cache-dir --disable-pip-version-check . \

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from bot.adapter import ScrutinyAdapter
 from bot.commands import CommandRegistry
 from bot.connector import ReusedClients
-from bot.features import build_dialogs, build_evidence, build_registry, build_search
+from bot.features import build_dialogs, build_evidence, build_registry, build_search, build_understanding
 from bot.handler import ScrutinyBot
 from bot.logs import configure_logging
 from bot.outbound import APP_PER_SECOND, Pacer
@@ -140,7 +140,8 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
         admin_emails=frozenset(settings.admin_emails),
     ):
         dialogs.add(dialog)
-    registry = build_registry(database, settings)
+    understanding = build_understanding(settings)
+    registry = build_registry(database, settings, understanding)
 
     authentication = ReusedClients(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
     adapter = ScrutinyAdapter(authentication)
@@ -151,7 +152,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
         dialogs=dialogs,
         registry=registry,
         evidence=evidence,
-        search=build_search(database, settings),
+        search=build_search(database, settings, understanding),
     )
     adapter.on_turn_error = bot.on_turn_error
 

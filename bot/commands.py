@@ -18,7 +18,9 @@ from rapidfuzz import fuzz
 
 from cards import messages
 from cards.welcome import HelpEntry
-from dialogs.context import Handler
+from dialogs.context import Caller, Handler
+from understanding.understand import is_asking_word
+from understanding.words import normalise
 
 # Below this similarity (0-100) a guess is more confusing than helpful.
 SUGGESTION_CUTOFF = 70.0
@@ -42,22 +44,6 @@ def _words(text: str) -> list[str]:
     return [word for word in words if word]
 
 
-_QUESTION_WORDS = frozenset(
-    {"what", "whats", "how", "hows", "when", "where", "who", "which", "why", "is", "are", "can"}
-    | {"could", "do", "does", "will", "would", "should"}
-)
-# Fewer words than this is a command or a question, not a report of progress.
-EVIDENCE_WORDS = 5
-
-
-def looks_like_evidence(text: str) -> bool:
-    """Whether text that is no command reads like a report of progress ("Staff signed up to iDEA;
-    40 badges earned.") rather than a question: a sentence or more, not asking anything."""
-    words = _words(text)
-    asks = text.rstrip().endswith("?") or (bool(words) and words[0].replace("'", "") in _QUESTION_WORDS)
-    return len(words) >= EVIDENCE_WORDS and not asks
-
-
 @dataclass(frozen=True)
 class Command:
     name: str  # as typed, lower case; may be several words ("my actions")
@@ -67,6 +53,10 @@ class Command:
     aliases: tuple[str, ...] = ()
     # Recording needs to know who you are: people not on the roster are told whom to ask instead.
     records: bool = False
+    examples: tuple[str, ...] = ()  # other ways to ask it, in plain words
+    # A question's shortest form ("status", "slipped"): a slip in it is read by the understanding,
+    # not suggested back; a slip in a command that acts ("updte 7") is.
+    question: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -90,8 +80,13 @@ class CommandMatch:
 class CommandRegistry:
     _commands: dict[str, Command] = field(default_factory=dict)
     _verbs: dict[str, Verb] = field(default_factory=dict)
+    _asked: list[HelpEntry] = field(default_factory=list)
     # Keeps text that reads like progress, sent outside an update, for the next "update" to offer.
     keep_words: Callable[[DialogContext, str], Awaitable[bool]] | None = None
+    # Answers a question in plain words, if it is one (False: it is not, and nothing was sent).
+    questions: Callable[[DialogContext, Caller, str], Awaitable[bool]] | None = None
+    # What can be asked, with examples from the council's own plan.
+    not_understood: Callable[[], Awaitable[str]] | None = None
 
     def command(
         self,
@@ -102,6 +97,8 @@ class CommandRegistry:
         usage: str | None = None,
         aliases: tuple[str, ...] = (),
         records: bool = False,
+        examples: tuple[str, ...] = (),
+        question: bool = False,
     ) -> Command:
         command = Command(
             name=" ".join(_words(name)),
@@ -110,6 +107,8 @@ class CommandRegistry:
             usage=usage or name,
             aliases=tuple(" ".join(_words(alias)) for alias in aliases),
             records=records,
+            examples=examples,
+            question=question,
         )
         for spoken in command.names:
             if spoken in self._commands:
@@ -132,8 +131,12 @@ class CommandRegistry:
     def verbs(self) -> list[str]:
         return list(self._verbs)
 
+    def asked(self, *, help: str, examples: tuple[str, ...]) -> None:
+        """A question with no command of its own, for the help: "who owns recommendation 9?"."""
+        self._asked.append(HelpEntry(usage=f"“{examples[0]}”", help=help))
+
     def help_entries(self) -> list[HelpEntry]:
-        return [HelpEntry(usage=command.usage, help=command.help) for command in self.commands]
+        return [HelpEntry(usage=command.usage, help=command.help) for command in self.commands] + self._asked
 
     def match(self, text: str) -> CommandMatch | None:
         """The command the message starts with (the longest name wins), and the words after it."""
@@ -144,6 +147,19 @@ class CommandRegistry:
                 rest = text.split(maxsplit=length)
                 return CommandMatch(self._commands[spoken], rest[length] if len(rest) > length else "")
         return None
+
+    def suggests_an_act(self, text: str) -> bool:
+        """Whether the message looks like a slip in a command that acts ("updte 7"), not a question
+        ("overview of the waste review" starts with a word of asking, not a slip of "review")."""
+        words = _words(text)
+        if not words or is_asking_word(normalise(words[0])):
+            return False
+        suggestion = self.suggest(text)
+        command = self._commands.get(" ".join(_words(suggestion or "")[:3])) if suggestion else None
+        found = command or next(
+            (c for name, c in self._commands.items() if suggestion and suggestion.startswith(name)), None
+        )
+        return found is not None and not found.question
 
     def suggest(self, text: str) -> str | None:
         """The whole command it looks as if they meant ("stauts 7" → "status 7"), if a command's name
@@ -188,5 +204,15 @@ class CommandRegistry:
         return self._verbs.get(verb) if isinstance(verb, str) else None
 
     def help_text(self) -> str:
-        entries = (messages.HELP_ENTRY.format(usage=c.usage, help=c.help) for c in self.commands)
-        return "\n".join([messages.HELP_HEADING, *entries])
+        """Every command with its help and other ways to ask it; the questions only ever asked in
+        words come after the commands that are questions."""
+        lines = [messages.HELP_HEADING]
+        questions_end = max((i for i, c in enumerate(self.commands) if c.question), default=-1)
+        asked = [messages.HELP_ENTRY.format(usage=entry.usage, help=entry.help) for entry in self._asked]
+        for i, command in enumerate(self.commands):
+            examples = ", ".join(f"“{e}”" for e in command.examples)
+            more = messages.HELP_EXAMPLES.format(examples=examples) if examples else ""
+            lines.append(messages.HELP_ENTRY.format(usage=command.usage, help=command.help) + more)
+            if i == questions_end:
+                lines += asked
+        return "\n".join([*lines, *(asked if questions_end < 0 else []), messages.HELP_IN_ANY_WORDS])

@@ -21,12 +21,13 @@ from cards.review import (
 from cards.status import STATUS_PAGE_VERB, STATUS_RECOMMENDATION_VERB, STATUS_REVIEW_VERB
 from cards.summary import SUMMARY_REFRESH_VERB
 from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
+from dialogs.asking import Understanding
 from dialogs.context import Caller
 from dialogs.deputies import DeputyHandlers
 from dialogs.evidence import EvidenceHandlers
 from dialogs.review import ReviewHandlers
 from dialogs.search import SearchHandlers
-from dialogs.status import StatusHandlers
+from dialogs.status import QUESTIONS, StatusHandlers
 from dialogs.summary import SummaryHandlers
 from dialogs.update_dialog import UpdateDialog
 from dialogs.update_form import UpdateForm
@@ -46,9 +47,17 @@ def build_evidence(db: Database, settings: Settings) -> EvidenceHandlers:
     return EvidenceHandlers(db, rules=rules)
 
 
-def build_search(db: Database, settings: Settings) -> SearchHandlers:
+def build_understanding(settings: Settings) -> Understanding:
+    """The understanding of questions in plain words, one for every way in (chat, search, CLI)."""
+    return Understanding(synonyms=settings.synonyms)
+
+
+def build_search(
+    db: Database, settings: Settings, understanding: Understanding | None = None
+) -> SearchHandlers:
     """Recommendations found from any compose box, and their links unfurled."""
-    return SearchHandlers(db, link_base=settings.link_base)
+    understanding = understanding or build_understanding(settings)
+    return SearchHandlers(db, link_base=settings.link_base, understanding=understanding)
 
 
 def build_dialogs(
@@ -66,8 +75,11 @@ def build_dialogs(
     return [update]
 
 
-def build_registry(db: Database, settings: Settings) -> CommandRegistry:
+def build_registry(
+    db: Database, settings: Settings, understanding: Understanding | None = None
+) -> CommandRegistry:
     """Every command and card verb, with its help; the app hands this to the handler."""
+    understanding = understanding or build_understanding(settings)
     registry = CommandRegistry()
     # Another ConversationState on the same storage shares the turn's cached state (see chosen_review).
     kept_words = SqlConversationState(SqlStorage(db)).create_property("KeptEvidence")
@@ -99,19 +111,24 @@ def build_registry(db: Database, settings: Settings) -> CommandRegistry:
         clock=utcnow,
         link_base=settings.link_base,
         admin_emails=frozenset(settings.admin_emails),
+        understanding=understanding,
     )
-    for name, help_text, usage, aliases in (
-        ("status", messages.STATUS_COMMAND_HELP, messages.STATUS_USAGE, ()),
-        ("recommendation", messages.RECOMMENDATION_COMMAND_HELP, messages.RECOMMENDATION_USAGE, ("rec",)),
-        ("my actions", messages.MY_ACTIONS_COMMAND_HELP, "my actions", ()),
-        ("slipped", messages.SLIPPED_COMMAND_HELP, "slipped", ()),
-        ("not achieved", messages.NOT_ACHIEVED_COMMAND_HELP, "not achieved", ()),
-        ("missing", messages.MISSING_COMMAND_HELP, "missing", ("outstanding",)),
-        ("overdue", messages.OVERDUE_COMMAND_HELP, "overdue", ()),
-        ("waiting", messages.WAITING_COMMAND_HELP, "waiting", ()),
-        ("returned", messages.RETURNED_COMMAND_HELP, "returned", ()),
-    ):
-        registry.command(name, status.command(name), help=help_text, usage=usage, aliases=aliases)
+    # Questions in any words go to `ask`; each kind's command is its shortest form.
+    registry.questions = status.ask
+    registry.not_understood = status.not_understood
+    for question in QUESTIONS:
+        if question.command is None:
+            registry.asked(help=question.help, examples=question.examples)
+            continue
+        registry.command(
+            question.command,
+            status.command(question.command),
+            help=question.help,
+            usage=question.usage,
+            aliases=question.aliases,
+            examples=question.examples,
+            question=True,
+        )
     registry.verb(STATUS_PAGE_VERB, status.page)
     registry.verb(STATUS_REVIEW_VERB, status.choose_review)
     registry.verb(STATUS_RECOMMENDATION_VERB, status.choose_recommendation)

@@ -18,18 +18,16 @@ from botbuilder.schema.teams import (
     MessagingExtensionResponse,
 )
 
-from bot.commands import CommandRegistry, clean_text, looks_like_evidence
+from bot.commands import CommandRegistry, clean_text
 from bot.execute import EXECUTE_INVOKE, answer, execute_value, hold_replies, refused, submitted_value
 from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
 from bot.logs import turn_ids
 from bot.settings import Settings
 from bot.storage import ETagConflict, SqlConversationState
 from cards import messages
-from cards.status import page_data
 from cards.welcome import welcome_card
 from dialogs.context import Caller, CardInPlace, card_message, viewer_id
 from dialogs.evidence import EvidenceHandlers, sent_files
-from dialogs.questions import parse_question
 from dialogs.roster import or_list
 from dialogs.search import SearchHandlers
 from documents.errors import UserFacingError
@@ -42,6 +40,7 @@ from store.conversations import (
 )
 from store.db import Database
 from store.models import ConversationKind
+from understanding.progress import looks_like_evidence
 
 log = logging.getLogger(__name__)
 
@@ -222,12 +221,14 @@ class ScrutinyBot(TeamsActivityHandler):
             return
         match = self._registry.match(text)
         if match is None:
-            # A question in plain words ("what's the status of rec 7?") is answered like its card button.
-            asked = page_data(text, page=1)
-            question = self._registry.verb_for(asked) if parse_question(text) is not None else None
-            if question is not None:
-                await question.handler(dialog_context, caller, asked)
-            else:
+            # A question in plain words ("how's the wifi one going?"); a report of progress is kept
+            # for an update, and a slip in a command that acts is suggested, not guessed at.
+            questions = self._registry.questions
+            if (
+                self._registry.suggests_an_act(text)
+                or questions is None
+                or not await questions(dialog_context, caller, text)
+            ):
                 await dialog_context.context.send_activity(
                     await self._answer_unknown(dialog_context, caller, text)
                 )
@@ -238,7 +239,7 @@ class ScrutinyBot(TeamsActivityHandler):
         await match.command.handler(dialog_context, caller, match.args)
 
     async def _answer_unknown(self, dialog_context: DialogContext, caller: Caller, text: str) -> str:
-        """A short line with the commands nearest to what was typed; the whole help only on "help".
+        """A mistyped command suggested whole; else what can be asked, with examples from the plan.
         Words that read like progress, from someone who may record, are kept for their next update."""
         suggestion = self._registry.suggest(text)
         evidence = looks_like_evidence(text)
@@ -249,9 +250,14 @@ class ScrutinyBot(TeamsActivityHandler):
                 + "\n\n"
                 + messages.EMPTY_MESSAGE
             )
+        names = self._registry.closest(text, fill=("status", "my actions", "update"))
+        if not evidence and self._registry.not_understood is not None:
+            commands = or_list([messages.COMMAND_CHOICE.format(name=name) for name in names])
+            return (
+                await self._registry.not_understood() + "\n\n" + messages.ASK_OR_TRY.format(commands=commands)
+            )
         # A sentence that starts like a command ("Updated the website…") is more likely progress: its
         # words are kept, and `closest` still offers first the commands its words resemble.
-        names = self._registry.closest(text, fill=("status", "my actions", "update"))
         if evidence:  # the reply says "update" already
             names = [name for name in names if name != "update"][:2]
         commands = or_list([messages.COMMAND_CHOICE.format(name=name) for name in names])

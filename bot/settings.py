@@ -73,6 +73,14 @@ class Settings(BaseSettings):
     )
     evidence_store_files: bool = Field(False, validation_alias=_env("SCRUTINY_EVIDENCE_STORE_FILES"))
     evidence_max_bytes: int = Field(10_000_000, ge=1, validation_alias=_env("SCRUTINY_EVIDENCE_MAX_BYTES"))
+    # The council's own words for things its plans name: "DSG=Digital Services Group; HR=Human
+    # Resources". Questions using either side find what the plans say with the other.
+    synonyms_text: str = Field("", validation_alias=_env("SCRUTINY_SYNONYMS"))
+
+    @property
+    def synonyms(self) -> dict[str, str]:
+        pairs = (pair.split("=", 1) for pair in self.synonyms_text.split(";") if "=" in pair)
+        return {short.strip(): long.strip() for short, long in pairs if short.strip() and long.strip()}
 
     @property
     def link_base(self) -> str:

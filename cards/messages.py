@@ -16,6 +16,8 @@ CHANNEL_HELLO = (
 )
 HELP_HEADING = "Here is what I can do:"
 HELP_ENTRY = "- **{usage}**: {help}"
+HELP_EXAMPLES = " Or ask: {examples}."
+HELP_IN_ANY_WORDS = "Ask in your own words too: I look for the recommendation in the plan's own words."
 HELP_COMMAND = "Show what I can do."
 CANCEL_COMMAND = "Stop what we are in the middle of, such as an update."
 NOTHING_TO_CANCEL = "There is nothing to cancel: we weren't in the middle of anything."
@@ -233,6 +235,13 @@ SLIPPED_COMMAND_HELP = "Actions whose latest grade is Slipped, with who is respo
 NOT_ACHIEVED_COMMAND_HELP = "Actions whose latest grade is Not Achieved."
 MISSING_COMMAND_HELP = "Actions with no update yet in the open round."
 OVERDUE_COMMAND_HELP = "Actions past their date and not Fully Achieved."
+OVERALL_COMMAND_HELP = (
+    "Where the review stands: how many actions are at each grade, and how the open round is going."
+)
+ACHIEVED_COMMAND_HELP = "Actions whose latest grade is Fully Achieved."
+WHO_COMMAND_HELP = "Who is responsible for a recommendation or an action."
+WHEN_COMMAND_HELP = "When a recommendation's actions are due, or when the open round's updates are."
+CHANGES_COMMAND_HELP = "What changed since a round or a date: new returns and their grades."
 MY_ACTIONS_COMMAND_HELP = "The actions you are responsible for, with their latest grades."
 STATUS_RECOMMENDATION_TITLE = "Recommendation {number}"
 STATUS_FROM_A_NUMBER = "Here is Recommendation {number} — next time, say **status {number}**."
@@ -287,6 +296,10 @@ STATUS_SLIPPED_TITLE = "Slipped"
 STATUS_SLIPPED_NONE = "No action's latest grade is Slipped."
 STATUS_NOT_ACHIEVED_TITLE = "Not Achieved"
 STATUS_NOT_ACHIEVED_NONE = "No action's latest grade is Not Achieved."
+STATUS_ON_TRACK_TITLE = "On-Track"
+STATUS_ON_TRACK_NONE = "No action's latest grade is On-Track."
+STATUS_ACHIEVED_TITLE = "Fully Achieved"
+STATUS_ACHIEVED_NONE = "No action has been graded Fully Achieved yet."
 STATUS_MISSING_TITLE = "No update yet for {round}"
 STATUS_MISSING_NONE = "Every action has an update for {round}."
 STATUS_MISSING_NO_ROUND = "No round is open in “{review}”, so no updates are being asked for just now."
@@ -302,6 +315,58 @@ STATUS_NO_SUCH_RECOMMENDATION = (
 STATUS_NOTHING_MATCHES = (
     "No recommendation matches those words. Say **status** for the list, or **status 7** for one by number."
 )
+
+# --- Questions in plain words (understanding/, dialogs/asking.py) ---
+
+# Nothing understood: what can be asked, with examples made from this council's plan.
+ASK_NOT_UNDERSTOOD = "I'm not sure what you're asking. You could ask, for example:"
+ASK_EXAMPLE = "- “{example}”"
+ASK_EXAMPLE_TOPIC = "how is the {topic} one going?"
+ASK_EXAMPLE_WHO = "who is responsible for recommendation {number}?"
+ASK_EXAMPLE_LIST = "what has slipped?"
+ASK_OR_TRY = "Or try {commands}, or say **help** for everything I can do."
+ASK_TOO_LONG_CLI = (
+    "That is longer than a question I can read ({limit} characters at most): ask it in a sentence."
+)
+ASK_WHOSE_CLI = (
+    "On the command line I don't know who you are: name the person, as in “what is Lorraine Dixon doing?”."
+)
+ASK_WHICH_ONE = "Which one do you mean: {choices}?"
+ASK_CHOICE = "Recommendation {number} ({text})"
+ASK_WHICH_RECOMMENDATION = "Which recommendation? Say, for example, “{example}”."
+ASK_UNKNOWN_PERSON = (
+    "I don't know anyone called {name}: nobody of that name is responsible for an action{people}."
+)
+ASK_PEOPLE_HINT = " (those who are include {names})"
+ASK_PERSON_TITLE = "{name}'s actions"
+ASK_PERSON_NONE = "No agreed action names {name} as responsible."
+ASK_WHO_LINE = "- **{ref}** {responsibility}"
+ASK_WHO_INTRO = "Who is responsible for Recommendation {number} ({text}):"
+ASK_WHEN_INTRO = "When Recommendation {number}'s actions are due ({text}):"
+ASK_WHEN_LINE = "- **{ref}** {date} — {grade}"
+ASK_WHEN_REVISED = "{date} (revised from {original})"
+ASK_NO_DATE = "no date given"
+ASK_ROUND_DUE = "{review}: updates for the {round} round are due by **{deadline}**. {missing}"
+ASK_ROUND_NO_DEADLINE = "{review}: the {round} round is open, with no deadline set. {missing}"
+ASK_ROUND_MISSING = "{count} of {asked} actions have no update yet."
+ASK_ROUND_CLOSED = "{review}: the {round} round is closed; no round is open just now."
+ASK_ROUND_NONE_OPEN = "{review}: no round is open just now, so no updates are due."
+ASK_COUNT_LINE = "{review}: **{count}** of {total} actions are {state} (their latest grade){refs}."
+ASK_COUNT_STATE_LINE = "{review}: **{count}** of {total} actions {state}{refs}."
+ASK_OVERALL = "{review}, by each action's latest grade: {counts}. {round}"
+ASK_OVERALL_COUNT = "**{count}** {grade}"
+ASK_OVERALL_ROUND = "{round}: {updated} of {asked} actions updated so far{deadline}."
+ASK_OVERALL_DEADLINE = ", due by {deadline}"
+ASK_CHANGES_TITLE = "Changed since {since}"
+ASK_CHANGES_INTRO = "{review}: {count} action(s) have a new return since {since}."
+ASK_CHANGES_NONE = "{review}: nothing has changed since {since}: no action has a newer return.{waiting}"
+ASK_CHANGES_WAITING = " The {round} round is open and {count} action(s) still have no update."
+ASK_CHANGES_LINE = "- **{ref}** {before} → {after} ({round})"
+ASK_NO_GRADE = "no grade"
+ASK_EVERYWHERE_TITLE = "{kind}, in every review"
+ASK_EVERY_REVIEW = "All reviews"
+ASK_NONE_ANYWHERE = "None, in any review."
+ASK_COUNT_EVERYWHERE = "**{count}** actions across {reviews} reviews: {kind}."
 
 # --- The scrutiny officer's review of returns (cards/review.py, dialogs/review.py) ---
 

@@ -25,6 +25,7 @@ from cards import messages
 from cards.actions import notice_card
 from cards.size import trimmed
 from cards.status import Page
+from dialogs.asking import Understanding, found
 from dialogs.status import refreshing_recommendation
 from documents.links import recommendation_in
 from store import queries
@@ -83,9 +84,10 @@ def _query_text(query: MessagingExtensionQuery | None) -> tuple[str, bool]:
 
 
 class SearchHandlers:
-    def __init__(self, db: Database, *, link_base: str) -> None:
+    def __init__(self, db: Database, *, link_base: str, understanding: Understanding) -> None:
         self._db = db
         self._link_base = link_base
+        self._understanding = understanding  # the chat's own: "7", "wifi", "the appraisal one"
 
     async def search(self, query: MessagingExtensionQuery | None) -> MessagingExtensionResponse:
         text, first_look = _query_text(query)
@@ -94,10 +96,11 @@ class SearchHandlers:
         if len(text) > LONGEST_QUERY:
             return _said(messages.SEARCH_TOO_LONG.format(limit=LONGEST_QUERY))
         async with self._db.session() as session:
-            found = await queries.find_recommendations(session, query=text)
-        if not found:
+            understood = await self._understanding.understand(session, text)
+            matches = found(understood, await self._understanding.index(session), limit=RESULTS)
+        if not matches:
             return _said(messages.SEARCH_NOTHING)
-        return _results([_preview(match) for match, _ in found[:RESULTS]])
+        return _results([_preview(match) for match in matches])
 
     async def chosen(self, value: Any, *, viewer: str | None) -> MessagingExtensionResponse:
         """The card for the result chosen: inserted into the compose box."""

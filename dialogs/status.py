@@ -1,8 +1,9 @@
-"""The chair's status questions, answered with cards: one recommendation, the review, and lists.
+"""The chair's questions, answered: one recommendation, the review, lists, people, dates, changes.
 
-Registered in bot/app.py: the commands "status", "recommendation", "slipped", "not achieved",
-"missing", "overdue", "my actions"; free sentences ("what's the status of rec 7?", "how is the iDEA
-one going") reach `ask` through parse_question. Card buttons come back as the verbs in cards/status.py.
+What it answers is declared in QUESTIONS below, each kind with its command, help and examples;
+bot/features.py registers them. Any wording ("how's the wifi one going?", "R7", "anything past its
+date?") reaches `ask`, which the understanding (understanding/) reads. Card buttons come back as the
+verbs in cards/status.py.
 
 With several reviews, the one chosen in a conversation is remembered in its ConversationState, so
 "status 7" afterwards refers to it.
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import datetime
 from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
@@ -20,7 +22,6 @@ from botbuilder.core import StatePropertyAccessor, TurnContext
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
 from pydantic import BaseModel, Field, ValidationError
-from rapidfuzz import fuzz
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards import messages
@@ -33,23 +34,99 @@ from cards.status import (
     recommendation_choice_card,
     review_choice_card,
 )
+from dialogs.asking import (
+    GRADE_OF,
+    QUESTION_LIMIT,
+    Understanding,
+    changes_answer,
+    count_answer,
+    day,
+    found,
+    listed_for,
+    named_after,
+    not_understood,
+    overall_answer,
+    review_actions,
+    round_due_answer,
+    said_of,
+    which_one,
+)
 from dialogs.context import Caller, Handler, card_message, seen_by_one, submitted, viewer_id
-from dialogs.questions import Ask, Question, normalise, parse_question
-from dialogs.roster import not_on_roster
+from dialogs.questions import Answers
+from dialogs.roster import not_on_roster, or_list
 from documents.grades import Grade
 from documents.links import recommendation_url
 from store import queries
 from store.db import Database
-from store.people import teams_user_ids
+from store.people import person_named, teams_user_ids
 from store.updates import updatable
-from store.views import RecommendationMatch, RecommendationView, ReturnState, ReviewSummary
+from store.views import RecommendationView, ReturnState, ReviewSummary
+from understanding.understand import LISTS, Ask, Understood
+from understanding.words import normalise
 
 # A message that is only a number ("2", "#2") is taken as a recommendation's.
 _BARE_NUMBER = re.compile(r"#?\d{1,3}")
-# A best match this much ahead of the next is the answer; closer than that, the reader picks.
-CLEAR_LEAD = 10.0
-# A team named much like a review (or its committee) is that review's team.
-TEAM_MATCH = 85.0
+_GRADE_LIST = {
+    Grade.SLIPPED: (messages.STATUS_SLIPPED_TITLE, messages.STATUS_SLIPPED_NONE),
+    Grade.NOT_ACHIEVED: (messages.STATUS_NOT_ACHIEVED_TITLE, messages.STATUS_NOT_ACHIEVED_NONE),
+    Grade.ON_TRACK: (messages.STATUS_ON_TRACK_TITLE, messages.STATUS_ON_TRACK_NONE),
+    Grade.FULLY_ACHIEVED: (messages.STATUS_ACHIEVED_TITLE, messages.STATUS_ACHIEVED_NONE),
+}
+
+# What these handlers answer. A command is the shortest way to ask; the examples are other ways, and
+# a kind without a command (Teams' menu holds ten) is only ever asked in words.
+QUESTIONS = (
+    Answers(
+        Ask.RECOMMENDATION,
+        "status",
+        messages.STATUS_COMMAND_HELP,
+        ("how's the wifi one going?", "R7", "is rec 3 finished?"),
+        usage=messages.STATUS_USAGE,
+    ),
+    Answers(
+        Ask.RECOMMENDATION,
+        "recommendation",
+        messages.RECOMMENDATION_COMMAND_HELP,
+        ("recommendation five", "7.2"),
+        usage=messages.RECOMMENDATION_USAGE,
+        aliases=("rec",),
+    ),
+    Answers(
+        Ask.OVERVIEW,
+        None,
+        messages.OVERALL_COMMAND_HELP,
+        ("how are we doing overall?", "where do we stand?"),
+    ),
+    Answers(
+        Ask.PERSON,
+        "my actions",
+        messages.MY_ACTIONS_COMMAND_HELP,
+        ("what is Craig Taylor doing?",),
+    ),
+    Answers(
+        Ask.SLIPPED,
+        "slipped",
+        messages.SLIPPED_COMMAND_HELP,
+        ("anything slipped?", "what's behind schedule?"),
+    ),
+    Answers(Ask.NOT_ACHIEVED, "not achieved", messages.NOT_ACHIEVED_COMMAND_HELP, ("has anything failed?",)),
+    Answers(Ask.FULLY_ACHIEVED, None, messages.ACHIEVED_COMMAND_HELP, ("what has been completed?",)),
+    Answers(
+        Ask.MISSING,
+        "missing",
+        messages.MISSING_COMMAND_HELP,
+        ("whose updates are we still waiting for?",),
+        aliases=("outstanding",),
+    ),
+    Answers(
+        Ask.OVERDUE, "overdue", messages.OVERDUE_COMMAND_HELP, ("anything past its date?", "what's late?")
+    ),
+    Answers(Ask.WAITING, "waiting", messages.WAITING_COMMAND_HELP, ("what's still to be reviewed?",)),
+    Answers(Ask.RETURNED, "returned", messages.RETURNED_COMMAND_HELP, ("has anything been sent back?",)),
+    Answers(Ask.WHO, None, messages.WHO_COMMAND_HELP, ("who owns recommendation 9?",)),
+    Answers(Ask.WHEN, None, messages.WHEN_COMMAND_HELP, ("when was rec 6 due?", "when are updates due?")),
+    Answers(Ask.CHANGES, None, messages.CHANGES_COMMAND_HELP, ("what's changed since March?",)),
+)
 
 
 class PageRequest(BaseModel):
@@ -94,6 +171,7 @@ class StatusHandlers:
         clock: Callable[[], datetime],
         link_base: str = "",
         admin_emails: frozenset[str] = frozenset(),
+        understanding: Understanding | None = None,
     ) -> None:
         self._db = db
         self._admin_emails = admin_emails  # named to someone the roster doesn't know
@@ -101,6 +179,7 @@ class StatusHandlers:
         self._chosen_review = chosen_review
         self._zone = ZoneInfo(time_zone)
         self._clock = clock  # what "overdue" is judged against
+        self._understanding = understanding or Understanding()
 
     # --- commands ---
 
@@ -108,11 +187,8 @@ class StatusHandlers:
         """A handler for a registered command: its name and the words after it are the question."""
 
         async def handle(dc: DialogContext, caller: Caller, args: Any) -> None:
-            text = f"{name} {args or ''}".strip()
-            listed = parse_question(name)
-            if parse_question(text) is None and listed is not None and listed.ask is not Ask.OVERVIEW:
-                text = name  # "slipped in my area": the list is what was asked for
-            await self.ask(dc, caller, text)
+            if not await self.ask(dc, caller, f"{name} {args or ''}".strip()):
+                await dc.context.send_activity(messages.STATUS_NOTHING_MATCHES)
 
         return handle
 
@@ -151,48 +227,168 @@ class StatusHandlers:
 
     async def ask(
         self, dc: DialogContext, caller: Caller, text: str, *, page: int = 1, review_id: int | None = None
-    ) -> None:
-        question = parse_question(text) or _as_words(text)
-        if question.ask is Ask.SEARCH and review_id is None:
-            review_id = await self._remembered(dc.context)
+    ) -> bool:
+        """Answer `text` if it is a question; False (and nothing sent) if it is not one."""
+        if len(text) > QUESTION_LIMIT:
+            return False
+        chosen = review_id if review_id is not None else await self._remembered(dc.context)
         # The reply is made inside the unit of work and sent after it: a call to Teams can take a
         # while, and on SQLite every other turn of this process waits for the unit of work to end.
         async with self._db.session() as session:
-            reply = await self._answer(dc, session, caller, question, text, page, review_id)
+            understood = await self._understanding.understand(session, text, review_id=chosen)
+            if understood.ask is None:
+                return False
+            reply = await self._answer(dc, session, caller, understood, text, page, review_id)
         await dc.context.send_activity(reply)
+        return True
+
+    async def not_understood(self) -> str:
+        """What can be asked, with examples from this council's plan."""
+        async with self._db.session() as session:
+            return not_understood(await self._understanding.index(session))
 
     async def _answer(
         self,
         dc: DialogContext,
         session: AsyncSession,
         caller: Caller,
-        question: Question,
+        question: Understood,
         text: str,
         page: int,
         review_id: int | None,
     ) -> Reply:
-        if question.ask is Ask.MY_ACTIONS:
-            return await self._my_actions(dc, session, caller, Page(question=text, number=page))
-        if question.ask is Ask.SEARCH and review_id is None:
-            # Words can find a recommendation in any review: no need to ask which first.
-            return await self._search(dc, session, caller, question.words, review_id=None)
-        if question.ask is Ask.RECOMMENDATION and (
-            reply := await self._in_known_review(dc, session, caller, question.number, text, page, review_id)
+        ask = question.ask
+        if ask is Ask.PERSON:
+            return await self._person(dc, session, caller, question, Page(question=text, number=page))
+        if ask in (Ask.RECOMMENDATION, Ask.WHO) or (
+            ask is Ask.WHEN and (question.numbers or question.matches)
         ):
-            return reply
-        review = await self._review(dc, session, text, review_id)
+            return await self._about_recommendation(dc, session, caller, question, text, page, review_id)
+        if ask is Ask.WHO:
+            return messages.ASK_WHICH_RECOMMENDATION.format(
+                example="who is responsible for recommendation 4?"
+            )
+        if question.everywhere and review_id is None and (ask in LISTS or ask is Ask.OVERVIEW):
+            return await self._everywhere(dc, session, question, Page(question=text, number=page))
+        review = await self._review(
+            dc, session, text, review_id if review_id is not None else question.review_id
+        )
         if not isinstance(review, ReviewSummary):
             return review
         where = Page(question=text, number=page, review_id=review.id)
-        if question.ask is Ask.OVERVIEW:
+        if ask is Ask.OVERVIEW and not question.count:
             overview = await queries.review_overview(session, review_id=review.id)
-            return _refreshing(dc, overview_card(overview, page=where), where)
-        if question.ask is Ask.RECOMMENDATION:
-            assert question.number is not None
-            return await self._recommendation(dc, session, caller, review.id, question.number, where)
-        if question.ask is Ask.SEARCH:
-            return await self._search(dc, session, caller, question.words, review_id=review.id)
-        return await self._list(dc, session, question.ask, review, where)
+            actions = await review_actions(session, review_id=review.id)
+            message = _refreshing(dc, overview_card(overview, page=where), where)
+            message.text = overall_answer(review, actions)
+            return message
+        if ask is Ask.OVERVIEW or ask is Ask.WHEN or ask is Ask.CHANGES:
+            actions = await review_actions(session, review_id=review.id)
+            if ask is Ask.WHEN:
+                return round_due_answer(review, actions, round_label=question.round_label)
+            if ask is Ask.CHANGES:
+                return changes_answer(review, actions, since=question.since, round_label=question.round_label)
+            return overall_answer(review, actions)
+        assert ask is not None
+        reply = await self._list(dc, session, ask, review, where)
+        if question.count and isinstance(reply, Activity):
+            today = self._clock().astimezone(self._zone).date()
+            listed = await listed_for(session, ask, review_id=review.id, today=today)
+            total = len(await review_actions(session, review_id=review.id))
+            reply.text = count_answer(review, ask, listed, total)
+        return reply
+
+    async def _about_recommendation(
+        self,
+        dc: DialogContext,
+        session: AsyncSession,
+        caller: Caller,
+        question: Understood,
+        text: str,
+        page: int,
+        review_id: int | None,
+    ) -> Reply:
+        """One recommendation's card (or who is responsible, or when it is due): by number, or the one
+        its words fit; when two or three fit about equally, which one."""
+        if question.numbers:
+            number = question.numbers[0]
+            if question.ask is Ask.RECOMMENDATION and (
+                reply := await self._in_known_review(dc, session, caller, number, text, page, review_id)
+            ):
+                return reply
+            review = await self._review(
+                dc, session, text, review_id if review_id is not None else question.review_id
+            )
+            if not isinstance(review, ReviewSummary):
+                return review
+            where = Page(question=text, number=page, review_id=review.id)
+            if question.ask is Ask.RECOMMENDATION:
+                return await self._recommendation(dc, session, caller, review.id, number, where)
+            shown = await queries.recommendation_status(session, review_id=review.id, number=number)
+            if shown is None:
+                return await self._recommendation(dc, session, caller, review.id, number, where)
+            return said_of(question, shown)
+        candidates = question.candidates()
+        if len(candidates) > 1:
+            index = await self._understanding.index(session)
+            matches = found(replace(question, matches=tuple(candidates)), index, limit=len(candidates))
+            message = card_message(recommendation_choice_card(matches))
+            message.text = which_one(matches)
+            return message
+        best = candidates[0].recommendation
+        await self._remember(dc.context, best.review_id)
+        if question.ask is not Ask.RECOMMENDATION:
+            shown = await queries.recommendation_status(session, review_id=best.review_id, number=best.number)
+            if shown is not None:
+                return said_of(question, shown)
+        page_of = Page(question=f"status {best.number}", review_id=best.review_id)
+        return await self._recommendation(dc, session, caller, best.review_id, best.number, page_of)
+
+    async def _everywhere(
+        self, dc: DialogContext, session: AsyncSession, question: Understood, page: Page
+    ) -> Reply:
+        """A list, a count or where things stand, in every review: "anything slipped across all reviews?"."""
+        reviews = await queries.reviews(session)
+        if not reviews:
+            return messages.STATUS_NO_REVIEWS
+        if question.ask is Ask.OVERVIEW:
+            lines = [overall_answer(r, await review_actions(session, review_id=r.id)) for r in reviews]
+            return "\n\n".join(lines)
+        assert question.ask is not None
+        today = self._clock().astimezone(self._zone).date()
+        listed = [
+            a for r in reviews for a in await listed_for(session, question.ask, review_id=r.id, today=today)
+        ]
+        title = messages.ASK_EVERYWHERE_TITLE.format(kind=question.ask.value.capitalize())
+        card = action_list_card(
+            title, listed, page=page, subtitle=messages.ASK_EVERY_REVIEW, empty=messages.ASK_NONE_ANYWHERE
+        )
+        message = _refreshing(dc, card, page)
+        if question.count:
+            message.text = messages.ASK_COUNT_EVERYWHERE.format(
+                count=len(listed), reviews=len(reviews), kind=question.ask.value
+            )
+        return message
+
+    async def _person(
+        self, dc: DialogContext, session: AsyncSession, caller: Caller, question: Understood, page: Page
+    ) -> Reply:
+        if question.mine or (question.person is None and question.unknown_person is None):
+            return await self._my_actions(dc, session, caller, page)
+        if question.person is None:
+            people = (await self._understanding.index(session)).plan.people
+            hint = messages.ASK_PEOPLE_HINT.format(names=or_list(list(people[:3]))) if people else ""
+            return messages.ASK_UNKNOWN_PERSON.format(name=question.unknown_person, people=hint)
+        person = await person_named(session, name=question.person, create=False)
+        actions = await queries.actions_owned_by(session, person_id=person.id) if person else []
+        card = action_list_card(
+            messages.ASK_PERSON_TITLE.format(name=question.person),
+            actions,
+            page=page,
+            subtitle=question.person,
+            empty=messages.ASK_PERSON_NONE.format(name=question.person),
+        )
+        return _refreshing(dc, card, page)
 
     async def _in_known_review(
         self,
@@ -269,40 +465,13 @@ class StatusHandlers:
             )
         return await self._recommendation_card(dc, session, caller, recommendation, page)
 
-    async def _search(
-        self,
-        dc: DialogContext,
-        session: AsyncSession,
-        caller: Caller,
-        words: str,
-        *,
-        review_id: int | None,
-    ) -> Reply:
-        found = await queries.find_recommendations(session, query=words, review_id=review_id)
-        if not found and review_id is not None:
-            # Not in the review chosen here: the words may well be about another.
-            found = await queries.find_recommendations(session, query=words)
-        if not found:
-            return messages.STATUS_NOTHING_MATCHES
-        best, score = found[0]
-        if len(found) == 1 or score - found[1][1] >= CLEAR_LEAD:
-            await self._remember(dc.context, best.review_id)
-            page = Page(question=f"status {best.number}", review_id=best.review_id)
-            return await self._recommendation(dc, session, caller, best.review_id, best.number, page)
-        matches: list[RecommendationMatch] = [match for match, _ in found]
-        return card_message(recommendation_choice_card(matches))
-
     async def _list(
         self, dc: DialogContext, session: AsyncSession, ask: Ask, review: ReviewSummary, page: Page
     ) -> Reply:
-        if ask is Ask.SLIPPED or ask is Ask.NOT_ACHIEVED:
-            grade = Grade.SLIPPED if ask is Ask.SLIPPED else Grade.NOT_ACHIEVED
+        if ask in GRADE_OF:
+            grade = GRADE_OF[ask]
             actions = await queries.actions_by_latest_grade(session, review_id=review.id, grade=grade)
-            title, empty = (
-                (messages.STATUS_SLIPPED_TITLE, messages.STATUS_SLIPPED_NONE)
-                if grade is Grade.SLIPPED
-                else (messages.STATUS_NOT_ACHIEVED_TITLE, messages.STATUS_NOT_ACHIEVED_NONE)
-            )
+            title, empty = _GRADE_LIST[grade]
             card = action_list_card(title, actions, page=page, subtitle=review.title, empty=empty)
         elif ask is Ask.MISSING:
             if review.open_round is None:
@@ -332,7 +501,7 @@ class StatusHandlers:
                 messages.STATUS_OVERDUE_TITLE,
                 actions,
                 page=page,
-                subtitle=messages.STATUS_OVERDUE_SUBTITLE.format(review=review.title, today=_day(today)),
+                subtitle=messages.STATUS_OVERDUE_SUBTITLE.format(review=review.title, today=day(today)),
                 empty=messages.STATUS_OVERDUE_NONE,
             )
         return _refreshing(dc, card, page)
@@ -374,7 +543,7 @@ class StatusHandlers:
         if len(known) == 1:
             return known[0]
         team = _team_name(dc.context)
-        if team and (named := _named_after(team, known)) is not None:
+        if team and (named := named_after(team, known)) is not None:
             return named
         return card_message(review_choice_card(known, question=question))
 
@@ -412,24 +581,3 @@ async def refreshing_recommendation(
 def _refreshing(dc: DialogContext, card: dict[str, Any], page: Page) -> Activity:
     """A card for whoever asked, refreshed for them."""
     return card_message(asked_again(card, page, [viewer_id(dc.context) or ""]))
-
-
-def _as_words(text: str) -> Question:
-    """Not a form parse_question knows ("recommendation wifi"): the words after the command."""
-    words = normalise(text).split()
-    if words and words[0] in ("status", "recommendation", "rec"):
-        words = words[1:]
-    return Question(Ask.SEARCH, words=" ".join(words)) if words else Question(Ask.OVERVIEW)
-
-
-def _named_after(team: str, reviews: list[ReviewSummary]) -> ReviewSummary | None:
-    scored = [
-        (max(fuzz.token_set_ratio(team, r.title), fuzz.token_set_ratio(team, r.committee or "")), r)
-        for r in reviews
-    ]
-    close = [r for score, r in scored if score >= TEAM_MATCH]
-    return close[0] if len(close) == 1 else None
-
-
-def _day(moment: date) -> str:
-    return f"{moment.day} {moment:%B %Y}"

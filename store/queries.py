@@ -6,16 +6,14 @@ owners, their review's rounds and their current updates in five queries, never o
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from rapidfuzz import fuzz, utils
 from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from documents.grades import Grade
 from documents.plan_format import names_in_responsibility
@@ -38,7 +36,6 @@ from store.views import (
     ChangeView,
     EvidenceLink,
     GradeCounts,
-    RecommendationMatch,
     RecommendationSummary,
     RecommendationView,
     ReturnState,
@@ -46,16 +43,6 @@ from store.views import (
     ReviewSummary,
     RoundGrade,
     RoundView,
-)
-
-# "7", "rec 7", "Recommendation 7", "recommendation no. 7", "#7"
-_NUMBER = re.compile(r"(?:rec(?:ommendation)?s?\.?\s*(?:no\.?|number)?\s*)?#?\s*(\d+)", re.I)
-# Below this a word match is noise: "wifi" scores about 60 against texts without it.
-WORD_MATCH_CUTOFF = 80.0
-# Words of a question that say nothing about which recommendation is meant.
-_FILLER = frozenset(
-    {"a", "about", "an", "and", "are", "for", "how", "in", "is", "its", "of", "on", "one", "status"}
-    | {"the", "to", "what", "whats", "which", "with"}
 )
 
 
@@ -482,48 +469,6 @@ async def actions_by_return_state(
 async def actions_owned_by(session: AsyncSession, *, person_id: int) -> list[ActionView]:
     """Every action, in any review, that names the person as responsible."""
     return await _action_views(session, where=AgreedAction.responsible_people.any(Person.id == person_id))
-
-
-async def find_recommendations(
-    session: AsyncSession, *, query: str, review_id: int | None = None
-) -> list[tuple[RecommendationMatch, float]]:
-    """By number ("7", "rec 7", "recommendation 7") or by words of the text ("wifi"), best first.
-
-    Scores run 0-100; a number match scores 100. Words are matched fuzzily so a typo still finds.
-    """
-    select_recs = (
-        select(Recommendation).join(Recommendation.review).options(contains_eager(Recommendation.review))
-    )
-    if review_id is not None:
-        select_recs = select_recs.where(Recommendation.review_id == review_id)
-    number = _NUMBER.fullmatch(query.strip())
-    if number:
-        select_recs = select_recs.where(Recommendation.number == int(number.group(1)))
-    recs = (await session.scalars(select_recs.order_by(Review.title, Recommendation.number))).all()
-    matches = [
-        RecommendationMatch(
-            id=r.id, review_id=r.review_id, review_title=r.review.title, number=r.number, text=r.text
-        )
-        for r in recs
-    ]
-    if number:
-        return [(m, 100.0) for m in matches]
-    words = [w for w in _words(query) if w not in _FILLER]
-    if not words:
-        return []
-    scored = []
-    for match in matches:
-        text = " ".join(_words(match.text))
-        # Each word is looked for anywhere in the long text, so word order and typos matter little.
-        score = sum(fuzz.partial_ratio(word, text) for word in words) / len(words)
-        if score >= WORD_MATCH_CUTOFF:
-            scored.append((match, score))
-    return sorted(scored, key=lambda hit: -hit[1])
-
-
-def _words(text: str) -> list[str]:
-    # "Wi-Fi" and "WiFi" are one word to the committee.
-    return utils.default_process(text.replace("-", "")).split()
 
 
 async def reviews(session: AsyncSession, *, review_id: int | None = None) -> list[ReviewSummary]:

@@ -363,3 +363,25 @@ def test_cards_preview_without_node_writes_json_and_says_what_the_pictures_need(
         "install it and run this again, and the card renderer is installed then."
     )
     assert not list(out.glob("*.png"))
+
+
+def test_ask_answers_as_the_chat_does_and_explains_itself(cli: Cli, samples: Path) -> None:
+    cli.ok("import", samples / "progress-update-march-2020.docx")
+    cli.ok("round", "open", "September 2020", "--deadline", "2020-10-02")
+
+    wifi = cli.ok("ask", "how's the wifi one going?")
+    assert wifi.startswith("Recommendation 4 (Digital Optimisation): Information on where to get WiFi")
+    assert "4.1 Fully Achieved · Andrew Mearns · April 2019 - ongoing" in wifi
+    slipped = cli.ok("ask", "how many are behind schedule?")
+    assert "Digital Optimisation: 6 of 27 actions are Slipped (their latest grade): 1.2, 1.3, 3.2" in slipped
+    assert "**" not in slipped  # the chat's bold, not the terminal's
+    assert "9.2" in cli.ok("ask", "who owns recommendation 9?")
+    assert "due by 2 October 2020" in cli.ok("ask", "when are the updates due")
+    assert cli.ok("ask", "what is Craig Taylor doing?").startswith("Craig Taylor's actions:")
+    assert "name the person" in cli.ok("ask", "my actions")
+
+    explained = cli.ok("ask", "--explain", "what's the latest on the DSG's leadership role")
+    assert explained.startswith("Taken as: recommendation")
+    assert "Candidate: Recommendation 12 — score" in explained and "Recommendation 12 (Digital" in explained
+    puzzled = cli.ok("ask", "--explain", "blorp")
+    assert "Taken as: not a question I know" in puzzled and "I'm not sure what you're asking" in puzzled

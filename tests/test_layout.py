@@ -2,7 +2,9 @@
 
 The arrows are the README's: bot → dialogs → cards → store → documents (each may also use any folder
 further along). documents/ is the committee's paper and knows nothing of a database or Teams; cards/
-are pure functions of read models; store/ is the record and knows nothing of Teams.
+are pure functions of read models; store/ is the record and knows nothing of Teams. understanding/
+(what a question asks) sits beside documents/: bot and dialogs use it, and it knows only documents/,
+no database and no Teams.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("bot", "dialogs", "cards", "store", "documents")
+FOLDERS = ("bot", "dialogs", "cards", "store", "understanding", "documents")
 MAY_IMPORT = {
-    "bot": {"bot", "dialogs", "cards", "store", "documents"},
-    "dialogs": {"dialogs", "cards", "store", "documents"},
+    "bot": {"bot", "dialogs", "cards", "store", "understanding", "documents"},
+    "dialogs": {"dialogs", "cards", "store", "understanding", "documents"},
     "cards": {"cards", "store", "documents"},
     "store": {"store", "documents"},
+    "understanding": {"understanding", "documents"},
     "documents": {"documents"},
 }
 # Loaded by importing every module of the folder, whatever the path: a direct import or one through
@@ -31,6 +34,7 @@ NEVER_LOADED = {
     "documents": ("sqlalchemy", "botbuilder", "aiohttp"),
     "cards": ("sqlalchemy", "botbuilder", "aiohttp"),
     "store": ("botbuilder", "aiohttp"),
+    "understanding": ("sqlalchemy", "botbuilder", "aiohttp", "pydantic"),
 }
 # Alembic's scripts run inside Alembic, not on import.
 NOT_IMPORTED_ALONE = ("store.migrations",)

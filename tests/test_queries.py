@@ -21,7 +21,6 @@ from store.queries import (
     actions_by_latest_grade,
     actions_owned_by,
     changes_since,
-    find_recommendations,
     grade_counts,
     missing_updates,
     overdue_actions,
@@ -245,35 +244,6 @@ async def test_changes_since_give_previous_and_new_grade(db: Database) -> None:
     assert [a.ref for a in missing] == ["1.2"]
 
 
-@pytest.mark.parametrize(
-    ("query", "numbers"),
-    [
-        ("7", [7]),
-        ("rec 7", [7]),
-        ("Recommendation 13", [13]),
-        ("wifi", [4]),
-        ("iDEA", [7]),
-        ("stockton", [1]),
-    ],
-)
-async def test_find_recommendation_by_number_or_words(db: Database, query: str, numbers: list[int]) -> None:
-    review_id = await seed(db)
-    async with db.session() as session:
-        found = await find_recommendations(session, query=query, review_id=review_id)
-        everywhere = await find_recommendations(session, query=query)
-    assert [m.number for m, _ in found][: len(numbers)] == numbers
-    assert found[0][1] >= 90
-    assert [m.number for m, _ in everywhere][:1] == numbers[:1]
-
-
-async def test_find_recommendation_ignores_unrelated_words(db: Database) -> None:
-    review_id = await seed(db)
-    async with db.session() as session:
-        assert await find_recommendations(session, query="parking permits", review_id=review_id) == []
-        assert await find_recommendations(session, query="42", review_id=review_id) == []
-        assert await find_recommendations(session, query="  ", review_id=review_id) == []
-
-
 async def test_overdue_grade_and_owner_lists(db: Database) -> None:
     review_id = await seed(db)
     async with db.session() as session:
@@ -395,8 +365,6 @@ async def test_sample_answers_as_the_committee_counted(db: Database, samples: Pa
         after = await grade_counts(session, review_id=review_id, round_id=september.id)
         missing = await missing_updates(session, review_id=review_id)
         rec7 = await recommendation_status(session, review_id=review_id, number=7)
-        wifi = await find_recommendations(session, query="wifi", review_id=review_id)
-        idea = await find_recommendations(session, query="status of iDEA", review_id=review_id)
     assert [counts.counts[g] for g in Grade] == [5, 16, 6, 0] and counts.total == 27
     assert (after.carried, after.not_assessed) == (5, 22)
     assert len(missing) == 22 and all(not a.done for a in missing)
@@ -408,4 +376,3 @@ async def test_sample_answers_as_the_committee_counted(db: Database, samples: Pa
         ("7.3", "For Community", ["Mark Freeman"]),
         ("7.4", "For Community", ["Carly Dixon", "Andrew Mearns"]),
     ]
-    assert [m.number for m, _ in wifi][:1] == [4] and [m.number for m, _ in idea][:1] == [7]

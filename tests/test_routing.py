@@ -67,11 +67,13 @@ async def test_nonsense_gets_a_short_line_with_the_closest_commands_not_the_whol
     for typed in ("banana bread recipe", "banana bread recipe"):  # the same short line every time
         (reply,) = await chat.say(typed)
         assert reply.text == (
-            "Sorry, I didn't understand that. Try **status**, **my actions** or **update**, "
-            "or say **help** for everything I can do."
+            "I'm not sure what you're asking. You could ask, for example:\n- “what has slipped?”\n\n"
+            "Or try **status**, **my actions** or **update**, or say **help** for everything I can do."
         )
-    (reply,) = await chat.say("anything sliped lately")  # a word like a command's comes first
-    assert reply.text.startswith("Sorry, I didn't understand that. Try **slipped**, **status** or")
+    (reply,) = await chat.say("banana bread delegte")  # a word like a command's comes first
+    assert "Or try **delegate**, **status** or **my actions**" in reply.text
+    (reply,) = await chat.say("anything sliped lately")  # a slip in a question is read, not corrected
+    assert reply.text == "No action plan has been loaded yet, so there is no status to show."
 
 
 async def test_free_text_like_evidence_is_said_to_be_unsaved_and_update_offered(make_chat: MakeChat) -> None:
@@ -86,7 +88,7 @@ async def test_free_text_like_evidence_is_said_to_be_unsaved_and_update_offered(
     )
     assert "Here is what I can do" not in reply.text
     (question,) = await chat.say("why does nobody answer the phone at the library")
-    assert question.text.startswith("Sorry, I didn't understand that. Try ")  # a question is no evidence
+    assert question.text.startswith("I'm not sure what you're asking.")  # a question is no evidence
 
 
 async def test_markup_in_a_message_is_not_echoed_back(make_chat: MakeChat) -> None:
@@ -97,7 +99,7 @@ async def test_markup_in_a_message_is_not_echoed_back(make_chat: MakeChat) -> No
     )
 
     assert len(replies) == 1
-    assert "didn't understand" in replies[0].text
+    assert "not sure what you're asking" in replies[0].text
     for fragment in ("<script", "<img", "onerror", "evil"):
         assert fragment not in replies[0].text
 

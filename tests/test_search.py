@@ -93,6 +93,14 @@ async def test_words_or_a_number_find_recommendations_and_a_choice_inserts_its_c
     assert buttons(for_reader) == [] and "Recommendation 7" in shown(for_reader)
 
 
+async def test_the_search_box_understands_what_the_chat_does(make_chat: MakeChat) -> None:
+    """The same understanding as the chat: a question's words, number words, a typo."""
+    andrew = await make_chat(ANDREW, scope="groupChat")
+    for typed, number in (("the appraisal one", 9), ("recommendation five", 5), ("digital champoins", 6)):
+        found = await search(andrew, typed)
+        assert found["attachments"][0]["preview"]["content"]["title"] == f"Recommendation {number}", typed
+
+
 async def test_what_the_search_box_cannot_find(make_chat: MakeChat) -> None:
     andrew = await make_chat(ANDREW, scope="groupChat")
     for text, said in (

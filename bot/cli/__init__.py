@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Write a review's progress update for the committee (.docx, Markdown) or as a plan (JSON/YAML).",
     ),
     "status": ("bot.cli.status:status", "Each action with its owner and its grade in every round."),
+    "ask": (
+        "bot.cli.ask:ask",
+        "Ask what a chair would ask in Teams: “how's the wifi one going?”, “what has slipped?”.",
+    ),
     "serve": (
         "bot.cli.hosting:serve",
         "Run the bot's web server (POST /api/messages) until stopped with Ctrl+C.",

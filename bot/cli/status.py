@@ -11,11 +11,12 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.common import ReviewOption, find_review, run, terminal
+from bot.cli.common import ReviewOption, find_review, load_settings, run, terminal
 from cards.grades import look
+from dialogs.asking import Understanding
 from documents.errors import UserFacingError
 from documents.grades import FULLY_ACHIEVED_CARRIED, Grade
-from store.queries import find_recommendations, recommendation_status, review_overview, review_status
+from store.queries import recommendation_status, review_overview, review_status
 from store.views import ActionView, GradeCounts, RecommendationView, ReturnState, ReviewOverview, RoundGrade
 
 # Beside a grade the scrutiny officer has not accepted: a sign in the table, words in a block.
@@ -196,17 +197,21 @@ def status(
         if recommendation is None:
             overview = await review_overview(session, review_id=found.id)
             return overview, await review_status(session, review_id=found.id)
-        matches = await find_recommendations(session, query=recommendation, review_id=found.id)
-        if not matches:
+        # Found as the chat finds it ("wifi", "rec 7", "the appraisal one"); when two or three fit
+        # about equally, each is shown.
+        understood = await Understanding(synonyms=load_settings().synonyms).understand(
+            session, f"status {recommendation}", review_id=found.id
+        )
+        numbers = list(understood.numbers[:1]) or [
+            m.recommendation.number for m in understood.candidates() if m.recommendation.review_id == found.id
+        ]
+        shown = [
+            view
+            for number in numbers
+            if (view := await recommendation_status(session, review_id=found.id, number=number)) is not None
+        ]
+        if not shown:
             raise UserFacingError(f"No recommendation of “{found.title}” matches “{recommendation}”.")
-        # Equally good matches are all shown: "my stockton" is in two recommendations.
-        best = matches[0][1]
-        shown = []
-        for match, score in matches:
-            if score >= best:
-                view = await recommendation_status(session, review_id=found.id, number=match.number)
-                if view is not None:
-                    shown.append(view)
         return None, shown
 
     overview, recommendations = run(work)
