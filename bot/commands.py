@@ -6,7 +6,6 @@ Routing looks words up here instead of testing substrings one after another, so 
 
 from __future__ import annotations
 
-import html
 import re
 import string
 from collections.abc import Awaitable, Callable, Mapping
@@ -26,17 +25,9 @@ from understanding.words import normalise
 SUGGESTION_CUTOFF = 70.0
 # A word anywhere in a message is like a command's name only if closer than this.
 CLOSEST_CUTOFF = 80.0
-_TAG = re.compile(r"<[^>]*>")
 _EDGE_PUNCTUATION = string.punctuation + "“”‘’…"
 # What of a mistyped command's arguments may be said back in a suggestion: "7", "7.2", "wifi".
 _PLAIN_ARGUMENTS = re.compile(r"[\w .'’-]{1,40}")
-
-
-def clean_text(text: str | None) -> str:
-    """What the person typed, without HTML markup Teams may wrap it in, on one line."""
-    if not text:
-        return ""
-    return " ".join(html.unescape(_TAG.sub(" ", text)).split())
 
 
 def _words(text: str) -> list[str]:
@@ -154,29 +145,29 @@ class CommandRegistry:
         words = _words(text)
         if not words or is_asking_word(normalise(words[0])):
             return False
-        suggestion = self.suggest(text)
-        command = self._commands.get(" ".join(_words(suggestion or "")[:3])) if suggestion else None
-        found = command or next(
-            (c for name, c in self._commands.items() if suggestion and suggestion.startswith(name)), None
-        )
-        return found is not None and not found.question
+        nearest = self._nearest(words)
+        return nearest is not None and not nearest[0].question
 
     def suggest(self, text: str) -> str | None:
         """The whole command it looks as if they meant ("stauts 7" → "status 7"), if a command's name
         is close enough to how the message starts. The words after it are kept only when they are
         plain (numbers, words): the reply must not carry markup back into the chat."""
-        words = _words(text)
-        best: tuple[float, str, int] | None = None
+        nearest = self._nearest(_words(text))
+        if nearest is None:
+            return None
+        command, length = nearest
+        rest = " ".join(text.split(maxsplit=length)[length:]).rstrip("?!.")
+        return f"{command.name} {rest}" if _PLAIN_ARGUMENTS.fullmatch(rest) else command.name
+
+    def _nearest(self, words: list[str]) -> tuple[Command, int] | None:
+        """The command whose name is closest to how the message starts, and how many words it took."""
+        best: tuple[float, Command, int] | None = None
         for spoken, command in self._commands.items():
             length = len(spoken.split())
             score = fuzz.ratio(" ".join(words[:length]), spoken)
             if score >= SUGGESTION_CUTOFF and (best is None or score > best[0]):
-                best = (score, command.name, length)
-        if best is None:
-            return None
-        _, name, length = best
-        rest = " ".join(text.split(maxsplit=length)[length:]).rstrip("?!.")
-        return f"{name} {rest}" if _PLAIN_ARGUMENTS.fullmatch(rest) else name
+                best = (score, command, length)
+        return None if best is None else (best[1], best[2])
 
     def closest(self, text: str, *, fill: tuple[str, ...], limit: int = 3) -> list[str]:
         """Up to `limit` command names for a message that is no command: those named like one of its

@@ -18,7 +18,7 @@ from botbuilder.schema.teams import (
     MessagingExtensionResponse,
 )
 
-from bot.commands import CommandRegistry, clean_text
+from bot.commands import CommandRegistry
 from bot.execute import EXECUTE_INVOKE, answer, execute_value, hold_replies, refused, submitted_value
 from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
 from bot.logs import turn_ids
@@ -41,6 +41,7 @@ from store.conversations import (
 from store.db import Database
 from store.models import ConversationKind
 from understanding.progress import looks_like_evidence
+from understanding.words import clean
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +213,7 @@ class ScrutinyBot(TeamsActivityHandler):
         await verb.handler(dialog_context, caller, value)
 
     async def _on_text(self, dialog_context: DialogContext, caller: Caller, raw_text: str | None) -> None:
-        text = clean_text(raw_text)
+        text = clean(raw_text)
         if not text and sent_files(dialog_context.context.activity):
             await dialog_context.context.send_activity(messages.EVIDENCE_OUTSIDE_UPDATE)
             return
