@@ -94,3 +94,19 @@ def test_a_command_makes_a_new_sqlite_file_and_its_folder(tmp_path: Path) -> Non
     url = f"sqlite:///{tmp_path / 'var' / 'scrutiny.db'}"
     upgrade_if_behind(url)
     assert asyncio.run(_revision(url)) == head_revision()
+
+
+def test_an_unexpected_failure_is_a_sentence_and_exit_code_1(tmp_path: Path) -> None:
+    command = Path(sys.executable).with_name("scrutiny-bot")
+    result = subprocess.run(
+        [str(command), "status"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "DATABASE_URL": "nonsense://"},
+    )
+    assert result.returncode == 1
+    assert (
+        result.stderr.startswith("Sorry, scrutiny-bot failed unexpectedly (")
+        and "Traceback" not in result.stderr
+    )

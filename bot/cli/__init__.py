@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from typing import Any
 
 import typer
@@ -119,8 +120,8 @@ def main() -> None:
     except Exception as error:
         if os.environ.get("SCRUTINY_DEBUG"):
             raise
-        from bot.cli.common import fail  # not at the top: it loads SQLAlchemy
-
-        # Not the user's doing, and a traceback would not help them: say so briefly.
+        # Not the user's doing, and a traceback would not help them: say so briefly. (Outside Typer's
+        # own call, its Exit is no exit: the sentence is printed and the process ends here.)
         message = f"Sorry, scrutiny-bot failed unexpectedly ({type(error).__name__})."
-        fail(message + " Run it again with SCRUTINY_DEBUG=1 to see the details.")
+        print(message + " Run it again with SCRUTINY_DEBUG=1 to see the details.", file=sys.stderr)
+        raise SystemExit(1) from None
