@@ -11,6 +11,7 @@ import yaml
 from dialogs.status import QUESTIONS
 from documents.word_reader import read_docx
 from understanding.plan import PlanIndex, PlanWords, RecommendationWords, ReviewWords, learnt_abbreviations
+from understanding.progress import reads_as_report
 from understanding.understand import Ask, understand
 from understanding.words import normalise
 
@@ -164,3 +165,20 @@ def test_a_plan_of_one_recommendation_is_found_by_its_words() -> None:
     index = PlanIndex(PlanWords((ReviewWords(id=1, title="Digital"),), (one,)))
     assert [m.recommendation.number for m in understand("wifi", index).candidates()] == [3]
     assert understand("parking permits", index).ask is None
+
+
+@pytest.mark.parametrize(
+    ("said", "report"),
+    [
+        ("Staff signed up to iDEA; 40 badges earned.", True),
+        ("I completed the residents survey last week.", True),
+        ("Updated the library website with the new opening hours", True),
+        ("We have published the list of WiFi locations on the website", True),
+        ("the one about Adults and Children's Services", False),
+        ("Please list the actions assigned to Ian Coxon.", False),
+        ("anything we've failed to deliver", False),
+        ("the survey on why residents dont go online - what did it find", False),
+    ],
+)
+def test_progress_typed_in_is_told_from_a_question(said: str, report: bool) -> None:
+    assert reads_as_report(said) is report

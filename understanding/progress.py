@@ -18,7 +18,7 @@ REPORT_WORDS = 10
 QUESTION_STARTS = frozenset(
     "what whats how hows when whens where wheres who whos whose which why is are was were can could"
     " do does did will would should has have had any anything anyone show list tell give overview"
-    " summary status please pls kindly id i".split()
+    " summary status please pls kindly".split()
 )
 # A question word with its verb anywhere: "the survey on why residents dont go online - what did it find".
 _ASKING = re.compile(
