@@ -333,7 +333,9 @@ ASK_WHOSE_CLI = (
 )
 ASK_WHICH_ONE = "Which one do you mean: {choices}?"
 ASK_CHOICE = "Recommendation {number} ({text})"
-ASK_WHICH_RECOMMENDATION = "Which recommendation? Say, for example, “{example}”."
+ASK_WHICH_RECOMMENDATION = (
+    "Which recommendation? Say, for example, “who is responsible for recommendation 4?”."
+)
 ASK_UNKNOWN_PERSON = (
     "I don't know anyone called {name}: nobody of that name is responsible for an action{people}."
 )

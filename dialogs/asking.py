@@ -163,6 +163,23 @@ async def review_actions(session: AsyncSession, *, review_id: int) -> list[Actio
     ]
 
 
+async def about_review(
+    session: AsyncSession, question: Understood, review: ReviewSummary, *, today: date
+) -> str:
+    """The sentence answering a question about the review as a whole: when its updates are due,
+    what changed, where it stands, or how many a list holds. The chat and `ask` both say it."""
+    ask = question.ask
+    actions = await review_actions(session, review_id=review.id)
+    if ask is Ask.WHEN:
+        return round_due_answer(review, actions, round_label=question.round_label)
+    if ask is Ask.CHANGES:
+        return changes_answer(review, actions, since=question.since, round_label=question.round_label)
+    if ask is Ask.OVERVIEW or ask is None:
+        return overall_answer(review, actions)
+    listed = await listed_for(session, ask, review_id=review.id, today=today)
+    return count_answer(review, ask, listed, len(actions))
+
+
 async def listed_for(session: AsyncSession, ask: Ask, *, review_id: int, today: date) -> list[ActionView]:
     """The actions a list question names, for its count."""
     if ask in GRADE_OF:

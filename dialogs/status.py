@@ -38,8 +38,7 @@ from dialogs.asking import (
     GRADE_OF,
     QUESTION_LIMIT,
     Understanding,
-    changes_answer,
-    count_answer,
+    about_review,
     day,
     found,
     listed_for,
@@ -47,7 +46,6 @@ from dialogs.asking import (
     not_understood,
     overall_answer,
     review_actions,
-    round_due_answer,
     said_of,
     which_one,
 )
@@ -265,9 +263,7 @@ class StatusHandlers:
         ):
             return await self._about_recommendation(dc, session, caller, question, text, page, review_id)
         if ask is Ask.WHO:
-            return messages.ASK_WHICH_RECOMMENDATION.format(
-                example="who is responsible for recommendation 4?"
-            )
+            return messages.ASK_WHICH_RECOMMENDATION
         if question.everywhere and review_id is None and (ask in LISTS or ask is Ask.OVERVIEW):
             return await self._everywhere(dc, session, question, Page(question=text, number=page))
         review = await self._review(
@@ -276,26 +272,18 @@ class StatusHandlers:
         if not isinstance(review, ReviewSummary):
             return review
         where = Page(question=text, number=page, review_id=review.id)
+        today = self._clock().astimezone(self._zone).date()
         if ask is Ask.OVERVIEW and not question.count:
             overview = await queries.review_overview(session, review_id=review.id)
-            actions = await review_actions(session, review_id=review.id)
             message = _refreshing(dc, overview_card(overview, page=where), where)
-            message.text = overall_answer(review, actions)
+            message.text = await about_review(session, question, review, today=today)
             return message
         if ask is Ask.OVERVIEW or ask is Ask.WHEN or ask is Ask.CHANGES:
-            actions = await review_actions(session, review_id=review.id)
-            if ask is Ask.WHEN:
-                return round_due_answer(review, actions, round_label=question.round_label)
-            if ask is Ask.CHANGES:
-                return changes_answer(review, actions, since=question.since, round_label=question.round_label)
-            return overall_answer(review, actions)
+            return await about_review(session, question, review, today=today)
         assert ask is not None
         reply = await self._list(dc, session, ask, review, where)
         if question.count and isinstance(reply, Activity):
-            today = self._clock().astimezone(self._zone).date()
-            listed = await listed_for(session, ask, review_id=review.id, today=today)
-            total = len(await review_actions(session, review_id=review.id))
-            reply.text = count_answer(review, ask, listed, total)
+            reply.text = await about_review(session, question, review, today=today)
         return reply
 
     async def _about_recommendation(

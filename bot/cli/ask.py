@@ -20,14 +20,10 @@ from dialogs.asking import (
     QUESTION_LIMIT,
     Understanding,
     about,
-    changes_answer,
-    count_answer,
+    about_review,
     found,
     listed_for,
     not_understood,
-    overall_answer,
-    review_actions,
-    round_due_answer,
     said_of,
     which_one,
 )
@@ -94,20 +90,14 @@ async def _answer(
             return [messages.STATUS_NOTHING_MATCHES]
         return [said_of(question, shown)] if ask is not Ask.RECOMMENDATION else _recommendation(shown)
     if ask is Ask.WHO:
-        return [messages.ASK_WHICH_RECOMMENDATION.format(example="who is responsible for recommendation 4?")]
+        return [messages.ASK_WHICH_RECOMMENDATION]
     # The review given, or named in the question ("the waste review"), or the only one.
     review_id = chosen.id if chosen else question.review_id or (await find_review(session, None)).id
     (review,) = await queries.reviews(session, review_id=review_id)
-    actions = await review_actions(session, review_id=review.id)
-    if ask is Ask.WHEN:
-        return [round_due_answer(review, actions, round_label=question.round_label)]
-    if ask is Ask.CHANGES:
-        return [changes_answer(review, actions, since=question.since, round_label=question.round_label)]
-    if ask is Ask.OVERVIEW:
-        return [overall_answer(review, actions)]
-    assert ask is not None
-    listed = await listed_for(session, ask, review_id=review.id, today=today)
-    return [count_answer(review, ask, listed, len(actions)), *map(_action_line, listed)]
+    said = await about_review(session, question, review, today=today)
+    if ask in (Ask.WHEN, Ask.CHANGES, Ask.OVERVIEW) or ask is None:
+        return [said]
+    return [said, *map(_action_line, await listed_for(session, ask, review_id=review.id, today=today))]
 
 
 async def _person(session: AsyncSession, question: Understood) -> list[str]:
