@@ -3,24 +3,50 @@
 The stock `CloudAdapter.process` (4.17) turns only a PermissionError into 401, so a malformed bearer
 token escaped as a 500; and it re-serialises invoke bodies that are already plain dicts. Both are
 fixed here; everything past authentication is the SDK's own `process_activity`.
+
+While a turn holds an outbox (bot/turns.py), its messages and card updates wait there: they are posted
+once the turn's state is kept, or never if the turn is run again on newer state.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import jwt
 from aiohttp import web
-from botbuilder.core import Bot
+from botbuilder.core import Bot, TurnContext
 from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from msrest.serialization import Model
+
+from bot.turns import OUTBOX_KEY, Outbox
 
 log = logging.getLogger(__name__)
 
 
+# What the adapter itself keeps rather than posts: they are never held.
+_NOT_POSTED = {ActivityTypes.invoke_response, ActivityTypes.trace}
+
+
 class ScrutinyAdapter(CloudAdapter):
+    async def send_activities(
+        self, context: TurnContext, activities: list[Activity]
+    ) -> list[ResourceResponse]:
+        outbox: Outbox | None = context.turn_state.get(OUTBOX_KEY)
+        if outbox is None or any(activity.type in _NOT_POSTED for activity in activities):
+            return await super().send_activities(context, activities)
+        outbox.hold(partial(CloudAdapter.send_activities, self, context, activities))
+        return [ResourceResponse() for _ in activities]
+
+    async def update_activity(self, context: TurnContext, activity: Activity) -> ResourceResponse | None:
+        outbox: Outbox | None = context.turn_state.get(OUTBOX_KEY)
+        if outbox is None:
+            return await super().update_activity(context, activity)
+        outbox.hold(partial(CloudAdapter.update_activity, self, context, activity))
+        return ResourceResponse(id=activity.id)
+
     async def process(
         self, request: web.Request, bot: Bot, ws_response: web.WebSocketResponse | None = None
     ) -> web.Response:

@@ -138,6 +138,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
         max_text_length=settings.max_text_length,
         evidence=evidence,
         admin_emails=frozenset(settings.admin_emails),
+        time_zone=settings.time_zone,
     ):
         dialogs.add(dialog)
     understanding = build_understanding(settings)

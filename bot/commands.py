@@ -78,6 +78,8 @@ class CommandRegistry:
     questions: Callable[[DialogContext, Caller, str], Awaitable[bool]] | None = None
     # What can be asked, with examples from the council's own plan.
     not_understood: Callable[[], Awaitable[str]] | None = None
+    # Answers a dialog's card button pressed after its dialog ended (False: nothing to say of it).
+    late_answer: Callable[[DialogContext, Mapping[str, Any]], Awaitable[bool]] | None = None
 
     def command(
         self,

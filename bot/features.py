@@ -66,9 +66,10 @@ def build_dialogs(
     max_text_length: int,
     evidence: EvidenceHandlers | None = None,
     admin_emails: frozenset[str] = frozenset(),
+    time_zone: str = "Europe/London",
 ) -> list[Dialog]:
     """Every dialog, for the bot's DialogSet. Ids are the class names."""
-    form = UpdateForm(db, max_text_length=max_text_length)
+    form = UpdateForm(db, max_text_length=max_text_length, time_zone=time_zone)
     update = UpdateDialog(
         db, max_text_length=max_text_length, form=form, evidence=evidence, admin_emails=admin_emails
     )
@@ -87,6 +88,7 @@ def build_registry(
         db, max_text_length=settings.max_text_length, time_zone=settings.time_zone, kept_words=kept_words
     )
     registry.keep_words = updates.keep_words
+    registry.late_answer = updates.late_answer
     registry.command(
         "update", updates.start, help=messages.UPDATE_COMMAND_HELP, usage=messages.UPDATE_USAGE, records=True
     )

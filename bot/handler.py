@@ -24,6 +24,7 @@ from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
 from bot.logs import turn_ids
 from bot.settings import Settings
 from bot.storage import ETagConflict, SqlConversationState
+from bot.turns import OUTBOX_KEY, ConversationLocks, Outbox, TurnStart
 from cards import messages
 from cards.welcome import welcome_card
 from dialogs.context import Caller, CardInPlace, card_message, viewer_id
@@ -47,6 +48,9 @@ log = logging.getLogger(__name__)
 
 # Where dialogs find the turn's Caller: turn_context.turn_state[CALLER_KEY].
 CALLER_KEY = "Caller"
+# How often a turn is run before giving up on keeping its state (then MESSAGES_CROSSED): each run
+# after the first follows a turn that another worker finished meanwhile.
+_RUNS = 5
 # How many conversations' service URLs a process remembers having stored (then it starts afresh).
 _SERVICE_URLS_KEPT = 10_000
 # Unambiguous to read aloud over the phone: no 0/O, 1/I/L.
@@ -104,12 +108,14 @@ class ScrutinyBot(TeamsActivityHandler):
         # stored or found for it. Teams hardly ever moves a conversation, so this spares every turn a
         # query; a move arrives as a URL different from the one remembered, and is stored.
         self._service_urls: dict[str, str] = {}
+        self._locks = ConversationLocks()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         conversation_id = activity.conversation.id if activity.conversation else None
         with turn_ids(activity.id, conversation_id):
-            await self._turn(turn_context, conversation_id)
+            async with self._locks.hold(conversation_id):
+                await self._turn(turn_context, conversation_id)
 
     async def _turn(self, turn_context: TurnContext, conversation_id: str | None) -> None:
         activity = turn_context.activity
@@ -148,9 +154,33 @@ class ScrutinyBot(TeamsActivityHandler):
             if len(self._service_urls) >= _SERVICE_URLS_KEPT:
                 self._service_urls.clear()
             self._service_urls[stored[0]] = stored[1]
-        await super().on_turn(turn_context)
-        # Saved only when the turn ends well: after an error the state from before this turn stands.
-        await self._conversation_state.save_changes(turn_context)
+        outbox = Outbox()
+        turn_context.turn_state[OUTBOX_KEY] = outbox
+        try:
+            await self._run_until_kept(turn_context, outbox)
+        finally:
+            # After an error too: what was said before it is said, then the apology (on_turn_error).
+            del turn_context.turn_state[OUTBOX_KEY]
+            await outbox.flush()
+
+    async def _run_until_kept(self, turn_context: TurnContext, outbox: Outbox) -> None:
+        """Run the turn and keep its state; if another worker changed the conversation's state
+        meanwhile, run it again on the new state, unheard until then (bot/turns.py)."""
+        start = TurnStart(turn_context)
+        for attempt in range(1, _RUNS + 1):
+            await super().on_turn(turn_context)
+            try:
+                # Saved only when the turn ends well: after an error the state from before it stands.
+                await self._conversation_state.save_changes(turn_context)
+                return
+            except ETagConflict:
+                if attempt == _RUNS:
+                    outbox.drop()
+                    raise
+                log.info("Conversation state changed during the turn: running it again (run %d)", attempt + 1)
+                outbox.drop()
+                start.restore(turn_context)
+                await self._conversation_state.load(turn_context, force=True)
 
     async def on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         """The adapter's error hook: a UserFacingError is the reply; anything else gets a reference."""
@@ -205,7 +235,9 @@ class ScrutinyBot(TeamsActivityHandler):
     async def _on_submit(self, dialog_context: DialogContext, caller: Caller, value: dict[str, Any]) -> None:
         verb = self._registry.verb_for(value)
         if verb is None:
-            await dialog_context.context.send_activity(messages.CARD_OUT_OF_DATE)
+            late = self._registry.late_answer
+            if late is None or not await late(dialog_context, value):
+                await dialog_context.context.send_activity(messages.CARD_OUT_OF_DATE)
             return
         if verb.records and caller.person_id is None:
             await self._refuse_unknown(dialog_context.context)

@@ -133,7 +133,7 @@ CANCELLED = "Cancelled: nothing was saved."
 BACK_AT_START = "This is the first question, so there is nothing to go back to. Say **cancel** to stop."
 SAVED = "Saved: {action} — {grade} for {round_label}."
 SAVED_ALREADY = (
-    "That form was already saved by {who} at {time} ({action}, {round_label}); nothing more was changed."
+    "That was saved already, by {who} at {time} ({action}, {round_label}): nothing more was changed."
 )
 SOMEONE = "someone"
 # An Action.Execute Teams delivered twice: the first delivery's answer stands.

@@ -15,6 +15,7 @@ Buttons on the dialog's cards send {"answer": ...} without a verb (see dialogs/p
 from __future__ import annotations
 
 import copy
+import uuid
 from typing import Any
 
 from botbuilder.dialogs import (
@@ -36,12 +37,14 @@ from cards.update import (
     choice_card,
     grade_card,
     question_card,
+    saved_card,
     summary_card,
 )
 from dialogs.context import card_message, submitted
 from dialogs.evidence import AttachesEvidence, EvidenceHandlers
 from dialogs.prompts import AnswerPrompt, GuidedDialog, accept_answer, prompt_of, refuse_answer
 from dialogs.roster import not_on_roster
+from dialogs.saving import draft_intent
 from dialogs.update_form import OpenUpdate, UpdateForm
 from documents.errors import UserFacingError
 from documents.grades import Grade
@@ -50,7 +53,6 @@ from store.models import UpdateSource
 from store.updates import (
     action_for_update,
     open_actions_numbered,
-    record_update,
     recordable_actions,
     refusal_for,
     require_may_record,
@@ -87,6 +89,7 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
         self._db = db
         self._max_text_length = max_text_length
         self._form = form
+        self._saver = (form or UpdateForm(db, max_text_length=max_text_length)).saver
         self.steps_id = f"{UpdateDialog.__name__}.steps"
         self.add_dialog(
             WaterfallDialog(
@@ -262,7 +265,7 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
         except UserFacingError as refusal:
             await step.context.send_activity(str(refusal))
             return await step.end_dialog()
-        card = summary_card(view, self._draft(answers))
+        card = summary_card(view, self._draft(answers), draft_id=step.values["draft"])
         return await step.prompt(
             self.confirm_prompt,
             PromptOptions(prompt=prompt_of(messages.ASK_CONFIRM, card), validations={"field": "confirm"}),
@@ -285,34 +288,23 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
                 {"answer": str(i), "title": titles[f], "key": f} for i, f in enumerate(fields, start=1)
             ]
             return await self._choose(step, "change", messages.ASK_CHANGE, choices)
-        draft = self._draft(answers)
         options = step.options
         try:
-            async with self._db.session() as session:
-                await self._require_may_record(step, session, answers["action"])
-                update = await record_update(
-                    session,
-                    action_id=answers["action"],
-                    round_id=answers["round"],
-                    evidence=draft.evidence,
-                    grade=draft.grade,
-                    explanation=draft.explanation,
-                    impact=draft.impact,
-                    by_person_id=options.get("person_id"),
-                    source=UpdateSource.TEAMS,
-                    activity_id=step.context.activity.id,
-                    max_text_length=self._max_text_length,
-                )
-                update_id = update.id
+            saved = await self._saver.save(
+                intent=draft_intent(step.values["draft"]),
+                action_id=answers["action"],
+                round_id=answers["round"],
+                answer=self._draft(answers),
+                person_id=options.get("person_id"),
+                is_admin=bool(options.get("is_admin")),
+            )
         except UserFacingError as refusal:
             await step.context.send_activity(str(refusal))
             return await step.end_dialog()
-        await step.context.send_activity(
-            messages.SAVED.format(
-                action=answers["name"], grade=grade_words(draft.grade), round_label=answers["round_label"]
-            )
-        )
-        return await step.end_dialog({"action_id": answers["action"], "update_id": update_id})
+        await step.context.send_activity(saved.words)
+        if not saved.first:  # another press saved it: what was saved
+            await step.context.send_activity(card_message(saved_card(saved.view, saved.answer)))
+        return await step.end_dialog({"action_id": answers["action"]})
 
     async def change_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         self._remember(step)
@@ -456,6 +448,8 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
                 answers=dict(resume.get("answers", {})),
                 asked=list(resume.get("asked", [])),
                 previous=dict(resume.get("previous", {})),
+                # The intent its Save carries: pressed twice, or on two clients, it saves once.
+                draft=resume.get("draft") or uuid.uuid4().hex,
             )
         answers: dict[str, Any] = step.values["answers"]
         return answers

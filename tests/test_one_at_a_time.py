@@ -1,0 +1,110 @@
+"""Presses that arrive together: a double tap on a slow phone, two Teams clients open at once, or the
+same conversation's activities reaching two workers. Teams does not wait for one turn to end before
+sending the next, so each test fires its activities at the same moment and counts what was saved and
+what each person was told."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from chat import Chat, Harness, MakeChat, Reply
+from records import updates_for
+from test_update_e2e import CRAIG, answer
+from test_updates import Seeded, seed
+
+from bot.app import create_app
+from store.db import Database
+
+SAVED = "Saved: Recommendation 7, action 2 — On-Track for September 2020."
+
+
+@pytest.fixture
+async def seeded(db: Database) -> Seeded:
+    return await seed(db)
+
+
+@pytest.fixture
+async def second_worker(harness: Harness, make_chat: MakeChat) -> AsyncIterator[str]:
+    """Another app on the same database (its own engine, locks and state objects), as a second
+    `--workers` process or replica would be: its address."""
+    await make_chat()  # starts the first
+    server = TestServer(create_app(harness.settings()), host="127.0.0.1")
+    await server.start_server()
+    yield str(server.make_url(""))
+    await server.close()
+
+
+async def at_once(chat: Chat, activities: list[dict[str, Any]], *, urls: list[str]) -> list[Reply]:
+    """POST every activity at the same moment, spread over the workers at `urls`; all that was sent."""
+    connector = chat.harness.connector
+    mark = len(connector.received)
+
+    async def post(http: aiohttp.ClientSession, url: str, activity: dict[str, Any]) -> int:
+        async with http.post(f"{url.rstrip('/')}/api/messages", json=activity) as response:
+            await response.read()
+            return response.status
+
+    async with aiohttp.ClientSession() as http:
+        statuses = await asyncio.gather(
+            *(post(http, urls[i % len(urls)], a) for i, a in enumerate(activities))
+        )
+    assert all(status < 300 for status in statuses), statuses
+    return [Reply(raw=r.body, id=r.response_id) for r in connector.sent_since(mark) if r.kind in ("send", "reply")]
+
+
+async def up_to_save(chat: Chat) -> dict[str, Any]:
+    """The guided update of 7.2 answered up to "Save it?": the Save button's data."""
+    replies = await answer(chat, "update", "Six sessions run.", {"answer": "2"}, {"answer": "skip"})
+    (summary,) = [card for r in replies for card in r.cards]
+    (save,) = [a for a in summary["actions"] if a["title"] == "Save"]
+    return dict(save["data"])
+
+
+def saves(chat: Chat, data: dict[str, Any], count: int) -> list[dict[str, Any]]:
+    """The summary card's Save pressed `count` times: each a new activity with its own id."""
+    return [chat.activity("message", value=data) for _ in range(count)]
+
+
+@pytest.mark.parametrize("count", [2, 20])
+async def test_saves_at_once_save_one_version(
+    make_chat: MakeChat, db: Database, seeded: Seeded, count: int
+) -> None:
+    chat = await make_chat(CRAIG)
+    save = await up_to_save(chat)
+
+    replies = await at_once(chat, saves(chat, save, count), urls=[chat.harness.url])
+
+    rows = await updates_for(db, seeded.actions["7.2"])
+    assert [r.evidence for r in rows[1:]] == ["Six sessions run."]
+    texts = [r.text for r in replies]
+    assert texts.count(SAVED) == 1
+    already = [r for r in replies if r.text.startswith("That was saved already")]
+    assert len(already) == count - 1, texts
+    # Each "saved already" is followed by what was saved.
+    saved_cards = [r.card_text for r in replies if r.cards]
+    assert len(saved_cards) == count - 1
+    assert all("Saved: Recommendation 7, action 2" in c and "Six sessions run." in c for c in saved_cards)
+
+
+@pytest.mark.parametrize("count", [2, 20])
+async def test_saves_at_once_on_two_workers_save_one_version(
+    make_chat: MakeChat, db: Database, seeded: Seeded, second_worker: str, count: int
+) -> None:
+    chat = await make_chat(CRAIG)
+    save = await up_to_save(chat)
+
+    replies = await at_once(chat, saves(chat, save, count), urls=[chat.harness.url, second_worker])
+
+    rows = await updates_for(db, seeded.actions["7.2"])
+    assert [r.evidence for r in rows[1:]] == ["Six sessions run."]
+    texts = [r.text for r in replies]
+    assert texts.count(SAVED) == 1, texts
+    assert sum(t.startswith("That was saved already") for t in texts) == count - 1, texts
+    # The conversation is free afterwards: the next words are a command, not an answer.
+    (reply,) = await chat.say("help")
+    assert reply.text.startswith("Here is what I can do")
