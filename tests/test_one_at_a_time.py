@@ -12,8 +12,11 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
+from cardcheck import strings
 from chat import Chat, Harness, MakeChat, Reply
 from records import updates_for
+from test_review_loop import Council, fixture_council, return_cards  # noqa: F401 (fixtures)
+from test_scheduler import fixture_bot  # noqa: F401 (fixtures)
 from test_update_e2e import CRAIG, answer
 from test_updates import Seeded, seed
 
@@ -39,22 +42,31 @@ async def second_worker(harness: Harness, make_chat: MakeChat) -> AsyncIterator[
     await server.close()
 
 
-async def at_once(chat: Chat, activities: list[dict[str, Any]], *, urls: list[str]) -> list[Reply]:
-    """POST every activity at the same moment, spread over the workers at `urls`; all that was sent."""
+async def posted_at_once(
+    chat: Chat, activities: list[dict[str, Any]], *, urls: list[str]
+) -> tuple[list[Any], list[Reply]]:
+    """POST every activity at the same moment, spread over the workers at `urls`: each HTTP answer's
+    body (an invoke's answer), and every message the bot sent meanwhile."""
     connector = chat.harness.connector
     mark = len(connector.received)
 
-    async def post(http: aiohttp.ClientSession, url: str, activity: dict[str, Any]) -> int:
+    async def post(http: aiohttp.ClientSession, url: str, activity: dict[str, Any]) -> Any:
         async with http.post(f"{url.rstrip('/')}/api/messages", json=activity) as response:
-            await response.read()
-            return response.status
+            assert response.status < 300, response.status
+            return await response.json() if response.content_type == "application/json" else None
 
     async with aiohttp.ClientSession() as http:
-        statuses = await asyncio.gather(
+        answers = await asyncio.gather(
             *(post(http, urls[i % len(urls)], a) for i, a in enumerate(activities))
         )
-    assert all(status < 300 for status in statuses), statuses
-    return [Reply(raw=r.body, id=r.response_id) for r in connector.sent_since(mark) if r.kind in ("send", "reply")]
+    sent = [
+        Reply(raw=r.body, id=r.response_id) for r in connector.sent_since(mark) if r.kind in ("send", "reply")
+    ]
+    return answers, sent
+
+
+async def at_once(chat: Chat, activities: list[dict[str, Any]], *, urls: list[str]) -> list[Reply]:
+    return (await posted_at_once(chat, activities, urls=urls))[1]
 
 
 async def up_to_save(chat: Chat) -> dict[str, Any]:
@@ -108,3 +120,54 @@ async def test_saves_at_once_on_two_workers_save_one_version(
     # The conversation is free afterwards: the next words are a command, not an answer.
     (reply,) = await chat.say("help")
     assert reply.text.startswith("Here is what I can do")
+
+
+# --- the scrutiny officer's Accept, pressed at once ---
+
+
+@pytest.fixture
+async def waiting(council: Council) -> dict[str, Any]:
+    """Craig's update waits for Sam: the Accept button's data on Sam's queue card."""
+    await council.record("Signed up 40 staff.")
+    replies = await council.sam.say("to review")
+    (card,) = return_cards(replies)
+    return dict(next(a for a in card["actions"] if a["title"] == "Accept")["data"])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("count", [2, 20])
+async def test_accepts_at_once_decide_once(
+    council: Council, waiting: dict[str, Any], second_worker: str, workers: int, count: int
+) -> None:
+    sam = council.sam
+    urls = [sam.harness.url, second_worker][:workers]
+    presses = [sam.activity("message", value=waiting) for _ in range(count)]
+
+    replies = await at_once(sam, presses, urls=urls)
+
+    assert len(await council.decisions()) == 1
+    texts = [r.text for r in replies if r.text]
+    assert sum(t.startswith("Accepted: Recommendation") for t in texts) == 1, texts
+    assert sum("was already accepted by Sam Scrutiny at" in t for t in texts) == count - 1, texts
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_execute_accepts_at_once_decide_once(
+    council: Council, waiting: dict[str, Any], second_worker: str, workers: int
+) -> None:
+    """The same, pressed as Action.Execute (Teams desktop and web): the answers come back as cards."""
+    sam = council.sam
+    urls = [sam.harness.url, second_worker][:workers]
+    action = {"type": "Action.Execute", "verb": waiting["verb"], "data": waiting}
+    presses = [
+        sam.activity("invoke", name="adaptiveCard/action", value={"action": action, "trigger": "manual"})
+        for _ in range(10)
+    ]
+
+    answers, _ = await posted_at_once(sam, presses, urls=urls)
+
+    assert len(await council.decisions()) == 1
+    # What each presser reads at the top of the card that replaces the one pressed.
+    notices = [" ".join(strings(a["value"]["body"][0])) for a in answers]
+    assert sum("Accepted: Recommendation" in n for n in notices) == 1, notices
+    assert sum("was already accepted by Sam Scrutiny at" in n for n in notices) == 9, notices
