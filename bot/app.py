@@ -133,16 +133,17 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     conversation_state = SqlConversationState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
     evidence = build_evidence(database, settings)
+    understanding = build_understanding(settings)
+    registry = build_registry(database, settings, understanding)
     for dialog in build_dialogs(
         database,
         max_text_length=settings.max_text_length,
         evidence=evidence,
         admin_emails=frozenset(settings.admin_emails),
         time_zone=settings.time_zone,
+        typed_command=registry.typed_command,
     ):
         dialogs.add(dialog)
-    understanding = build_understanding(settings)
-    registry = build_registry(database, settings, understanding)
 
     authentication = ReusedClients(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
     adapter = ScrutinyAdapter(authentication)

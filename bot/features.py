@@ -3,6 +3,7 @@ here and hands it to the handler; nothing imports it back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from botbuilder.dialogs import Dialog, DialogContext
@@ -67,12 +68,15 @@ def build_dialogs(
     evidence: EvidenceHandlers | None = None,
     admin_emails: frozenset[str] = frozenset(),
     time_zone: str = "Europe/London",
+    typed_command: Callable[[str], str | None] | None = None,
 ) -> list[Dialog]:
-    """Every dialog, for the bot's DialogSet. Ids are the class names."""
+    """Every dialog, for the bot's DialogSet. Ids are the class names. `typed_command` tells a
+    command typed at a question from an answer (CommandRegistry.typed_command)."""
     form = UpdateForm(db, max_text_length=max_text_length, time_zone=time_zone)
     update = UpdateDialog(
         db, max_text_length=max_text_length, form=form, evidence=evidence, admin_emails=admin_emails
     )
+    update.typed_command = typed_command
     return [update]
 
 

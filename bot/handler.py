@@ -29,6 +29,7 @@ from cards import messages
 from cards.welcome import welcome_card
 from dialogs.context import Caller, CardInPlace, card_message, viewer_id
 from dialogs.evidence import EvidenceHandlers, sent_files
+from dialogs.prompts import RUN_NEXT_KEY
 from dialogs.roster import or_list
 from dialogs.search import SearchHandlers
 from documents.errors import UserFacingError
@@ -226,6 +227,10 @@ class ScrutinyBot(TeamsActivityHandler):
         # A dialog in progress has the first word: it handles cancel, back and help itself.
         if dialog_context.active_dialog is not None:
             await dialog_context.continue_dialog()
+            # It ended for a command typed at one of its questions ("Start again with …").
+            command = turn_context.turn_state.pop(RUN_NEXT_KEY, None)
+            if command is not None and dialog_context.active_dialog is None:
+                await self._on_text(dialog_context, caller, command)
             return
         if isinstance(activity.value, dict):
             await self._on_submit(dialog_context, caller, activity.value)

@@ -132,6 +132,12 @@ HELP_FOR_QUESTION = {
 CANCELLED = "Cancelled: nothing was saved."
 BACK_AT_START = "This is the first question, so there is nothing to go back to. Say **cancel** to stop."
 SAVED = "Saved: {action} — {grade} for {round_label}."
+# A command typed at a question that takes any words ("update 13" at "Evidence of progress?").
+COMMAND_OR_ANSWER = "{start}, or keep “{command}” as your {answer}?"
+START_AGAIN_WITH = "Start again with {what}"
+STOP_AND_RUN = "Stop this update and do “{command}”"
+KEEP_AS_ANSWER = "Keep it as my {answer}"
+ANSWER_NAMES = {"evidence": "evidence", "explanation": "explanation", "impact": "evidence of impact"}
 SAVED_ALREADY = (
     "That was saved already, by {who} at {time} ({action}, {round_label}): nothing more was changed."
 )

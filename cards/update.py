@@ -175,6 +175,18 @@ def question_card(
     return _card(body, [_answer_button(t, a) for t, a in buttons])
 
 
+def command_or_answer_card(question: str, *, command: str, start: str, keep: str) -> dict[str, Any]:
+    """A command typed where an answer was asked for: run it (the answer's dialog ends), or keep
+    the words as the answer. (dialogs/prompts.py reads "start_again".)"""
+    return _card(
+        [TextBlock(text=question, wrap=True)],
+        [
+            SubmitAction(title=start, data={"answer": command, "start_again": command}),
+            SubmitAction(title=keep, data={"answer": command}),
+        ],
+    )
+
+
 def choice_card(question: str, choices: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """Pick one of (answer, title); radio buttons for a few, a drop-down for many. Typing works too."""
     choice_set = ChoiceSetInput(

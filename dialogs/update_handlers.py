@@ -8,7 +8,6 @@ registry.verb("save_update", handlers.save_update, records=True)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,12 +18,9 @@ from cards import messages
 from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB, saved_card
 from dialogs.context import Caller, Handler, card_message, post_below, submitted
 from dialogs.saving import draft_intent
-from dialogs.update_dialog import UpdateDialog
+from dialogs.update_dialog import UPDATE_TARGET, UpdateDialog
 from dialogs.update_form import OpenUpdate, UpdateForm
 from store.db import Database
-
-# "7", "recommendation 7", "7.2", "7 2", "7/2": a recommendation, perhaps one of its actions.
-_TARGET = re.compile(r"^(?:rec(?:ommendation)?\s*)?(\d+)(?:\s*(?:[./,]|\s|action)\s*(\d+))?$", re.I)
 
 
 def dialog_options(dc: DialogContext, caller: Caller, **more: Any) -> dict[str, Any]:
@@ -63,7 +59,7 @@ class UpdateHandlers:
         text = str(args or "").strip().strip(".?!")
         target: dict[str, Any] = {}
         if text:
-            match = _TARGET.match(text)
+            match = UPDATE_TARGET.match(text)
             if match is None:
                 await dc.context.send_activity(messages.UPDATE_ARGUMENT_NOT_UNDERSTOOD)
                 return
