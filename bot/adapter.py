@@ -1,23 +1,99 @@
-"""CloudAdapter with the HTTP edge made strict: bad credentials are a 401, bad bodies a 400/415.
+"""CloudAdapter with the HTTP edge made strict: bad credentials are a 401, bad bodies a 400/415, and
+sign-in that cannot be checked for now a 503.
 
 The stock `CloudAdapter.process` (4.17) turns only a PermissionError into 401, so a malformed bearer
-token escaped as a 500; and it re-serialises invoke bodies that are already plain dicts. Both are
+token, a wrong algorithm or an unendorsed key escaped as a 500; a failed fetch of Teams' signing keys
+did too (see SigningKeys); and it re-serialises invoke bodies that are already plain dicts. All are
 fixed here; everything past authentication is the SDK's own `process_activity`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import time
+from dataclasses import dataclass
+from typing import Any
 
+import aiohttp
 import jwt
 from aiohttp import web
 from botbuilder.core import Bot
 from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
+from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
+from jwt.algorithms import RSAAlgorithm
 from msrest.serialization import Model
 
 log = logging.getLogger(__name__)
+
+# Teams sends a message again after a 503; the keys' host is asked again at the next request anyway.
+RETRY_AFTER_SECONDS = 10
+# Fetching the signing keys: Microsoft's host answers in well under a second.
+FETCH_TIMEOUT_SECONDS = 5.0
+
+
+def _refusal(error: Exception) -> bool:
+    """Botbuilder's ways of saying no to a token. A wrong algorithm or a key not endorsed for the
+    channel is a bare Exception (jwt_token_extractor), a token without an issuer a KeyError
+    (emulator_validation reads `token["iss"]`); anything else is a fault."""
+    return isinstance(error, (PermissionError, jwt.PyJWTError, KeyError)) or type(error) is Exception
+
+
+class SigningKeysUnavailable(Exception):
+    """The channel's signing keys could not be fetched, so no token can be checked for now."""
+
+
+@dataclass(frozen=True)
+class _SigningKey:
+    public_key: Any
+    endorsements: list[str]
+
+
+class SigningKeys:
+    """The channel's OpenID signing keys, in place of botbuilder's own `_OpenIdMetadata`.
+
+    Botbuilder 4.17 fetches them with `requests` on the event loop and no timeout, so while the host
+    does not answer every conversation waits; a failed fetch escapes as a 500 with a traceback; and a
+    token naming an unknown key is an IndexError. Here: aiohttp with a timeout, a failed fetch is
+    SigningKeysUnavailable (and the next request fetches again), and an unknown key is a refusal.
+    The same schedule as botbuilder's: again after a day, or after an hour for a key not seen yet.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._keys: dict[str, dict[str, Any]] = {}
+        self._fetched: float | None = None  # time.monotonic() of the last good fetch
+
+    async def get(self, key_id: str | None) -> _SigningKey:
+        age = None if self._fetched is None else time.monotonic() - self._fetched
+        if age is None or age > 24 * 3600 or (key_id not in self._keys and age > 3600):
+            await self._fetch()
+        key = self._keys.get(key_id or "")
+        if key is None:
+            raise PermissionError("The token is signed with a key the channel does not publish.")
+        return _SigningKey(RSAAlgorithm.from_jwk(json.dumps(key)), list(key.get("endorsements") or []))
+
+    async def _fetch(self) -> None:
+        try:
+            async with aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=FETCH_TIMEOUT_SECONDS)
+            ) as http:
+                async with http.get(self.url, raise_for_status=True) as response:
+                    keys_url = (await response.json(content_type=None))["jwks_uri"]
+                async with http.get(keys_url, raise_for_status=True) as response:
+                    keys = (await response.json(content_type=None))["keys"]
+            self._keys = {key["kid"]: key for key in keys if "kid" in key}
+        except (aiohttp.ClientError, TimeoutError, ValueError, LookupError, TypeError) as error:
+            raise SigningKeysUnavailable(f"{self.url}: {type(error).__name__} {error}".strip()) from None
+        self._fetched = time.monotonic()
+
+
+def install_signing_keys(*metadata_urls: str) -> None:
+    """Botbuilder keeps one key store per metadata URL in a class-level cache: ours goes there."""
+    for url in metadata_urls:
+        JwtTokenExtractor.metadataCache[url] = SigningKeys(url)
 
 
 class ScrutinyAdapter(CloudAdapter):
@@ -37,12 +113,20 @@ class ScrutinyAdapter(CloudAdapter):
             raise web.HTTPBadRequest(text="The body is not an activity.")
 
         try:
+            # No header is None, not "": botbuilder's parameterised authentication lets only None
+            # through in local mode.
             authenticated = await self.bot_framework_authentication.authenticate_request(
-                activity, request.headers.get("Authorization", "")
+                activity,
+                request.headers.get("Authorization"),  # type: ignore[arg-type]
             )
-        except (PermissionError, jwt.PyJWTError) as error:
+        except SigningKeysUnavailable as error:
+            log.warning("Could not check a request's sign-in, answered 503 to be sent again: %s", error)
+            raise web.HTTPServiceUnavailable(headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+        except Exception as error:
+            if not _refusal(error):
+                raise
             # The reason goes to the log, never the token itself.
-            log.warning("Refused an unauthenticated request: %s", type(error).__name__)
+            log.warning("Refused an unauthenticated request (%s: %s)", type(error).__name__, error)
             raise web.HTTPUnauthorized() from None
 
         invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
