@@ -120,7 +120,10 @@ class ScrutinyAdapter(CloudAdapter):
                 request.headers.get("Authorization"),  # type: ignore[arg-type]
             )
         except SigningKeysUnavailable as error:
-            log.warning("Could not check a request's sign-in, answered 503 to be sent again: %s", error)
+            log.warning(
+                "Teams' signing keys could not be fetched, so a request was answered 503 to come again: %s",
+                error,
+            )
             raise web.HTTPServiceUnavailable(headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
         except Exception as error:
             if not _refusal(error):

@@ -181,6 +181,19 @@ async def test_the_same_token_is_refused_for_another_conversations_service_url(s
     assert signed_in.harness.connector.received == []
 
 
+async def test_the_issuer_is_the_one_the_settings_name(signed_in: Chat) -> None:
+    """As in a sovereign cloud: US Government's channel signs as https://api.botframework.us."""
+    await signed_in.harness.restart(channel_token_issuer="https://api.botframework.us")
+    help_ = signed_in.activity("message", text="help")
+
+    replies = await signed_in.send(help_, bearer(teams_token(signed_in, iss="https://api.botframework.us")))
+    public = await signed_in.harness.post("/api/messages", help_, bearer(teams_token(signed_in)))
+
+    assert [reply.text.splitlines()[0] for reply in replies] == ["Here is what I can do:"]
+    assert public.status == 401
+    assert len(signed_in.harness.connector.received) == 1
+
+
 async def test_when_the_keys_cannot_be_fetched_teams_is_asked_to_retry_and_the_next_request_fetches_again(
     signed_in: Chat, keys: KeysServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -194,7 +207,9 @@ async def test_when_the_keys_cannot_be_fetched_teams_is_asked_to_retry_and_the_n
     assert response.headers["Retry-After"] == "10"
     assert signed_in.harness.connector.received == []
     [line] = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert line.getMessage().startswith("Could not check a request's sign-in, answered 503")
+    assert line.getMessage().startswith(
+        "Teams' signing keys could not be fetched, so a request was answered 503"
+    )
     assert keys.metadata_url in line.getMessage()
     assert line.exc_info is None and "Traceback" not in caplog.text and token not in caplog.text
 
