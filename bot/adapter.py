@@ -113,11 +113,8 @@ class ScrutinyAdapter(CloudAdapter):
             raise web.HTTPBadRequest(text="The body is not an activity.")
 
         try:
-            # No header is None, not "": botbuilder's parameterised authentication lets only None
-            # through in local mode.
             authenticated = await self.bot_framework_authentication.authenticate_request(
-                activity,
-                request.headers.get("Authorization"),  # type: ignore[arg-type]
+                activity, request.headers.get("Authorization", "")
             )
         except SigningKeysUnavailable as error:
             log.warning(

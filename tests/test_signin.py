@@ -170,6 +170,18 @@ async def test_a_token_teams_would_not_have_sent_is_refused_and_nothing_is_said(
     assert token not in caplog.text and token.split(".")[1] not in caplog.text
 
 
+@pytest.mark.parametrize("header", ["", "Bearer", "Bearer two words", "Basic YXBwOnBhc3N3b3Jk"])
+async def test_an_authorization_header_that_is_not_a_bearer_token_is_refused(
+    signed_in: Chat, header: str
+) -> None:
+    activity = signed_in.activity("message", text="help")
+
+    response = await signed_in.harness.post("/api/messages", activity, {"Authorization": header})
+
+    assert response.status == 401
+    assert signed_in.harness.connector.received == []
+
+
 async def test_the_same_token_is_refused_for_another_conversations_service_url(signed_in: Chat) -> None:
     """The serviceurl claim is checked against the activity, not just present: a token for one
     region's connector cannot send the bot to another."""
