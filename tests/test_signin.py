@@ -30,13 +30,14 @@ ISSUER = "https://api.botframework.com"
 PRIVATE_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 TEAMS_KEY = "teams-key"
 WEBCHAT_KEY = "webchat-only-key"
+HOUR = 3600  # well past botbuilder's five minutes' leeway on a token's times
 
 
 class KeysServer:
-    """login.botframework.com's OpenID metadata and key set, on loopback; `up` says whether it answers."""
+    """login.botframework.com's OpenID metadata and key set, on loopback, answering once started."""
 
     def __init__(self) -> None:
-        self.path = f"/{uuid.uuid4().hex}"  # botbuilder caches key stores by URL: one of its own
+        self.path = f"/{uuid.uuid4().hex}"  # botbuilder keeps key stores by URL: a URL of its own
         self.fetches = 0
         self.release: asyncio.Event | None = None  # when set to a new Event, the metadata waits for it
         self._server: TestServer | None = None
@@ -109,16 +110,24 @@ async def signed_in(
     return await make_chat()
 
 
-def teams_token(chat: Chat, *, kid: str = TEAMS_KEY, algorithm: str = "RS256", **changes: Any) -> str:
-    """A token as Teams signs it for this bot and this chat's service URL; `changes` replace claims
-    (None removes one)."""
+def teams_token(
+    chat: Chat,
+    *,
+    kid: str = TEAMS_KEY,
+    algorithm: str = "RS256",
+    starts: int = -60,
+    ends: int = HOUR,
+    **changes: Any,
+) -> str:
+    """A token as Teams signs it for this bot and this chat's service URL, valid from `starts` to
+    `ends` seconds from now; `changes` replace claims (None removes one)."""
     now = int(time.time())
     claims = {
         "iss": ISSUER,
         "aud": APP_ID,
         "serviceurl": chat.harness.connector.url,
-        "nbf": now - 60,
-        "exp": now + 3600,
+        "nbf": now + starts,
+        "exp": now + ends,
         **changes,
     }
     claims = {name: value for name, value in claims.items() if value is not None}
@@ -136,14 +145,13 @@ async def test_a_token_signed_by_teams_for_this_bot_is_accepted_and_answered(sig
     assert [reply.text.splitlines()[0] for reply in replies] == ["Here is what I can do:"]
 
 
-HOUR = 3600
 REFUSED = {
     "another bot's audience": {"aud": "0b0b0b0b-0000-4000-8000-000000000000"},
     "no audience": {"aud": None},
     "another issuer": {"iss": "https://login.example.org"},
     "no issuer": {"iss": None},
-    "expired": {"exp": int(time.time()) - HOUR, "nbf": int(time.time()) - 2 * HOUR},
-    "not yet valid": {"nbf": int(time.time()) + HOUR, "exp": int(time.time()) + 2 * HOUR},
+    "expired": {"starts": -2 * HOUR, "ends": -HOUR},
+    "not yet valid": {"starts": HOUR, "ends": 2 * HOUR},
     "another service URL": {"serviceurl": "https://smba.trafficmanager.net.example.org/emea/"},
     "no service URL": {"serviceurl": None},
     "alg none": {"algorithm": "none"},
