@@ -1,7 +1,9 @@
-"""CloudAdapter with the HTTP edge made strict: bad credentials are a 401, bad bodies a 400/415.
+"""CloudAdapter with the HTTP edge made strict: bad credentials are a 401, bad bodies a 400/415, and
+sign-in that cannot be checked for now a 503.
 
 The stock `CloudAdapter.process` (4.17) turns only a PermissionError into 401, so a malformed bearer
-token escaped as a 500; and it re-serialises invoke bodies that are already plain dicts. Both are
+token, a wrong algorithm or an unendorsed key escaped as a 500; a failed fetch of Teams' signing keys
+did too (see bot/signin.py); and it re-serialises invoke bodies that are already plain dicts. All are
 fixed here; everything past authentication is the SDK's own `process_activity`.
 
 While a turn holds an outbox (bot/turns.py), its messages and card updates wait there: they are posted
@@ -13,7 +15,6 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-import jwt
 from aiohttp import web
 from botbuilder.core import Bot, TurnContext
 from botbuilder.core.serializer_helper import serializer_helper
@@ -21,10 +22,10 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from msrest.serialization import Model
 
+from bot.signin import RETRY_AFTER_SECONDS, SigningKeysUnavailable, is_refusal
 from bot.turns import OUTBOX_KEY, Outbox
 
 log = logging.getLogger(__name__)
-
 
 # What the adapter itself keeps rather than posts: they are never held.
 _NOT_POSTED = {ActivityTypes.invoke_response, ActivityTypes.trace}
@@ -66,9 +67,17 @@ class ScrutinyAdapter(CloudAdapter):
             authenticated = await self.bot_framework_authentication.authenticate_request(
                 activity, request.headers.get("Authorization", "")
             )
-        except (PermissionError, jwt.PyJWTError) as error:
+        except SigningKeysUnavailable as error:
+            log.warning(
+                "Teams' signing keys could not be fetched, so a request was answered 503 to come again: %s",
+                error,
+            )
+            raise web.HTTPServiceUnavailable(headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+        except Exception as error:
+            if not is_refusal(error):
+                raise
             # The reason goes to the log, never the token itself.
-            log.warning("Refused an unauthenticated request: %s", type(error).__name__)
+            log.warning("Refused an unauthenticated request (%s: %s)", type(error).__name__, error)
             raise web.HTTPUnauthorized() from None
 
         invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
