@@ -6,6 +6,7 @@ what each person was told."""
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,13 +15,16 @@ import pytest
 from aiohttp.test_utils import TestServer
 from cardcheck import strings
 from chat import Chat, Harness, MakeChat, Reply
+from fake_connector import FakeConnector
 from records import updates_for
+from test_hosting import Workers
 from test_review_loop import Council, fixture_council, return_cards  # noqa: F401 (fixtures)
 from test_scheduler import fixture_bot  # noqa: F401 (fixtures)
 from test_update_e2e import CRAIG, answer
 from test_updates import Seeded, seed
 
-from bot.app import create_app
+from bot.app import create_app, start_workers, stop_workers
+from bot.settings import Settings
 from store.db import Database
 
 SAVED = "Saved: Recommendation 7, action 2 — On-Track for September 2020."
@@ -171,3 +175,33 @@ async def test_execute_accepts_at_once_decide_once(
     notices = [" ".join(strings(a["value"]["body"][0])) for a in answers]
     assert sum("Accepted: Recommendation" in n for n in notices) == 1, notices
     assert sum("was already accepted by Sam Scrutiny at" in n for n in notices) == 9, notices
+
+
+async def test_saves_at_once_on_real_workers_save_one_version(
+    database_url: str, fake_connector: FakeConnector, db: Database, seeded: Seeded
+) -> None:
+    """`--workers 2` for real: two processes on one port, each Save on its own connection, so the
+    kernel spreads them over both."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("workers share a PostgreSQL database; SQLite takes one writer at a time")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings(_env_file=None, database_url=database_url, port=port, workers=2)  # type: ignore[call-arg]
+    processes = start_workers(settings)
+    try:
+        served = Workers(f"http://127.0.0.1:{port}", fake_connector)
+        await served.started()
+        fake_connector.add_member(CRAIG)
+        chat = Chat(served, user=CRAIG, scope="personal")  # type: ignore[arg-type]
+        save = await up_to_save(chat)
+
+        replies = await at_once(chat, saves(chat, save, 20), urls=[served.url])
+    finally:
+        await asyncio.to_thread(stop_workers, processes)
+
+    rows = await updates_for(db, seeded.actions["7.2"])
+    assert [r.evidence for r in rows[1:]] == ["Six sessions run."]
+    texts = [r.text for r in replies]
+    assert texts.count(SAVED) == 1, texts
+    assert sum(t.startswith("That was saved already") for t in texts) == 19, texts
