@@ -205,3 +205,27 @@ async def test_saves_at_once_on_real_workers_save_one_version(
     texts = [r.text for r in replies]
     assert texts.count(SAVED) == 1, texts
     assert sum(t.startswith("That was saved already") for t in texts) == 19, texts
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_form_saves_at_once_as_execute_save_one_version(
+    make_chat: MakeChat, db: Database, seeded: Seeded, second_worker: str, workers: int
+) -> None:
+    """The one-card form's Save, pressed as Action.Execute ten times at once."""
+    chat = await make_chat(CRAIG)
+    (form_message,) = await chat.submit({"verb": "open_update", "action_id": seeded.actions["7.2"]})
+    (save,) = form_message.cards[0]["actions"]
+    data = {**save["data"], "evidence": "Ten sessions.", "grade": "2", "explanation": "", "impact": ""}
+    action = {"type": "Action.Execute", "verb": data["verb"], "data": data}
+    presses = [
+        chat.activity("invoke", name="adaptiveCard/action", value={"action": action, "trigger": "manual"})
+        for _ in range(10)
+    ]
+
+    answers, _ = await posted_at_once(chat, presses, urls=[chat.harness.url, second_worker][:workers])
+
+    rows = await updates_for(db, seeded.actions["7.2"])
+    assert [r.evidence for r in rows[1:]] == ["Ten sessions."]
+    notices = [" ".join(strings(a["value"]["body"][0])) for a in answers]
+    assert sum("Saved: Recommendation 7, action 2" in n for n in notices) == 1, notices
+    assert sum("That was saved already, by Craig Taylor" in n for n in notices) == 9, notices
