@@ -80,19 +80,22 @@ class KeptNotices:
         async with self.db.session() as session:
             kept = await pending_notices(session)
             people = await people_by_id(session, ids={notice.person_id for notice in kept})
+        # Someone unreachable is asked about once a tick. Someone reachable is asked again for each
+        # notice: the chat opened for their first is the one for the next.
+        unreachable: set[int] = set()
         for notice in kept:
             person = people[notice.person_id]
-            reach = await self.reach(person)
-            if reach != (None, None):
-                await send(
-                    person, reach, notice.kind, notice.slot, notice.review_id, notice.card, notice.summary
-                )
-                async with self.db.session() as session:
-                    target = person_target(person.id)
-                    if await sent_slots(session, kind=notice.kind, slots=[notice.slot], target=target):
-                        await forget_notice(session, notice_id=notice.id)
-            elif not notice.link_officers_told:
-                await self._tell_link_officers(notice, person, send)
+            reach: Reach = (None, None) if person.id in unreachable else await self.reach(person)
+            if reach == (None, None):
+                unreachable.add(person.id)
+                if not notice.link_officers_told:
+                    await self._tell_link_officers(notice, person, send)
+                continue
+            await send(person, reach, notice.kind, notice.slot, notice.review_id, notice.card, notice.summary)
+            async with self.db.session() as session:
+                target = person_target(person.id)
+                if await sent_slots(session, kind=notice.kind, slots=[notice.slot], target=target):
+                    await forget_notice(session, notice_id=notice.id)
 
     async def _tell_link_officers(self, notice: PendingNotice, person: Person, send: Send) -> None:
         async with self.db.session() as session:
@@ -156,18 +159,19 @@ async def hand_over_kept(
                 claims.append((notice, delivery_id))
     if not claims:
         return 0
-    await post(Activity(type="message", text=messages.KEPT_WHILE_AWAY))
-    for number, (notice, delivery_id) in enumerate(claims):
-        try:
+    posted = 0
+    try:
+        await post(Activity(type="message", text=messages.KEPT_WHILE_AWAY))
+        for notice, delivery_id in claims:
             await post(card_activity(notice.card, summary=notice.summary))
-        except Exception as error:
-            # This one and the rest are released: the next tick posts them, the chat now being known.
-            log.warning("Could not hand over kept notices (%s)", type(error).__name__)
             async with db.session() as session:
-                for _, unsent in claims[number:]:
-                    await release_delivery(session, delivery_id=unsent, now=now, error=type(error).__name__)
-            return number
+                await mark_sent(session, delivery_id=delivery_id, now=now, conversation_id=None)
+                await forget_notice(session, notice_id=notice.id)
+            posted += 1
+    except Exception as error:
+        # The rest are released: the next tick posts them, this chat being known now. The turn goes on.
+        log.warning("Could not hand over kept notices (%s); the scheduler will", type(error).__name__)
         async with db.session() as session:
-            await mark_sent(session, delivery_id=delivery_id, now=now, conversation_id=None)
-            await forget_notice(session, notice_id=notice.id)
-    return len(claims)
+            for _, unsent in claims[posted:]:
+                await release_delivery(session, delivery_id=unsent, now=now, error=type(error).__name__)
+    return posted

@@ -7,14 +7,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from chat import Chat, MakeChat, Reply
 from fake_connector import TENANT_ID
-from sqlalchemy import select
+from sqlalchemy import event, select
 from test_review_loop import SAM, reason_submit, return_cards
 from test_scheduler import (
     Bot,
@@ -25,11 +27,11 @@ from test_scheduler import (
     seed_sample,
 )
 
-from bot.app import create_app
+from bot.app import DATABASE, create_app
 from cards import messages
 from documents.grades import Grade
 from store.db import Database
-from store.models import ConversationKind, PendingNotice, Person, TeamsConversation, UpdateSource
+from store.models import ConversationKind, PendingNotice, Person, TeamsConversation, UpdateSource, utcnow
 from store.queries import review_status
 from store.updates import record_update
 
@@ -148,6 +150,28 @@ async def test_an_officer_who_only_ever_wrote_to_the_bot_hears_of_a_return_at_th
     assert f"Sam Scrutiny says: {REASON}" in notice.card_text
 
 
+async def test_a_message_from_someone_already_seen_costs_no_statement_about_their_chat(
+    council: Council, bot: Bot
+) -> None:
+    lorraine = await council.make_chat(LORRAINE)
+    await lorraine.say("help")  # first seen: her chat is stored, kept notices looked for
+    assert bot.harness.server is not None
+    engine = bot.harness.server.app[DATABASE].engine.sync_engine
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await lorraine.say("help")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert statements  # the turn was counted
+    about_chats = [s for s in statements if "teams_conversations" in s or "pending_notices" in s]
+    assert about_chats == []
+
+
 async def test_someone_never_seen_hears_of_a_return_on_their_first_message_once(
     council: Council, bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -185,6 +209,47 @@ async def test_someone_never_seen_hears_of_a_return_on_their_first_message_once(
     await bot.scheduler.tick(now=london("2026-11-24 10:05"))
     assert len(council.returns_heard(mark)) == 1
     assert len([r for r in council.heard(lorraine) if "couldn't tell" in r.card_text]) == 1
+
+
+@pytest.mark.parametrize("first", ["install", "card pressed"])
+async def test_someone_never_seen_hears_of_a_return_when_they_install_or_press_a_card(
+    council: Council, bot: Bot, first: str
+) -> None:
+    await council.recorded_for(MARK.name)
+    await council.return_it()
+    await bot.scheduler.tick(now=london("2026-11-24 10:00"))
+    mark = await council.make_chat(MARK)
+    if first == "install":
+        replies = await mark.install()  # installationUpdate, then conversationUpdate: told once
+        assert messages.WELCOME_TITLE in replies[0].card_text  # the welcome first
+        replies = replies[1:]
+    else:  # a button on a card he was shown elsewhere, pressed in his chat with the bot
+        pressed = await mark.execute({"verb": "open_update", "action_id": council.actions[MARK.name].id})
+        assert pressed.status == 200
+        replies = pressed.posted
+    assert [r.text for r in replies] == [WHILE_AWAY, ""]
+    assert f"Sam Scrutiny says: {REASON}" in replies[1].card_text
+    await mark.say("help")
+    await bot.scheduler.tick(now=london("2026-11-24 10:01"))
+    assert len(council.returns_heard(mark)) == 1 and await council.kept() == []
+
+
+async def test_a_kept_notice_teams_would_not_take_in_the_turn_goes_at_a_later_tick(
+    council: Council, bot: Bot
+) -> None:
+    await council.recorded_for(MARK.name)
+    await council.return_it()
+    await bot.scheduler.tick(now=london("2026-11-24 10:00"))
+    mark = await council.make_chat(MARK)
+    bot.harness.connector.fail_next(403)  # the first post of his turn: "While you were away…"
+    replies = await mark.say("help")
+    assert replies and not council.returns_heard(mark)  # he is answered all the same
+    assert len(await council.kept()) == 1
+    # A tick after the claim's short retry delay (the turn claimed on the real clock): his chat is known.
+    await bot.scheduler.tick(now=utcnow() + timedelta(minutes=2))
+    (notice,) = council.returns_heard(mark)
+    assert f"Sam Scrutiny says: {REASON}" in notice.card_text
+    assert await council.kept() == []
 
 
 async def test_an_unreachable_link_officer_is_only_logged(
