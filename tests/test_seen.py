@@ -116,18 +116,20 @@ async def fixture_council(bot: Bot, db: Database, make_chat: MakeChat, samples: 
     return council
 
 
-@pytest.mark.parametrize("first", ["message", "card pressed"])
+@pytest.mark.parametrize("first", ["message", "card pressed", "other invoke"])
 async def test_an_officer_who_only_ever_wrote_to_the_bot_hears_of_a_return_at_the_next_tick(
     council: Council, bot: Bot, db: Database, first: str
 ) -> None:
     lorraine = await council.make_chat(LORRAINE)  # no install event, ever
     if first == "message":
         replies = await lorraine.say("my actions")
-    else:  # a button on an old card of the bot's, pressed as Teams sends it
+    elif first == "card pressed":  # a button on an old card of the bot's, pressed as Teams sends it
         action_id = council.actions[LORRAINE.name].id
         pressed = await lorraine.execute({"verb": "open_update", "action_id": action_id})
         assert pressed.status == 200
         replies = pressed.posted
+    else:  # any other invoke in her chat with the bot (a task module asked for, say)
+        replies = (await lorraine.invoke(lorraine.activity("invoke", name="task/fetch", value={}))).posted
     assert not any(messages.WELCOME_TITLE in r.card_text for r in replies)  # the welcome is for installs
     async with db.session() as session:
         chat = await session.scalar(
@@ -148,6 +150,19 @@ async def test_an_officer_who_only_ever_wrote_to_the_bot_hears_of_a_return_at_th
     await bot.scheduler.tick(now=london("2026-11-24 10:00"))
     (notice,) = council.returns_heard(lorraine)  # in the chat she wrote in, not a new one
     assert f"Sam Scrutiny says: {REASON}" in notice.card_text
+
+
+async def test_a_search_from_the_compose_box_is_not_taken_for_the_chat_with_the_bot(
+    council: Council, db: Database
+) -> None:
+    """A message extension is used wherever its user types, maybe a 1:1 chat with a colleague, where
+    the bot could not post: it says nothing about where to reach them."""
+    lorraine = await council.make_chat(LORRAINE)
+    query = {"commandId": "findRecommendation", "parameters": [{"name": "query", "value": "wifi"}]}
+    searched = await lorraine.invoke(lorraine.activity("invoke", name="composeExtension/query", value=query))
+    assert searched.status == 200
+    async with db.session() as session:
+        assert await session.scalar(select(TeamsConversation.id)) is None
 
 
 async def test_a_message_from_someone_already_seen_costs_no_statement_about_their_chat(
