@@ -267,6 +267,28 @@ async def test_a_kept_notice_teams_would_not_take_in_the_turn_goes_at_a_later_ti
     assert await council.kept() == []
 
 
+async def test_accepted_updates_kept_over_several_days_are_one_notice(council: Council, bot: Bot) -> None:
+    lorraine = await council.make_chat(LORRAINE)
+    await lorraine.install()
+    await council.recorded_for(MARK.name)
+    replies = await council.sam.say("review")
+    (card,) = return_cards(replies)
+    await council.sam.submit(next(a for a in card["actions"] if a["title"] == "Accept")["data"])
+    for day in ("24", "25", "26"):
+        await bot.scheduler.tick(now=london(f"2026-11-{day} 11:00"))
+    (kept,) = await council.kept()
+    assert kept.kind.value == "accepted"
+    assert len([r for r in council.heard(lorraine) if "couldn't tell" in r.card_text]) == 1
+
+    mark = await council.make_chat(MARK)
+    replies = await mark.say("help")
+    assert replies[0].text == WHILE_AWAY
+    assert "Accepted by the scrutiny officer" in replies[1].card_text
+    await bot.scheduler.tick(now=london("2026-11-27 11:00"))
+    heard = [r for r in council.heard(mark) if "Accepted by the scrutiny officer" in r.card_text]
+    assert len(heard) == 1 and await council.kept() == []
+
+
 async def test_an_unreachable_link_officer_is_only_logged(
     council: Council, bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
