@@ -1,4 +1,4 @@
-"""Where the bot may speak unprompted: the channels it was added to and the 1:1 chats it was installed in."""
+"""Where the bot may speak unprompted: channels it was added to, 1:1 chats it was installed or written in."""
 
 from __future__ import annotations
 

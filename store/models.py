@@ -362,7 +362,8 @@ class ConversationKind(enum.StrEnum):
 
 
 class TeamsConversation(Base):
-    """Where the bot may speak unprompted: a channel it was added to, a 1:1 chat it was installed in."""
+    """Where the bot may speak unprompted: a channel it was added to, a 1:1 chat it was installed or
+    written in."""
 
     __tablename__ = "teams_conversations"
 
