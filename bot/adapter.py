@@ -36,14 +36,18 @@ class ScrutinyAdapter(CloudAdapter):
         self, context: TurnContext, activities: list[Activity]
     ) -> list[ResourceResponse]:
         outbox: Outbox | None = context.turn_state.get(OUTBOX_KEY)
-        if outbox is None or any(activity.type in _NOT_POSTED for activity in activities):
+        if (
+            outbox is None
+            or not outbox.holding
+            or any(activity.type in _NOT_POSTED for activity in activities)
+        ):
             return await super().send_activities(context, activities)
         outbox.hold(partial(CloudAdapter.send_activities, self, context, activities))
         return [ResourceResponse() for _ in activities]
 
     async def update_activity(self, context: TurnContext, activity: Activity) -> ResourceResponse | None:
         outbox: Outbox | None = context.turn_state.get(OUTBOX_KEY)
-        if outbox is None:
+        if outbox is None or not outbox.holding:
             return await super().update_activity(context, activity)
         outbox.hold(partial(CloudAdapter.update_activity, self, context, activity))
         return ResourceResponse(id=activity.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from contextlib import nullcontext
 from typing import Any
 
 from botbuilder.core import InvokeResponse, TurnContext
@@ -22,6 +23,7 @@ from bot.commands import CommandRegistry
 from bot.execute import EXECUTE_INVOKE, answer, execute_value, hold_replies, refused, submitted_value
 from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
 from bot.logs import turn_ids
+from bot.notices import hand_over_kept
 from bot.settings import Settings
 from bot.storage import ETagConflict, SqlConversationState
 from bot.turns import OUTBOX_KEY, ConversationLocks, Outbox, TurnStart
@@ -39,9 +41,10 @@ from store.conversations import (
     forget_conversation,
     refresh_service_url,
     remember_conversation,
+    seen_in_personal_chat,
 )
 from store.db import Database
-from store.models import ConversationKind
+from store.models import ConversationKind, utcnow
 from understanding.progress import looks_like_evidence
 from understanding.words import clean
 
@@ -65,6 +68,22 @@ def new_reference() -> str:
 def _channel_data(turn_context: TurnContext) -> dict[str, Any]:
     data = turn_context.activity.channel_data
     return data if isinstance(data, dict) else {}
+
+
+def _tenant_id(turn_context: TurnContext) -> str | None:
+    # ConversationAccount.tenant_id reads JSON "tenantID", which Teams never sends.
+    return (_channel_data(turn_context).get("tenant") or {}).get("id")
+
+
+def _in_the_bots_personal_chat(activity: Activity) -> bool:
+    """Written in the person's 1:1 chat with the bot: a message, or a card of the bot's pressed there.
+    A message extension's invoke is left out: it comes from wherever its user is typing, which may be
+    a 1:1 chat with someone else, where the bot could not post."""
+    personal = activity.conversation is not None and activity.conversation.conversation_type == "personal"
+    reached = activity.type == ActivityTypes.message or (
+        activity.type == ActivityTypes.invoke and not (activity.name or "").startswith("composeExtension/")
+    )
+    return personal and reached
 
 
 def _without_bot_mention(activity: Activity) -> str | None:
@@ -110,6 +129,9 @@ class ScrutinyBot(TeamsActivityHandler):
         # query; a move arrives as a URL different from the one remembered, and is stored.
         self._service_urls: dict[str, str] = {}
         self._locks = ConversationLocks()
+        # Personal conversation id -> (person id, service URL) this process stored as where to tell
+        # that person things: a message from someone already seen costs no query.
+        self._seen_in: dict[str, tuple[int, str]] = {}
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -145,11 +167,14 @@ class ScrutinyBot(TeamsActivityHandler):
             if stored_as and service_url and self._service_urls.get(stored_as) != service_url:
                 await refresh_service_url(session, conversation_id=stored_as, service_url=service_url)
                 stored = (stored_as, service_url)
-            if activity.type == ActivityTypes.message or activity.name == EXECUTE_INVOKE:
-                # What every message needs, read in this unit of work rather than in one each.
+            message = activity.type == ActivityTypes.message or activity.name == EXECUTE_INVOKE
+            # Who it is, also for any other invoke in a 1:1 chat: reaching the bot there counts as seen.
+            if message or _in_the_bots_personal_chat(activity):
                 turn_context.turn_state[CALLER_KEY] = await known_sender(
                     session, turn_context, self._settings
                 )
+            if message:
+                # What every message needs, read in this unit of work rather than in one each.
                 await self._conversation_state.load(turn_context, session=session)
         if stored is not None:  # now committed
             if len(self._service_urls) >= _SERVICE_URLS_KEPT:
@@ -222,6 +247,7 @@ class ScrutinyBot(TeamsActivityHandler):
             turn_context, self._db, self._settings
         )
         turn_context.turn_state[CALLER_KEY] = caller
+        await self._seen(turn_context, caller)
         dialog_context = await self._dialogs.create_context(turn_context)
 
         # A dialog in progress has the first word: it handles cancel, back and help itself.
@@ -311,6 +337,38 @@ class ScrutinyBot(TeamsActivityHandler):
             return messages.UNKNOWN_LOOKS_LIKE_EVIDENCE.format(commands=commands)
         return messages.UNKNOWN_COMMAND_TRY.format(commands=commands)
 
+    async def _seen(self, turn_context: TurnContext, caller: Caller) -> None:
+        """Someone on the roster reached the bot in their 1:1 chat: from now on that chat is where they
+        are told things (returns, decided dates, reminders), whether or not Teams ever said the app was
+        installed there; and what was kept for them meanwhile is told now, before the turn's reply."""
+        activity = turn_context.activity
+        if caller.person_id is None or not activity.service_url or not _in_the_bots_personal_chat(activity):
+            return
+        conversation_id = base_conversation_id(activity.conversation.id)
+        seen = (caller.person_id, activity.service_url)
+        if self._seen_in.get(conversation_id) == seen:
+            return
+        async with self._db.session() as session:
+            await seen_in_personal_chat(
+                session,
+                conversation_id=conversation_id,
+                person_id=caller.person_id,
+                service_url=activity.service_url,
+                reference=TurnContext.get_conversation_reference(activity).serialize(),
+                tenant_id=_tenant_id(turn_context),
+            )
+        self._remember_seen(conversation_id, seen)
+        outbox: Outbox | None = turn_context.turn_state.get(OUTBOX_KEY)
+        with outbox.sending_now() if outbox is not None else nullcontext():
+            await hand_over_kept(
+                self._db, person_id=caller.person_id, post=turn_context.send_activity, now=utcnow()
+            )
+
+    def _remember_seen(self, conversation_id: str, seen: tuple[int, str]) -> None:
+        if len(self._seen_in) >= _SERVICE_URLS_KEPT:
+            self._seen_in.clear()
+        self._seen_in[conversation_id] = seen
+
     async def _refuse_unknown(self, turn_context: TurnContext) -> None:
         async with self._db.session() as session:
             await turn_context.send_activity(await roster_refusal(session, self._settings))
@@ -320,6 +378,8 @@ class ScrutinyBot(TeamsActivityHandler):
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
         if turn_context.activity.name == EXECUTE_INVOKE:
             return await self._execute(turn_context)
+        if (caller := turn_context.turn_state.get(CALLER_KEY)) is not None:
+            await self._seen(turn_context, caller)
         return await super().on_invoke_activity(turn_context)
 
     async def _execute(self, turn_context: TurnContext) -> InvokeResponse:
@@ -332,6 +392,7 @@ class ScrutinyBot(TeamsActivityHandler):
             turn_context, self._db, self._settings
         )
         turn_context.turn_state[CALLER_KEY] = caller
+        await self._seen(turn_context, caller)
         value = submitted_value(press)
         turn_context.activity.value = value  # read by the handlers as a submit's value
         held = hold_replies(turn_context)
@@ -418,22 +479,25 @@ class ScrutinyBot(TeamsActivityHandler):
                 kind=kind,
                 service_url=activity.service_url,
                 reference=TurnContext.get_conversation_reference(activity).serialize(),
-                # ConversationAccount.tenant_id reads JSON "tenantID", which Teams never sends.
-                tenant_id=(channel_data.get("tenant") or {}).get("id"),
+                tenant_id=_tenant_id(turn_context),
                 team_id=team.get("id"),
                 team_name=team.get("name"),
                 channel_id=channel.get("id") or selected.get("id") or team.get("id"),
                 person_id=person_id,
             )
         # Teams announces one install twice (installationUpdate and conversationUpdate): greet once.
-        if not newly:
-            return
-        log.info("Installed in a %s conversation", kind.value)
-        if kind is ConversationKind.PERSONAL:
-            card = welcome_card(commands=self._registry.help_entries())
-            await turn_context.send_activity(card_message(card))
-        else:
-            await turn_context.send_activity(messages.CHANNEL_HELLO)
+        if newly:
+            log.info("Installed in a %s conversation", kind.value)
+            if kind is ConversationKind.PERSONAL:
+                card = welcome_card(commands=self._registry.help_entries())
+                await turn_context.send_activity(card_message(card))
+            else:
+                await turn_context.send_activity(messages.CHANNEL_HELLO)
+        if person_id is not None:  # after the welcome: what was kept while the bot could not reach them
+            self._remember_seen(
+                base_conversation_id(activity.conversation.id), (person_id, activity.service_url)
+            )
+            await hand_over_kept(self._db, person_id=person_id, post=turn_context.send_activity, now=utcnow())
 
     async def _removed(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity

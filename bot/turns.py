@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -58,6 +58,22 @@ class Outbox:
 
     def __init__(self) -> None:
         self._held: list[Callable[[], Awaitable[Any]]] = []
+        self._passing = 0
+
+    @property
+    def holding(self) -> bool:
+        return self._passing == 0
+
+    @contextmanager
+    def sending_now(self) -> Iterator[None]:
+        """Sends made meanwhile go straight out: what another record says was sent (a kept notice,
+        claimed as delivered) must not wait on this turn's state, nor be lost with a run that is
+        done again."""
+        self._passing += 1
+        try:
+            yield
+        finally:
+            self._passing -= 1
 
     def hold(self, send: Callable[[], Awaitable[Any]]) -> None:
         self._held.append(send)

@@ -406,6 +406,12 @@ RETURNED_TITLE = "Your {round} update for {name} was returned"
 RETURNED_REASON = "{who} says: {reason}"
 RETURNED_BUTTON = "Change my update"
 RETURNED_SUMMARY = "Your {round} update for {name} was returned: {reason}"
+# Told on someone's first message (or card pressed) after the bot had things for them it could not send.
+KEPT_WHILE_AWAY = "While you were away I had no way to message you in Teams, so I kept this for you:"
+# To the review's link officer, once per person and notice, above what could not be told.
+UNREACHABLE_TITLE = "I couldn't tell {name} this: they haven't used the app in Teams yet"
+UNREACHABLE_LATER = "I'll tell them the first time they message me; you may want to pass it on meanwhile."
+UNREACHABLE_SUMMARY = "I couldn't reach {name} in Teams"
 ACCEPTED_LINE = "Accepted by the scrutiny officer: {names}."
 TO_REVIEW_TITLE = "The {round} deadline has passed: {count} update(s) wait for your review"
 TO_REVIEW_BUTTON = "Review them"
