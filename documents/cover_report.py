@@ -100,7 +100,7 @@ class _Cover:
         for recommendation in cover.recommendations:
             self.recommendation(recommendation)
         self.heading(IMPLICATIONS)
-        self.numbered("This report has implications in the following areas:")
+        self.numbered("The implications of this report, with the comments of the relevant officers:")
         for area, what in IMPLICATION_AREAS.items():
             self.heading(area, level=2)
             self.placeholder(to_complete(what))
@@ -221,10 +221,13 @@ class _Cover:
             self.line("No actions have been agreed for it yet.")
             return
         count = len(rec.actions)
-        unassessed = f"; {rec.counts.not_assessed} not yet assessed" if rec.counts.not_assessed else ""
+        # Only what is there: "1 Slipped; 3 not yet assessed", not four zeros besides.
+        graded = ", ".join(f"{n} {GRADE_LABELS[grade]}" for grade, n in rec.counts.counts.items() if n)
+        unassessed = f"{rec.counts.not_assessed} not yet assessed" if rec.counts.not_assessed else ""
         self.line(
             f"Its {count} agreed action{'s' if count > 1 else ''} in the {self.latest} round: "
-            f"{grade_counts_text(rec.counts)}{unassessed}."
+            + "; ".join(filter(None, [graded, unassessed]))
+            + "."
         )
         for action in rec.actions:
             self.bullet(self.standing(action))
@@ -237,7 +240,7 @@ class _Cover:
         before = ""
         previous = self.cover.previous
         if previous and action.previous_grade and action.previous_grade != action.grade:
-            before = f", {action.previous_grade.label} in {previous.round_label}"
+            before = f" (was {action.previous_grade.label} in {previous.round_label})"
         why = f" {' '.join(action.explanation.split())}" if action.explanation else ""
         return f"{name}{now}{before}.{why}"
 

@@ -178,11 +178,12 @@ def test_the_cover_report_has_a_councils_sections_and_counts_the_record(
         assert changed in paragraphs(document, "List Bullet")
     assert "Progress has been reported in 2 monitoring rounds: March 2020 and September 2020." in text
     assert "Recommendation 7: SBC embraces the iDEA" in text
-    assert "Its 4 agreed actions in the September 2020 round: 0 Fully Achieved, 0 On-Track, 1 Slipped" in text
+    assert "Its 4 agreed actions in the September 2020 round: 1 Slipped; 3 not yet assessed." in text
+    assert "Its 3 agreed actions in the September 2020 round: 3 Fully Achieved." in text  # Recommendation 1
     action_72 = next(
         b for b in paragraphs(document, "List Bullet") if b.startswith("Action 2 (Craig Taylor)")
     )
-    assert action_72.endswith(f": Slipped, On-Track in March 2020. {SLIPPED_WHY}")
+    assert action_72.endswith(f": Slipped (was On-Track in March 2020). {SLIPPED_WHY}")
     assert any(b.endswith(": Fully Achieved in March 2020.") for b in paragraphs(document, "List Bullet"))
     assert "Survey postponed." not in text
 
