@@ -17,9 +17,11 @@ from test_cli import Cli, cli  # noqa: F401 (fixture)
 
 from documents.cover_report import IMPLICATION_AREAS
 from documents.grades import Grade
+from documents.plan_format import PlanDocument, PlannedAction, PlannedRecommendation, ProgressEntry
 from documents.word_reader import read_docx
 from store.db import Database
 from store.models import AgreedAction, Recommendation, Review, UpdateSource, Verdict
+from store.papers import review_outcome
 from store.returns import decide
 from store.rounds import current_round
 from store.updates import record_update
@@ -318,3 +320,37 @@ def test_the_overview_counts_every_reviews_recommendations(september: Cli, tmp_p
     )
     refused = september("export", "--overview", "-o", tmp_path / "one.md", "--review", REVIEW)
     assert refused.exit_code == 1 and "The overview covers every review" in refused.output
+
+
+def test_a_recommendation_is_achieved_slipped_or_outstanding_by_its_actions_latest_grades() -> None:
+    def action(*grades: int | None) -> PlannedAction:
+        """Graded so in March 2020, then September 2020."""
+        rounds = iter(["March 2020", "September 2020"])
+        return PlannedAction(
+            responsibility="Lorraine Dixon",
+            agreed_action="Do it.",
+            progress={next(rounds): ProgressEntry(evidence="So far.", grade=grade) for grade in grades},
+        )
+
+    plan = PlanDocument.model_construct(
+        review=REVIEW,
+        recommendations=[
+            PlannedRecommendation(number=1, text="Done.", actions=[action(1), action(3, 1)]),
+            PlannedRecommendation(
+                number=2, text="Slipped, then ungraded.", actions=[action(1), action(3, None)]
+            ),
+            PlannedRecommendation(number=3, text="Back on track.", actions=[action(4, 2)]),
+            PlannedRecommendation(number=4, text="Never returned.", actions=[action()]),
+            # A report's recommendation whose actions are not drafted yet (the plan format will allow
+            # none once a final report can be imported): outstanding, not achieved for having none.
+            PlannedRecommendation.model_construct(number=5, text="No actions yet.", actions=[]),
+        ],
+    )
+    outcome = review_outcome(plan)
+    assert (outcome.accepted, outcome.achieved, outcome.slipped, outcome.outstanding) == (
+        [1, 2, 3, 4, 5],
+        [1],
+        [2],
+        [3, 4, 5],
+    )
+    assert outcome.latest_round == "September 2020" and outcome.recommendations == 5
