@@ -11,7 +11,7 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.process import BaseProcess
 
 from aiohttp import web
@@ -59,29 +59,38 @@ class BotFrameworkConfig:
     APP_PASSWORD: str
     APP_TYPE: str
     APP_TENANTID: str
-    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str
-    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str
-    TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL: str = (
-        AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
-    )
-    TO_CHANNEL_FROM_BOT_LOGIN_URL: str = AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL_PREFIX
-    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
-    OAUTH_URL: str = AuthenticationConstants.OAUTH_URL
-    CALLER_ID: str = CallerIdConstants.public_azure_channel
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str = ""
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str = ""
+    TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL: str = ""
+    TO_CHANNEL_FROM_BOT_LOGIN_URL: str = ""
+    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str = ""
+    OAUTH_URL: str = ""
+    CALLER_ID: str = ""
 
     def __repr__(self) -> str:  # never print the password
         return f"BotFrameworkConfig(APP_ID={self.APP_ID!r}, APP_TYPE={self.APP_TYPE!r})"
 
 
 def bot_framework_config(settings: Settings) -> BotFrameworkConfig:
-    return BotFrameworkConfig(
+    credentials = BotFrameworkConfig(
         APP_ID=settings.app_id,
         APP_PASSWORD=settings.app_password.get_secret_value() if settings.app_password else "",
         # The SDK's SingleTenant path insists on an app id; anonymous local mode is its MultiTenant path.
         APP_TYPE=settings.app_type if settings.app_id else "MultiTenant",
         APP_TENANTID=settings.app_tenant_id,
+    )
+    if not settings.app_id:
+        # Anonymous local mode checks no token: botbuilder's own path, as the bare framework runs it.
+        return credentials
+    return replace(
+        credentials,
         TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=settings.channel_openid_metadata_url,
         TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=settings.channel_token_issuer,
+        TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL=AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
+        TO_CHANNEL_FROM_BOT_LOGIN_URL=AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL_PREFIX,
+        TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE,
+        OAUTH_URL=AuthenticationConstants.OAUTH_URL,
+        CALLER_ID=CallerIdConstants.public_azure_channel,
     )
 
 
