@@ -281,6 +281,7 @@ LINK_PAGE = (
 LINK_PAGE_GONE = "Recommendation {number}'s review is no longer in the plans."
 STATUS_LINK = "Paste this recommendation anywhere in Teams: [{link}]({link})"
 STATUS_NO_ACTIONS = "No agreed actions yet."
+STATUS_NO_ACTIONS_SHORT = "No agreed actions yet"  # in the badge at the end of a recommendation's line
 STATUS_SHOWING = "Showing {first}–{last} of {total}."
 STATUS_NEXT = "Next {count}"
 STATUS_PREVIOUS = "Previous {count}"
