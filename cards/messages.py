@@ -363,6 +363,7 @@ ASK_ROUND_NONE_OPEN = "{review}: no round is open just now, so no updates are du
 ASK_COUNT_LINE = "{review}: **{count}** of {total} actions are {state} (their latest grade){refs}."
 ASK_COUNT_STATE_LINE = "{review}: **{count}** of {total} actions {state}{refs}."
 ASK_OVERALL = "{review}, by each action's latest grade: {counts}. {round}"
+ASK_OVERALL_NO_ACTIONS = "{review} has no agreed actions yet, so there is no progress to report."
 ASK_OVERALL_COUNT = "**{count}** {grade}"
 ASK_OVERALL_ROUND = "{round}: {updated} of {asked} actions updated so far{deadline}."
 ASK_OVERALL_DEADLINE = ", due by {deadline}"

@@ -263,7 +263,10 @@ async def test_the_status_cards_say_no_agreed_actions_yet(
     async with db.session() as session:
         await import_document(session, path=samples / REPORT)
     chat = await make_chat()
-    card = card_of(await chat.say("status"))
+    replies = await chat.say("status")
+    said = replies[0].text
+    assert said == "Digital Optimisation has no agreed actions yet, so there is no progress to report."
+    card = card_of(replies)
     lines = [c for c in blocks(card, "ColumnSet") if c.get("selectAction")]
     assert len(lines) == 13
     # No action is not every action achieved.
@@ -359,3 +362,31 @@ def test_the_report_date_is_kept_on_the_review(tmp_path: Path) -> None:
     assert plan.recommendations[0].actions == []
     write_document(plan, path=tmp_path / "plan.json", fmt="json")
     assert read_document(tmp_path / "plan.json") == plan
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["status", "summary", "how's the wifi one going?", "my actions", "update", "slipped", "overdue", "help"],
+)
+async def test_before_any_action_is_agreed_every_question_has_an_answer(
+    make_chat: MakeChat, db: Database, samples: Path, said: str
+) -> None:
+    async with db.session() as session:
+        await import_document(session, path=samples / REPORT)
+    replies = await (await make_chat()).say(said)
+    assert replies
+    words = " ".join([*(r.text or "" for r in replies), *(shown(c) for r in replies for c in r.cards)])
+    assert "Sorry, something went wrong" not in words, words
+
+
+def test_the_command_line_answers_before_any_action_is_agreed(
+    cli: Cli, samples: Path, tmp_path: Path
+) -> None:
+    cli.ok("import", samples / REPORT)
+    assert "Recommendation 4" in cli.ok("ask", "how's the wifi one going?")
+    assert cli.ok("ask", "how is the review going?") == (
+        "Digital Optimisation has no agreed actions yet, so there is no progress to report."
+    )
+    gallery = cli("cards", "preview", "-o", tmp_path / "cards")
+    assert gallery.exit_code == 1
+    assert "“Digital Optimisation” has no agreed actions yet, and most cards show actions." in gallery.output
