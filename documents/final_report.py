@@ -15,8 +15,9 @@ samples/review-final-report.txt):
   bullet. A line holding only a number (a page number) is skipped.
 - The report may list its recommendations twice (in the summary and at the end): the lists must
   agree word for word.
-- The title is what follows "our review of", "the scrutiny review of" or "this review into",
-  whichever the report says most often ("…following our review of Digital Optimisation.").
+- The title is what follows "our review of", "the scrutiny review of" or "this review into" up to
+  the sentence's punctuation, or a line "Scrutiny Review of …" of its own, whichever the report says
+  most often ("…following our review of Digital Optimisation.").
 - The committee is the capitalised name before "Select Committee" (or "Scrutiny Committee/Panel")
   that the report names most often.
 - The date is a line of its own in the first lines (the cover): "12 February 2019", "February
@@ -44,14 +45,22 @@ _BULLET = re.compile(r"(?:[•●▪◦‣∙·*\uf0b7\uf0a7-]|–|o)\s+(\S.*)")
 _SECTION = re.compile(r"\d+\.\d+\b|appendix\b|appendices\b", re.I)
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
 _SENTENCE_END = re.compile(r"[.!?][’'\"”)\]]*$")
+# "…following our review of Digital Optimisation." A title may hold "and" or "in" ("Children in
+# Care"), so only punctuation or a verb ends it.
 _TITLE = re.compile(
     r"\b(?:[Oo]ur|[Tt]he|[Tt]his)\s+(?:scrutiny\s+)?review\s+(?:of|into)\s+[‘'\"“]?"
-    r"([A-Z][^.,;:()‘’'\"“”\n]{1,120}?)[’'\"”]?(?=[.,;:(]|\s+(?:and|which|was|has|is|by|to|in)\s|$)"
+    r"([A-Z][^.,;:()‘’'\"“”\n]{1,120}?)[’'\"”]?(?=[.,;:(]|\s+(?:which|was|were|has|is|that)\s|$)"
 )
+# A cover's line of its own: "Scrutiny Review of Digital Optimisation".
+_TITLE_LINE = re.compile(
+    r"(?:the\s+)?(?:scrutiny\s+)?review\s+(?:of|into)\s+[‘'\"“]?([A-Z][^‘’'\"“”]+?)[’'\"”]?", re.I
+)
+_TITLE_WORDS = 12
 _NAME_WORD = r"(?:[A-Z][\w’'&-]*|and|&)"
 _COMMITTEE = re.compile(
     rf"\b({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,6}})\s+((?:Select|Scrutiny)\s+(?:Committee|Panel))\b"
 )
+_NOT_A_NAME = {"the", "final", "report", "chair", "vice-chair", "cllr", "councillor", "mr", "mrs", "ms", "dr"}
 _MONTH_NAMES = "|".join(calendar.month_name[1:])
 _COVER_DATE = re.compile(
     r"(?:(?:final\s+report|report|date(?:\s+of\s+report)?|published)\s*[:–—-]?\s*)?"
@@ -104,7 +113,9 @@ def parse_final_report(text: str, *, source: str) -> PlanDocument:
                 f"recommendation {number}: “{_short(first.get(number, '(missing)'))}” and "
                 f"“{_short(other.get(number, '(missing)'))}”. Make the two lists agree and import it again."
             )
-    title = _most_said(match.group(1).strip() for match in _TITLE.finditer(_joined(lines)))
+    said = [match.group(1) for match in _TITLE.finditer(_joined(lines))]
+    said += [match.group(1) for line in lines if (match := _TITLE_LINE.fullmatch(line))]
+    title = _most_said(t.strip() for t in said if len(t.split()) <= _TITLE_WORDS)
     if title is None:
         raise ImportRefused(
             f"{source}: the review's title was not found, so nothing was imported. The report should "
@@ -175,11 +186,13 @@ def _joined(lines: list[str]) -> str:
 
 
 def _committee(text: str) -> str | None:
-    """The name said most often, and of those the longest: "Vice-Chair People Select Committee"
-    (a signature's words run together) is said once, "People Select Committee" many times."""
+    """The name said most often, and of those the longest (a name's last words are counted too)."""
     counts: Counter[str] = Counter()
     for match in _COMMITTEE.finditer(text):
         words = match.group(1).split()
+        # Capitalised words that are no part of a name: a title before it, a signature's role.
+        cut = [i for i, word in enumerate(words) if word.lower() in _NOT_A_NAME]
+        words = words[cut[-1] + 1 :] if cut else words
         for start in range(len(words)):
             if words[start][:1].isupper():
                 counts[" ".join([*words[start:], match.group(2)])] += 1

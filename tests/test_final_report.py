@@ -390,3 +390,35 @@ def test_the_command_line_answers_before_any_action_is_agreed(
     gallery = cli("cards", "preview", "-o", tmp_path / "cards")
     assert gallery.exit_code == 1
     assert "“Digital Optimisation” has no agreed actions yet, and most cards show actions." in gallery.output
+
+
+@pytest.mark.parametrize(
+    ("text", "review", "committee", "words"),
+    [
+        (  # the cover names both; "and" and "in" belong to the names
+            "Children and Young People Select Committee\nScrutiny Review of Children in Care\nMarch 2021\n\n"
+            "Recommendations\n\n(1) Foster carers are paid on\n\n14\n\ntime.\n"
+            "(2) Each child’s plan is self-\nexplanatory.\n\nAppendix 1\n",
+            "Children in Care",
+            "Children and Young People Select Committee",
+            ["Foster carers are paid on time.", "Each child’s plan is self-explanatory."],
+        ),
+        (  # a signature's words run into the name; the name said most often wins
+            "Cllr Ann Lee\nVice-Chair\nAdult Social Care and Health Select Committee\n\nThis report of the "
+            "Adult Social Care and Health Select Committee follows the review of Home Care, which began in "
+            "2020.\n\nThe Committee recommends that:\n1. Home care visits last at least 30 minutes.\n"
+            "2.0 Introduction\n",
+            "Home Care",
+            "Adult Social Care and Health Select Committee",
+            ["Home care visits last at least 30 minutes."],
+        ),
+    ],
+)
+def test_what_a_report_is_read_by(
+    tmp_path: Path, text: str, review: str, committee: str, words: list[str]
+) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    plan = read_document(path)
+    assert (plan.review, plan.committee) == (review, committee)
+    assert [r.text for r in plan.recommendations] == words
