@@ -37,9 +37,9 @@ from typing import Any
 from documents.errors import ImportRefused
 from documents.plan_format import PlanDocument, plan_from_data
 
-_ANCHOR = re.compile(r"\brecommends?\s+that\s*:\s*$|^recommendations\s*:?\s*$", re.I)
-_STRONG_ANCHOR = re.compile(r"\brecommends?\s+that\s*:\s*$", re.I | re.M)
-_HEADING_ANCHOR = re.compile(r"^\s*recommendations\s*:?\s*$", re.I | re.M)
+_RECOMMEND_THAT = re.compile(r"\brecommends?\s+that\s*:\s*$", re.I | re.M)
+_RECOMMENDATIONS_HEADING = re.compile(r"^\s*recommendations\s*:?\s*$", re.I | re.M)
+_PROGRESS_ROW = re.compile(r"^\s*Recommendation\s+\d+\s*:", re.M)  # a progress update's, not a report's
 _ITEM = re.compile(r"\(?(\d{1,3})(?:\)|\.(?!\d))\s+(\S.*)")
 _BULLET = re.compile(r"(?:[•●▪◦‣∙·*\uf0b7\uf0a7-]|–|o)\s+(\S.*)")
 _SECTION = re.compile(r"\d+\.\d+\b|appendix\b|appendices\b", re.I)
@@ -87,15 +87,20 @@ class _Recommendation:
 def looks_like_final_report(text: str) -> bool:
     """A committee's report: "… recommend that:", or a "Recommendations" heading in a text that has
     no progress-update rows ("Recommendation 1:")."""
-    if _STRONG_ANCHOR.search(text):
+    if _RECOMMEND_THAT.search(text):
         return True
-    return bool(_HEADING_ANCHOR.search(text)) and not re.search(r"^\s*Recommendation\s+\d+\s*:", text, re.M)
+    return bool(_RECOMMENDATIONS_HEADING.search(text)) and not _PROGRESS_ROW.search(text)
 
 
 def parse_final_report(text: str, *, source: str) -> PlanDocument:
     """The review a final report starts: refused whole, saying why, if anything needed is not found."""
     lines = [" ".join(line.split()) for line in text.replace("\f", "\n").splitlines()]
-    lists = [_list_after(lines, i) for i, line in enumerate(lines) if _ANCHOR.search(line)]
+    anchors = [
+        i
+        for i, line in enumerate(lines)
+        if _RECOMMEND_THAT.search(line) or _RECOMMENDATIONS_HEADING.match(line)
+    ]
+    lists = [_list_after(lines, i) for i in anchors]
     lists = [found for found in lists if found]
     if not lists:
         raise ImportRefused(
@@ -107,11 +112,13 @@ def parse_final_report(text: str, *, source: str) -> PlanDocument:
     first = recommendations[0]
     for other in recommendations[1:]:
         if other != first:
-            number = next((n for n in sorted(first.keys() | other.keys()) if first.get(n) != other.get(n)), 0)
+            number = next(n for n in sorted(first.keys() | other.keys()) if first.get(n) != other.get(n))
+            texts = " and ".join(
+                f"“{_short(t)}”" if t else "nothing" for t in (first.get(number), other.get(number))
+            )
             raise ImportRefused(
-                f"{source}: the report lists its recommendations twice, and they differ at "
-                f"recommendation {number}: “{_short(first.get(number, '(missing)'))}” and "
-                f"“{_short(other.get(number, '(missing)'))}”. Make the two lists agree and import it again."
+                f"{source}: the report lists its recommendations twice, and they differ at recommendation "
+                f"{number}: {texts}. Make the two lists agree and import it again."
             )
     said = [match.group(1) for match in _TITLE.finditer(_joined(lines))]
     said += [match.group(1) for line in lines if (match := _TITLE_LINE.fullmatch(line))]

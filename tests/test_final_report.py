@@ -302,7 +302,11 @@ def test_a_report_whose_two_lists_differ_is_refused(cli: Cli, samples: Path, tmp
     path = tmp_path / "report.txt"
     path.write_text(text[:last] + text[last:].replace("Bids for funding", "Bids for money"), encoding="utf-8")
     said = refused(cli, path)
-    assert "the report lists its recommendations twice, and they differ at recommendation 13" in said
+    assert said == (
+        "report.txt: the report lists its recommendations twice, and they differ at recommendation 13: "
+        "“Bids for funding of digital projects continue to be submitt…” and “Bids for money of digital "
+        "projects continue to be submitted…”. Make the two lists agree and import it again."
+    )
 
 
 def test_a_scanned_pdf_is_refused_saying_it_has_no_text(cli: Cli, tmp_path: Path) -> None:
@@ -422,3 +426,12 @@ def test_what_a_report_is_read_by(
     plan = read_document(path)
     assert (plan.review, plan.committee) == (review, committee)
     assert [r.text for r in plan.recommendations] == words
+
+
+def test_a_report_that_does_not_say_which_review_it_is_is_refused(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("The Committee recommend that:\n\n1) Libraries open on Sundays.\n", encoding="utf-8")
+    assert refused(cli, path) == (
+        "report.txt: the review's title was not found, so nothing was imported. The report should say "
+        "which review it is, as in “following our review of Digital Optimisation”."
+    )
