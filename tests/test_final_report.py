@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 
 import docx
 import pytest
 from chat import MakeChat
+from fake_connector import TeamsUser
 from fpdf import FPDF
 from PIL import Image
 from records import import_document
@@ -435,3 +437,20 @@ def test_a_report_that_does_not_say_which_review_it_is_is_refused(cli: Cli, tmp_
         "report.txt: the review's title was not found, so nothing was imported. The report should say "
         "which review it is, as in “following our review of Digital Optimisation”."
     )
+
+
+async def test_an_admin_asked_to_update_a_recommendation_without_actions_is_told_there_is_none(
+    make_chat: MakeChat, db: Database, samples: Path, add_person: Callable[..., Awaitable[object]]
+) -> None:
+    async with db.session() as session:
+        await import_document(session, path=samples / REPORT)
+    admin = TeamsUser(name="Jo Admin", email="jo.admin@stockton.gov.uk", aad_object_id="aad-jo")
+    await add_person(admin.name, email=admin.email, aad_object_id=admin.aad_object_id, is_admin=True)
+    chat = await make_chat(admin)
+    # No round is open and no action agreed: nothing to update, said as for any admin.
+    assert [r.text for r in await chat.say("update")] == [
+        "There is nothing for you to update just now: none of your actions is in an open monitoring round."
+    ]
+    assert [r.text for r in await chat.say("update 4")] == [
+        "There is no Recommendation 4 among the actions you can update."
+    ]
