@@ -41,8 +41,8 @@ def read_document(path: Path, *, max_bytes: int = IMPORT_MAX_BYTES) -> PlanDocum
         size = path.stat().st_size
         if size > max_bytes:
             raise ImportRefused(
-                f"{name} is {size / 1_000_000:.0f} MB, over the {max_bytes / 1_000_000:g} MB a document "
-                "may be, so nothing was imported (SCRUTINY_IMPORT_MAX_BYTES sets the limit)."
+                f"{name} is {round(size / 1_000_000, 1):g} MB, over the {max_bytes / 1_000_000:g} MB a "
+                "document may be, so nothing was imported (SCRUTINY_IMPORT_MAX_BYTES sets the limit)."
             )
         data = path.read_bytes()
     except OSError:

@@ -50,7 +50,7 @@ class ImportResult:
     def describe(self) -> str:
         verb = "Imported" if self.created else "Updated"
         if self.created and not self.actions:  # a committee's report: the plan is agreed later
-            return f"{verb} “{self.review}”: {self.recommendations} recommendations, no agreed actions yet."
+            return f"Imported “{self.review}”: {self.recommendations} recommendations, no agreed actions yet."
         rounds = f"; new rounds: {', '.join(self.rounds_added)}" if self.rounds_added else ""
         return (
             f"{verb} “{self.review}”: {self.recommendations} recommendations, {self.actions} agreed actions, "
