@@ -156,6 +156,11 @@ async def card_gallery(
     overview = await queries.review_overview(session, review_id=review.id)
     recommendations = await queries.review_status(session, review_id=review.id)
     actions = [a for r in recommendations for a in r.actions]
+    if not actions:  # only committees' reports imported: the cards about actions have nothing to show
+        raise UserFacingError(
+            f"“{review.title}” has no agreed actions yet, and most cards show actions. Import a plan or a "
+            "progress update first: scrutiny-bot import FILE"
+        )
     biggest = _largest(recommendations)
     shown_round = review.open_round or (review.rounds[-1] if review.rounds else None)
     missing = await queries.missing_updates(

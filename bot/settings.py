@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     )
     evidence_store_files: bool = Field(False, validation_alias=_env("SCRUTINY_EVIDENCE_STORE_FILES"))
     evidence_max_bytes: int = Field(10_000_000, ge=1, validation_alias=_env("SCRUTINY_EVIDENCE_MAX_BYTES"))
+    # The largest document `scrutiny-bot import` reads (documents/files.py IMPORT_MAX_BYTES, 20 MB).
+    import_max_bytes: int = Field(20_000_000, ge=1, validation_alias=_env("SCRUTINY_IMPORT_MAX_BYTES"))
     # The council's own words for things its plans name: "DSG=Digital Services Group; HR=Human
     # Resources". Questions using either side find what the plans say with the other.
     synonyms_text: str = Field("", validation_alias=_env("SCRUTINY_SYNONYMS"))

@@ -43,6 +43,7 @@ from documents.grades import Grade
 from store.views import (
     ActionView,
     RecommendationMatch,
+    RecommendationSummary,
     RecommendationView,
     ReturnState,
     ReviewOverview,
@@ -121,9 +122,9 @@ def _note(text: str) -> TextBlock:
     return TextBlock(text=text, size="Small", is_subtle=True, wrap=True, spacing="Small")
 
 
-def grade_badge(grade: Grade | None, *, done: bool = False) -> Column:
+def grade_badge(grade: Grade | None, *, done: bool = False, words: str | None = None) -> Column:
     """The grade's words on its colour, as a cell at the end of a row: readable on any background,
-    where coloured words (yellow "Slipped" on white) are not."""
+    where coloured words (yellow "Slipped" on white) are not. `words` say something else than a grade."""
     shown = look(Grade.FULLY_ACHIEVED if done else grade)
     return Column(
         width=BADGE_WIDTH,
@@ -131,7 +132,11 @@ def grade_badge(grade: Grade | None, *, done: bool = False) -> Column:
         vertical_content_alignment="Center",
         items=[
             TextBlock(
-                text=shown.words, size="Small", weight="Bolder", wrap=True, horizontal_alignment="Center"
+                text=words or shown.words,
+                size="Small",
+                weight="Bolder",
+                wrap=True,
+                horizontal_alignment="Center",
             )
         ],
     )
@@ -387,20 +392,22 @@ def _round_line(overview: ReviewOverview) -> str:
     return messages.STATUS_NO_ROUNDS
 
 
-def _recommendation_line(
-    review_id: int, number: int, text: str, grade: Grade | None, done: bool
-) -> ColumnSet:
+def _recommendation_line(review_id: int, line: RecommendationSummary) -> ColumnSet:
     return ColumnSet(
         separator=True,
         spacing="Small",
         select_action=execute(
-            title=messages.STATUS_RECOMMENDATION_TITLE.format(number=number),
-            data=recommendation_data(review_id, number),
+            title=messages.STATUS_RECOMMENDATION_TITLE.format(number=line.number),
+            data=recommendation_data(review_id, line.number),
         ),
         columns=[
-            Column(width="28px", items=[TextBlock(text=str(number), weight="Bolder")]),
-            Column(width="stretch", items=[plan_text(text, LINE_TEXT)]),
-            grade_badge(grade, done=done),
+            Column(width="28px", items=[TextBlock(text=str(line.number), weight="Bolder")]),
+            Column(width="stretch", items=[plan_text(line.text, LINE_TEXT)]),
+            grade_badge(
+                line.worst_open_grade,
+                done=line.done,
+                words=None if line.actions else messages.STATUS_NO_ACTIONS_SHORT,
+            ),
         ],
     )
 
@@ -420,7 +427,7 @@ def overview_card(overview: ReviewOverview, *, page: Page) -> dict[str, Any]:
     body.append(_subheading(messages.STATUS_RECOMMENDATIONS_HEADING))
     if not overview.recommendations:
         body.append(_note(messages.STATUS_NO_RECOMMENDATIONS))
-    body += [_recommendation_line(overview.id, r.number, r.text, r.worst_open_grade, r.done) for r in lines]
+    body += [_recommendation_line(overview.id, line) for line in lines]
     body.append(_note(messages.STATUS_TAP_A_LINE))
     body += _pager(
         page,

@@ -231,6 +231,8 @@ def round_due_answer(review: ReviewSummary, actions: Sequence[ActionView], *, ro
 
 def overall_answer(review: ReviewSummary, actions: Sequence[ActionView]) -> str:
     """Where the review stands by each action's latest grade, and how the open round is going."""
+    if not actions:  # imported from the committee's report: the plan is not agreed yet
+        return messages.ASK_OVERALL_NO_ACTIONS.format(review=review.title)
     latest = Counter(a.latest_grade for a in actions if a.latest_grade is not None)
     counts = ", ".join(messages.ASK_OVERALL_COUNT.format(count=latest[g], grade=g.label) for g in Grade)
     round_line = ""

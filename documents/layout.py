@@ -26,6 +26,8 @@ NOT_ASSESSED = "Not yet assessed"
 EXPLANATION_HINT = "(include explanation if required)"
 # Above an update the scrutiny officer has not accepted, when such updates are asked for at all.
 NOT_YET_REVIEWED = "(not yet reviewed)"
+# Under a recommendation the committee has made but no action has been agreed for yet.
+NO_AGREED_ACTIONS = "No agreed actions yet."
 # Above the links to the files and Teams messages kept as evidence.
 ATTACHED = "Attached:"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Annotated, Any
 
 import yaml
@@ -123,7 +124,8 @@ class PlannedAction(Strict):
 class PlannedRecommendation(Strict):
     number: int = Field(ge=1)
     text: NonBlank
-    actions: list[PlannedAction] = Field(min_length=1)
+    # None yet when the committee's report is imported: the action plan is agreed later.
+    actions: list[PlannedAction] = Field(default_factory=list)
     # Its own link (documents/links.py), on an export made where the bot has a public address.
     link: str | None = None
 
@@ -144,6 +146,7 @@ class PlanDocument(Strict):
     committee: OptionalText = None
     link_officers: list[str] = Field(default_factory=list)
     action_plan_agreed: OptionalText = None
+    report_date: date | None = None  # the Select Committee's final report
     rounds: list[PlannedRound] = Field(default_factory=list)
     recommendations: list[PlannedRecommendation] = Field(min_length=1)
 
@@ -164,8 +167,16 @@ class PlanDocument(Strict):
                 labels.update(action.progress)
         return sorted(labels, key=parse_month)
 
+    def to_data(self) -> dict[str, Any]:
+        """As JSON or YAML hold it: what is not given is left out, except a recommendation's actions,
+        which say "none yet" as an empty list."""
+        data = self.model_dump(mode="json", exclude_defaults=True)
+        for recommendation in data["recommendations"]:
+            recommendation.setdefault("actions", [])
+        return data
+
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json", exclude_defaults=True), indent=2, ensure_ascii=False)
+        return json.dumps(self.to_data(), indent=2, ensure_ascii=False)
 
 
 def where(loc: tuple[int | str, ...], data: Any) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from documents.dates import canonical_round_label
 from documents.errors import ImportRefused
 from documents.grades import Grade
+from documents.layout import NO_AGREED_ACTIONS
 from documents.plan_format import PlanDocument, names_in_responsibility, plan_from_data
 
 
@@ -136,6 +137,7 @@ class _Table:
     line: int
     text: _Row
     groups: list[_Group] = field(default_factory=list)
+    no_actions: bool = False  # the exported plan says "No agreed actions yet." under it
 
 
 def _has_text(cell: Cell) -> bool:
@@ -243,6 +245,11 @@ class _Reader:
         row = self.row
         if self.table is None or row is None:
             return  # the title, the introduction and other prose between the tables
+        said_none = head == NO_AGREED_ACTIONS and not any(v.strip() for v in values)
+        if row.kind == Kind.RECOMMENDATION and said_none:
+            self.table.no_actions = True
+            self.row, self.tail = None, None
+            return
         round_only = _ROUND_ONLY.fullmatch(head)
         if round_only and row.kind in PROGRESS and row.round is None and row.kind != Kind.EXPLANATION:
             self.set_round(row, round_only["round"], number)
@@ -443,7 +450,7 @@ def parse_text_export(text: str, *, source: str) -> PlanDocument:
 
     recommendations = []
     for table in reader.tables:
-        if not table.groups:
+        if not table.groups and not table.no_actions:
             raise ImportRefused(
                 f"{source}: Recommendation {table.number} (line {table.line}): no “Agreed Action” row"
             )

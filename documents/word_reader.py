@@ -65,11 +65,14 @@ _GRADE_CELL = re.compile(r"([1-4])[.)]?(?:\s*[-–:(]?\s*(.+?)\)?)?")
 
 def read_docx(data: bytes, *, source: str) -> PlanDocument:
     """The plan in a progress-update document; ImportRefused, naming table, row and action, if not."""
-    document = _open(data, source=source)
+    return read_progress_update(open_docx(data, source=source), source=source)
+
+
+def read_progress_update(document: Any, *, source: str) -> PlanDocument:
     return plan_from_data(_DocumentReader(document, source=source).read(), source=source)
 
 
-def _open(data: bytes, *, source: str) -> Any:
+def open_docx(data: bytes, *, source: str) -> Any:
     if not data.strip():
         raise ImportRefused(f"{source}: the file is empty.")
     if data.startswith(b"\xd0\xcf\x11\xe0"):

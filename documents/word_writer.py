@@ -25,6 +25,7 @@ from documents.layout import (
     EXPLANATION_HINT,
     GRADING_KEY,
     INTRO,
+    NO_AGREED_ACTIONS,
     NOT_ASSESSED,
     NOT_YET_REVIEWED,
     TITLE,
@@ -203,6 +204,13 @@ class _Writer:
         rounds: list[str],
         impact_rounds: set[str],
     ) -> None:
+        if not actions:
+            # Its own table, as the reader expects; the words below it, where they cannot be read as a row.
+            table = self.table([_VALUE_WIDTH], rows=1)
+            self.label(_cell(table, 0, 0), f"Recommendation {number}:")
+            self.fill(_cell(table, 0, 1), text)
+            self.document.add_paragraph(NO_AGREED_ACTIONS).runs[0].italic = True
+            return
         groups = _groups(actions)
         columns = max(len(group) for group in groups)
         width = _VALUE_WIDTH // columns

@@ -136,6 +136,8 @@ class Review(Base):
     title: Mapped[str] = mapped_column(String(300), unique=True)
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
     action_plan_agreed: Mapped[str | None] = mapped_column(String(100))
+    # The date of the committee's final report, when the review was imported from it.
+    report_date: Mapped[date | None] = mapped_column(Date)
 
     committee: Mapped[Committee | None] = relationship(back_populates="reviews")
     link_officers: Mapped[list[Person]] = relationship(secondary=review_link_officers, order_by=Person.name)

@@ -49,6 +49,8 @@ class ImportResult:
 
     def describe(self) -> str:
         verb = "Imported" if self.created else "Updated"
+        if self.created and not self.actions:  # a committee's report: the plan is agreed later
+            return f"Imported “{self.review}”: {self.recommendations} recommendations, no agreed actions yet."
         rounds = f"; new rounds: {', '.join(self.rounds_added)}" if self.rounds_added else ""
         return (
             f"{verb} “{self.review}”: {self.recommendations} recommendations, {self.actions} agreed actions, "
@@ -137,6 +139,8 @@ async def import_plan(session: AsyncSession, *, plan: PlanDocument) -> ImportRes
         review.committee = committee or Committee(name=plan.committee)
     if plan.action_plan_agreed:
         review.action_plan_agreed = plan.action_plan_agreed
+    if plan.report_date:
+        review.report_date = plan.report_date
     await session.flush()
     await session.refresh(review, ["link_officers", "rounds"])
     await _load_plan_of(session, review)
@@ -385,6 +389,7 @@ async def export_plan(
         committee=review.committee.name if review.committee else None,
         link_officers=[p.name for p in review.link_officers],
         action_plan_agreed=review.action_plan_agreed,
+        report_date=review.report_date,
         rounds=[
             PlannedRound(
                 label=r.label, deadline=r.deadline.isoformat() if r.deadline else None, open=r.is_open

@@ -518,6 +518,7 @@ async def review_overview(session: AsyncSession, *, review_id: int) -> ReviewOve
                 text=rec.text,
                 worst_open_grade=rec.worst_open_grade,
                 done=rec.done,
+                actions=len(rec.actions),
             )
             for rec in recommendations
         ],

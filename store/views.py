@@ -119,7 +119,8 @@ class RecommendationView(View):
 
     @property
     def done(self) -> bool:
-        return all(a.done for a in self.actions)
+        # A recommendation with no agreed action yet is not done: nothing has been done.
+        return bool(self.actions) and all(a.done for a in self.actions)
 
 
 class RecommendationMatch(View):
@@ -166,6 +167,7 @@ class RecommendationSummary(View):
     text: str
     worst_open_grade: Grade | None
     done: bool
+    actions: int  # agreed actions; none yet when the review was imported from its report
 
 
 class ReviewSummary(View):

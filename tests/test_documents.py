@@ -112,7 +112,8 @@ def test_a_text_export_saved_as_unicode_by_word_is_read(samples: Path, tmp_path:
             "notes.txt",
             b"Minutes of the meeting held on 3 March 2020.\n",
             "notes.txt: this is neither a progress update (Word, or its text export with “Recommendation 1:” "
-            "rows) nor a plan in YAML or JSON (starting with “review:”).",
+            "rows), a plan in YAML or JSON (starting with “review:”), nor a Select Committee's final report "
+            "(with “The Committee recommend that:” before its numbered recommendations).",
         ),
         (
             "plan.yaml",

@@ -21,7 +21,7 @@ from chat import Chat
 from fake_connector import FakeConnector
 from records import action_id
 from sqlalchemy import select
-from test_hosting import _Workers
+from test_hosting import Workers
 from test_status import LORRAINE, seeded  # noqa: F401
 
 from store.db import Database
@@ -55,7 +55,7 @@ async def test_sigterm_mid_turn_finishes_the_turn_and_loses_nothing(
         stderr=subprocess.STDOUT,
     )
     try:
-        served = _Workers(f"http://127.0.0.1:{port}", fake_connector)
+        served = Workers(f"http://127.0.0.1:{port}", fake_connector)
         await served.started(seconds=30)
         fake_connector.add_member(LORRAINE)
         lorraine = Chat(served, user=LORRAINE, scope="personal")  # type: ignore[arg-type]

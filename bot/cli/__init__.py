@@ -25,7 +25,8 @@ from typer.core import TyperCommand, TyperGroup
 COMMANDS: dict[str, tuple[str, str]] = {
     "import": (
         "bot.cli.plan:import_",
-        "Import action plans and progress updates. Importing the same document again changes nothing.",
+        "Import action plans, progress updates and the Select Committee's final reports. Importing the "
+        "same document again changes nothing.",
     ),
     "export": (
         "bot.cli.plan:export",

@@ -35,45 +35,52 @@ DOCUMENT_FORMATS: dict[Format, Literal["docx", "md", "json"]] = {
 }
 
 
-def read_plan(path: Path) -> PlanDocument:
-    # Word, its text export, or YAML/JSON, told by content; python-docx is loaded only when needed.
+def read_plan(path: Path, max_bytes: int) -> PlanDocument:
+    # Word, its text export, YAML/JSON, or a committee's report (Word, PDF, text), told by content;
+    # python-docx and pypdf are loaded only when needed.
     from documents.files import read_document
 
     if not path.is_file():
         raise UserFacingError(f"There is no file {path}.")
-    return read_document(path)
+    return read_document(path, max_bytes=max_bytes)
 
 
 def import_(
     paths: Annotated[
-        list[Path], typer.Argument(help="Word .docx, its text export (.txt), or a YAML/JSON plan.")
+        list[Path],
+        typer.Argument(
+            help="Word .docx, its text export (.txt), a YAML/JSON plan, or the committee's final report "
+            "(.docx, .pdf or .txt)."
+        ),
     ],
 ) -> None:
-    """Import action plans and progress updates. Importing the same document again changes nothing.
+    """Import action plans, progress updates and the Select Committee's final reports. Importing the
+    same document again changes nothing.
 
     All of them are imported in one transaction: if one file is refused, none is imported.
     """
-    with _reading(paths) as plans:
+    settings = load_settings()
+    with _reading(paths, max_bytes=settings.import_max_bytes) as plans:
 
         async def work(session: AsyncSession) -> list[str]:
             return [(await import_plan(session, plan=plan)).describe() for plan in plans]
 
-        lines = run(work)
+        lines = run(work, settings=settings)
     for line in lines:
         terminal().print(line, markup=False)
 
 
 @contextmanager
-def _reading(paths: list[Path]) -> Iterator[Iterator[PlanDocument]]:
+def _reading(paths: list[Path], *, max_bytes: int) -> Iterator[Iterator[PlanDocument]]:
     """The plans in order, each read while the ones before it are saved. Several documents are read
     in other processes, one a core: reading Word is most of a council's import (0.08 s a document)."""
     workers = min(len(paths), os.cpu_count() or 1)
     if workers < 2:
-        yield (read_plan(path) for path in paths)
+        yield (read_plan(path, max_bytes) for path in paths)
         return
     # Started before the event loop, so the processes forked hold no loop or connection.
     with ProcessPoolExecutor(workers) as pool:
-        reads = [pool.submit(read_plan, path) for path in paths]
+        reads = [pool.submit(read_plan, path, max_bytes) for path in paths]
         try:
             yield (read.result() for read in reads)
         finally:
@@ -163,7 +170,7 @@ def export(
     plan = run(work, settings=settings)
     with plain_errors():
         if chosen is Format.YAML:
-            data = plan.model_dump(mode="json", exclude_defaults=True)
+            data = plan.to_data()
             output.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
         else:
             from documents.files import write_document

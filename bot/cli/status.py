@@ -12,6 +12,7 @@ from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import ReviewOption, find_review, load_settings, run, terminal
+from cards import messages
 from cards.grades import look
 from dialogs.asking import Understanding
 from documents.errors import UserFacingError
@@ -75,6 +76,8 @@ def _print_overview(
         console.print(_counts_line(overview.counts))
     actions = [a for rec in recommendations for a in rec.actions]
     if not actions:
+        # Imported from the committee's report: the recommendations, and that no plan is agreed yet.
+        _print_stacked(console, recommendations)
         return
     rounds = overview.rounds
     # Full grade words take 20 columns a round; on a narrow terminal the coloured number says it.
@@ -100,6 +103,8 @@ def _print_overview(
     for round_ in rounds:
         table.add_column(f"{round_.month:%b %Y}" if short else round_.label, no_wrap=True, width=grade_width)
     for rec in recommendations:
+        if not rec.actions:
+            table.add_row(str(rec.number), Text(messages.STATUS_NO_ACTIONS, style="dim"))
         for action in rec.actions:
             table.add_row(
                 action.ref,
@@ -128,6 +133,9 @@ def _print_stacked(console: Console, recommendations: list[RecommendationView]) 
         body = Table.grid(padding=(0, 1))
         body.add_column(no_wrap=True)
         body.add_column()
+        if not rec.actions:
+            body.add_row(Text(str(rec.number), style="bold"), " ".join(rec.text.split()))
+            body.add_row("", Text(messages.STATUS_NO_ACTIONS, style="dim"))
         for action in rec.actions:
             body.add_row(Text(action.ref, style="bold"), _what(action))
             who = Text.assemble(("Responsibility: ", "dim"), action.responsibility)
@@ -145,6 +153,8 @@ def _print_stacked(console: Console, recommendations: list[RecommendationView]) 
 def _print_recommendation(console: Console, rec: RecommendationView) -> None:
     console.print(Text.assemble((f"Recommendation {rec.number}", "bold"), (f" ({rec.review_title})", "dim")))
     console.print(rec.text, markup=False)
+    if not rec.actions:
+        console.print(Text(messages.STATUS_NO_ACTIONS, style="dim"))
     for action in rec.actions:
         console.print()
         console.print(_action_block(action))
