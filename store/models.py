@@ -63,6 +63,13 @@ class UpdateSource(enum.StrEnum):
     CLI = "cli"
 
 
+class Completion(enum.StrEnum):
+    """How a review came to be complete."""
+
+    ALL_ACHIEVED = "all achieved"  # every monitored action Fully Achieved
+    SIGNED_OFF = "signed off"  # the committee signed it off, whatever was left
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -136,6 +143,17 @@ class Review(Base):
     title: Mapped[str] = mapped_column(String(300), unique=True)
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
     action_plan_agreed: Mapped[str | None] = mapped_column(String(100))
+    # "plan agreed": from that day the plan is frozen and its monitoring rounds are scheduled
+    # (store/lifecycle.py), the first `first_round_after_months` after it, then every `round_every_months`.
+    agreed_on: Mapped[date | None] = mapped_column(Date)
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    first_round_after_months: Mapped[int | None] = mapped_column(Integer)
+    round_every_months: Mapped[int | None] = mapped_column(Integer)
+    # The day the next round opens by itself; None: none scheduled (not agreed, or complete).
+    next_round_on: Mapped[date | None] = mapped_column(Date, index=True)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    completed_how: Mapped[Completion | None] = mapped_column(Enum(Completion, native_enum=False, length=20))
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
     committee: Mapped[Committee | None] = relationship(back_populates="reviews")
     link_officers: Mapped[list[Person]] = relationship(secondary=review_link_officers, order_by=Person.name)
