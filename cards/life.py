@@ -19,14 +19,14 @@ def outcome_line(life: ReviewLife) -> str:
     )
 
 
-def life_lines(life: ReviewLife | None, *, round_open: bool) -> list[str]:
+def life_lines(life: ReviewLife | None) -> list[str]:
     """What status and summaries say of a review's life: complete with its outcome, or its next round."""
     if life is None:
         return []
     if life.completed_on is not None:
         how = messages.COMPLETE_HOW.get(life.completed_how or "", life.completed_how or "")
         return [messages.COMPLETE_LINE.format(day=day(life.completed_on), how=how), outcome_line(life)]
-    if life.next_round_on is not None and not round_open:
+    if life.next_round_on is not None:
         return [messages.NEXT_ROUND_LINE.format(day=day(life.next_round_on))]
     return []
 

@@ -414,11 +414,7 @@ def overview_card(overview: ReviewOverview, *, page: Page) -> dict[str, Any]:
     if overview.committee:
         body.append(_note(trimmed(overview.committee, 200)))
     body.append(TextBlock(text=_round_line(overview), wrap=True, spacing="Small"))
-    round_open = overview.open_round is not None
-    body += [
-        TextBlock(text=line, wrap=True, spacing="Small")
-        for line in life_lines(overview.life, round_open=round_open)
-    ]
+    body += [TextBlock(text=line, wrap=True, spacing="Small") for line in life_lines(overview.life)]
     if overview.counts is not None:
         body.append(_note(messages.STATUS_ACTION_COUNT.format(count=overview.counts.total)))
         # JSON elements: AdaptiveCard validates them into its own models.

@@ -225,7 +225,7 @@ def _build(view: SummaryView, lines: int, *, weekly: bool, yours: Sequence[Actio
         _block(title.format(review=view.review_title), weight="Bolder", size="Large"),
         _block(_round_line(view), is_subtle=True, spacing="None"),
     ]
-    body += [_block(line, spacing="Small") for line in life_lines(view.life, round_open=view.round_open)]
+    body += [_block(line, spacing="Small") for line in life_lines(view.life)]
     if view.counts is not None:
         body.extend(grade_distribution(view.counts))
     if view.waiting or view.returned:

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from chat import Chat, MakeChat
 from sqlalchemy import select
+from test_cli import Cli
+from test_queries import SEED_LIKE
 from test_scheduler import ADMIN, Bot, fixture_bot, lines, london, officer, seed_sample  # noqa: F401 (fixtures)
 
 from bot.app import SCHEDULER, create_app
@@ -247,3 +249,31 @@ async def test_signed_off_by_the_committee_the_review_is_complete_and_its_rounds
     assert f"Complete since {day_words(TODAY)} (signed off by the committee)." in shown
     (reply,) = await admin.say(f"plan agreed {AGREED.isoformat()}")
     assert "cannot be agreed twice" in reply.text
+
+
+@pytest.fixture(name="cli")
+def fixture_cli(database_url: str) -> Cli:
+    return Cli(database_url)
+
+
+def test_the_command_line_agrees_a_plan_and_signs_a_review_off(cli: Cli, tmp_path: Path) -> None:
+    plan = tmp_path / "digital-optimisation.yaml"
+    plan.write_text(SEED_LIKE, encoding="utf-8")
+    cli.ok("import", plan)
+    said = cli.ok("review", "agree", "Digital Optimisation", AGREED.isoformat(), "--first-after", "9")
+    first = add_months(AGREED, 9)
+    assert (
+        f"The first monitoring round opens by itself on {day_words(first)}, then one every 6 months" in said
+    )
+    again = cli("review", "agree", "Digital Optimisation", "12 March 2019")
+    assert again.exit_code == 1 and "cannot be agreed twice" in again.output
+    nonsense = cli("review", "agree", "Digital Optimisation", "next Tuesday")
+    assert nonsense.exit_code == 1 and "is not a date" in nonsense.output
+    assert f"The next round opens by itself on {day_words(first)}." in cli.ok("status")
+    said = cli.ok("review", "sign-off", "Digital Optimisation")
+    assert said.startswith("Recorded: “Digital Optimisation” is signed off by the committee and complete.")
+    shown = cli.ok("status")
+    assert f"Complete since {day_words(TODAY)} (signed off by the committee)." in shown
+    assert "recommendations accepted:" in shown
+    refused = cli("round", "open", "March 2027")
+    assert refused.exit_code == 1 and "is complete" in refused.output and "no more rounds" in refused.output
