@@ -209,6 +209,25 @@ class AgreedAction(Base):
     )
 
 
+class ActionRevision(Base):
+    """An agreed action's words before a change made after its plan was agreed (store/revisions.py).
+    The plan is frozen at agreement: a later change keeps what it replaced here, with when and how,
+    as progress updates keep their earlier versions. Never changed."""
+
+    __tablename__ = "action_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("agreed_actions.id", ondelete="CASCADE"), index=True)
+    group: Mapped[str | None] = mapped_column(String(200))
+    responsibility: Mapped[str] = mapped_column(Text)
+    date_text: Mapped[str] = mapped_column(String(200))
+    agreed_action: Mapped[str] = mapped_column(Text)
+    success_measure: Mapped[str] = mapped_column(Text)
+    revised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revised_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    source: Mapped[UpdateSource] = mapped_column(Enum(UpdateSource, native_enum=False, length=20))
+
+
 class MonitoringRound(Base):
     """One round of progress updates for a review, named by its month ("September 2020")."""
 

@@ -21,7 +21,15 @@ from bot.scheduler import Scheduler
 from documents.grades import Grade
 from store.db import Database
 from store.lifecycle import add_months
-from store.models import Completion, MonitoringRound, Review, RoundHistory, UpdateSource
+from store.models import (
+    ActionRevision,
+    Completion,
+    MonitoringRound,
+    Recommendation,
+    Review,
+    RoundHistory,
+    UpdateSource,
+)
 from store.queries import review_status
 from store.schedule import reminder_moment
 from store.updates import record_update
@@ -277,3 +285,44 @@ def test_the_command_line_agrees_a_plan_and_signs_a_review_off(cli: Cli, tmp_pat
     assert "recommendations accepted:" in shown
     refused = cli("round", "open", "March 2027")
     assert refused.exit_code == 1 and "is complete" in refused.output and "no more rounds" in refused.output
+
+
+def test_a_change_to_an_agreed_action_after_agreement_keeps_what_it_replaced(
+    cli: Cli, tmp_path: Path
+) -> None:
+    plan = tmp_path / "digital-optimisation.yaml"
+    plan.write_text(SEED_LIKE, encoding="utf-8")
+    cli.ok("import", plan)
+    changed = SEED_LIKE.replace("Continue to submit bids.", "Submit two bids a year.")
+    assert changed != SEED_LIKE
+    plan.write_text(changed, encoding="utf-8")
+    # Before agreement the plan is a draft: changes leave nothing behind.
+    assert "revision" not in cli.ok("import", plan)
+    plan.write_text(SEED_LIKE, encoding="utf-8")
+    cli.ok("import", plan)
+    cli.ok("review", "agree", "Digital Optimisation", AGREED.isoformat())
+    assert "revision" not in cli.ok("import", plan)  # the same plan again changes nothing
+    plan.write_text(changed, encoding="utf-8")
+    said = cli.ok("import", plan)
+    assert (
+        "1 agreed action(s) changed since the plan was agreed: their earlier words are kept as revisions."
+        in said
+    )
+    shown = cli.ok("review", "revisions", "Digital Optimisation")
+    assert "13.1" in shown and "Continue to submit bids." in shown and "Submit two bids a year." in shown
+    assert cli.count(ActionRevision) == 1
+    assert "Submit two bids a year." in cli.ok("status", "13")
+
+
+async def test_a_plan_with_a_recommendation_without_actions_is_not_agreed(admin: Chat, db: Database) -> None:
+    async with db.session() as session:
+        review = await session.scalar(select(Review))
+        assert review is not None
+        session.add(Recommendation(review_id=review.id, number=14, text="A fourteenth, not yet planned."))
+    reply = await agree(admin)
+    assert reply == (
+        "Recommendation 14 of “Digital Optimisation” has no agreed action yet. "
+        "A plan is agreed once every accepted recommendation has at least one."
+    )
+    review = await the_review(db)
+    assert (review.agreed_on, review.next_round_on) == (None, None)

@@ -8,6 +8,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import fail, load_settings, run, terminal
@@ -17,6 +18,8 @@ from documents.dates import find_day
 from store.lifecycle import agree_plan, signed_off
 from store.models import utcnow
 from store.plan import require_review
+from store.queries import review_status
+from store.revisions import revisions_of
 from store.views import RoundPlan
 
 review_app = typer.Typer(
@@ -84,3 +87,31 @@ def review_sign_off(
         return messages.SIGNED_OFF_DONE.format(review=name, outcome=outcome_line(life))
 
     terminal().print(run(work, settings=settings), markup=False)
+
+
+@review_app.command("revisions")
+def review_revisions(
+    title: Annotated[str, typer.Argument(help="The review's title.")],
+) -> None:
+    """Agreed actions changed since the plan was agreed: the words each change replaced, and when."""
+
+    async def work(session: AsyncSession) -> Table:
+        review = await require_review(session, title)
+        actions = {a.id: a for rec in await review_status(session, review_id=review.id) for a in rec.actions}
+        table = Table("Action", "Changed", "How", "Was", "Now")
+        for kept in await revisions_of(session, action_ids=list(actions)):
+            now = actions[kept.action_id]
+            was = f"{kept.agreed_action} ({kept.responsibility}; {kept.date_text})"
+            table.add_row(
+                now.ref,
+                f"{kept.revised_at:%-d %B %Y}",
+                kept.source.value,
+                was,
+                f"{now.agreed_action} ({now.responsibility}; {now.date_text})",
+            )
+        return table
+
+    table = run(work)
+    if not table.row_count:
+        fail(f"No agreed action of “{title}” has changed since its plan was agreed.")
+    terminal().print(table)

@@ -1,4 +1,4 @@
-"""a review's agreement, its rounds scheduled to open on their own, and its completion
+"""a review's agreement (its actions' later revisions kept), rounds that open on their own, completion
 
 Revision ID: 0006
 Revises: 0004
@@ -41,9 +41,28 @@ def upgrade() -> None:
             )
         )
         reviews.create_index("ix_reviews_next_round_on", ["next_round_on"], unique=False)
+    op.create_table(
+        "action_revisions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("action_id", sa.Integer(), nullable=False),
+        sa.Column("group", sa.String(length=200), nullable=True),
+        sa.Column("responsibility", sa.Text(), nullable=False),
+        sa.Column("date_text", sa.String(length=200), nullable=False),
+        sa.Column("agreed_action", sa.Text(), nullable=False),
+        sa.Column("success_measure", sa.Text(), nullable=False),
+        sa.Column("revised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revised_by_id", sa.Integer(), nullable=True),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.ForeignKeyConstraint(["action_id"], ["agreed_actions.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["revised_by_id"], ["people.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_action_revisions_action_id", "action_revisions", ["action_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_action_revisions_action_id", table_name="action_revisions")
+    op.drop_table("action_revisions")
     with op.batch_alter_table("reviews") as reviews:
         reviews.drop_index("ix_reviews_next_round_on")
         reviews.drop_constraint("fk_reviews_completed_by_id_people", type_="foreignkey")
