@@ -29,7 +29,7 @@ from store.models import Completion, MonitoringRound, Review, RoundEvent, RoundH
 from store.outcome import is_accepted, life_of
 from store.queries import review_status
 from store.rounds import current_round, locked_review, open_round
-from store.views import Agreement, ReviewLife, RoundPlan
+from store.views import Agreement, ReturnState, ReviewLife, RoundPlan
 
 
 def day(moment: date) -> str:
@@ -176,7 +176,8 @@ async def complete_review(
 
 
 async def all_achieved(session: AsyncSession) -> list[int]:
-    """Agreed reviews not yet complete whose accepted recommendations' actions are all Fully Achieved."""
+    """Agreed reviews not yet complete whose accepted recommendations' actions are all Fully Achieved,
+    and accepted so by the scrutiny officer."""
     ids = await session.scalars(
         select(Review.id).where(Review.agreed_on.is_not(None), Review.completed_on.is_(None))
     )
@@ -185,7 +186,9 @@ async def all_achieved(session: AsyncSession) -> list[int]:
         actions = [
             a for r in await review_status(session, review_id=review_id) if is_accepted(r) for a in r.actions
         ]
-        if actions and all(a.done for a in actions):
+        # Achieved in the committee's eyes: a Fully Achieved still waiting for the scrutiny officer
+        # (who may return it) does not complete the review until it is accepted.
+        if actions and all(a.done and a.review_state in (None, ReturnState.ACCEPTED) for a in actions):
             finished.append(review_id)
     return finished
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from chat import Chat, MakeChat
+from chat import DEFAULT_USER, Chat, MakeChat
 from sqlalchemy import select
 from test_cli import Cli
 from test_queries import SEED_LIKE
@@ -29,8 +29,10 @@ from store.models import (
     Review,
     RoundHistory,
     UpdateSource,
+    Verdict,
 )
 from store.queries import review_status
+from store.returns import decide
 from store.schedule import reminder_moment
 from store.updates import record_update
 
@@ -145,6 +147,10 @@ async def test_when_is_the_next_round_is_answered_with_its_day(
     chair = await make_chat(officer("Carol Chair"), scope="personal")
     (reply,) = await chair.say("when is the next round?")
     assert f"the next round opens by itself on **{day_words(FIRST)}**" in reply.text
+    channel = await make_chat(DEFAULT_USER, scope="channel")
+    await channel.install()
+    (reply,) = [r for r in await channel.say("When does the next round open?") if r.text]
+    assert reply.text == f"Digital Optimisation: the next round opens by itself on **{day_words(FIRST)}**."
     await bot.scheduler.tick(now=at(FIRST, "08:00"))
     (reply,) = await chair.say("when is the next round?")
     # The round now open, its deadline, and the one after it.
@@ -186,14 +192,16 @@ async def test_plan_agreed_twice_late_unreadable_or_not_by_an_admin(
     assert (await the_review(db)).agreed_on == old
 
 
-async def fully_achieve_everything(db: Database, round_id: int) -> None:
+async def fully_achieve_everything(db: Database, round_id: int) -> list[int]:
+    """Every action not yet done graded Fully Achieved in the round; the updates' ids."""
+    saved = []
     async with db.session() as session:
         review = await session.scalar(select(Review))
         assert review is not None
         for rec in await review_status(session, review_id=review.id):
             for action in rec.actions:
                 if not action.done:
-                    await record_update(
+                    update = await record_update(
                         session,
                         action_id=action.id,
                         round_id=round_id,
@@ -205,6 +213,8 @@ async def fully_achieve_everything(db: Database, round_id: int) -> None:
                         source=UpdateSource.CLI,
                         max_text_length=20_000,
                     )
+                    saved.append(update.id)
+    return saved
 
 
 async def test_every_action_fully_achieved_completes_the_review_and_no_more_rounds_open(
@@ -213,7 +223,21 @@ async def test_every_action_fully_achieved_completes_the_review_and_no_more_roun
     await agree(admin)
     await bot.scheduler.tick(now=at(FIRST, "00:01"))
     (opened,) = [r for r in await rounds(db) if r.is_open]
-    await fully_achieve_everything(db, opened.id)
+    updates = await fully_achieve_everything(db, opened.id)
+    # Not before the scrutiny officer has accepted them: one might yet be returned.
+    await bot.scheduler.tick(now=at(FIRST + timedelta(days=4), "10:00"))
+    assert (await the_review(db)).completed_on is None
+    async with db.session() as session:
+        for update_id in updates:
+            await decide(
+                session,
+                update_id=update_id,
+                verdict=Verdict.ACCEPTED,
+                reason=None,
+                person_id=None,
+                is_admin=True,
+                activity_id=None,
+            )
     await bot.scheduler.tick(now=at(FIRST + timedelta(days=5), "10:00"))
     review = await the_review(db)
     assert (review.completed_how, review.next_round_on) == (Completion.ALL_ACHIEVED, None)
