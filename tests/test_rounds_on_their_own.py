@@ -18,6 +18,7 @@ from test_scheduler import ADMIN, Bot, fixture_bot, lines, london, officer, seed
 
 from bot.app import SCHEDULER, create_app
 from bot.scheduler import Scheduler
+from documents.dates import find_day
 from documents.grades import Grade
 from store.db import Database
 from store.lifecycle import add_months
@@ -302,6 +303,7 @@ def test_the_command_line_agrees_a_plan_and_signs_a_review_off(cli: Cli, tmp_pat
     nonsense = cli("review", "agree", "Digital Optimisation", "next Tuesday")
     assert nonsense.exit_code == 1 and "is not a date" in nonsense.output
     assert f"The next round opens by itself on {day_words(first)}." in cli.ok("status")
+    assert f"│ {first:%B %Y} │ │ opens {day_words(first)} │" in cli.ok("round", "list")
     said = cli.ok("review", "sign-off", "Digital Optimisation")
     assert said.startswith("Recorded: “Digital Optimisation” is signed off by the committee and complete.")
     shown = cli.ok("status")
@@ -350,3 +352,22 @@ async def test_a_plan_with_a_recommendation_without_actions_is_not_agreed(admin:
     )
     review = await the_review(db)
     assert (review.agreed_on, review.next_round_on) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("said", "day", "rest"),
+    [
+        ("12 March 2019", date(2019, 3, 12), ""),
+        ("12th of March 2019 for Digital Optimisation", date(2019, 3, 12), "for Digital Optimisation"),
+        ("Digital Optimisation 2019-03-12", date(2019, 3, 12), "Digital Optimisation"),
+        ("12/03/2019", date(2019, 3, 12), ""),  # day first, as a British council writes it
+        ("1 Sept 2020", date(2020, 9, 1), ""),
+    ],
+)
+def test_the_day_a_plan_was_agreed_is_read_as_councils_write_it(said: str, day: date, rest: str) -> None:
+    assert find_day(said) == (day, rest)
+
+
+@pytest.mark.parametrize("said", ["soon", "March 2019", "31 February 2019", "2019-13-01", ""])
+def test_what_is_no_day_is_not_taken_for_one(said: str) -> None:
+    assert find_day(said) is None
