@@ -26,6 +26,7 @@ from dialogs.asking import Understanding
 from dialogs.context import Caller
 from dialogs.deputies import DeputyHandlers
 from dialogs.evidence import EvidenceHandlers
+from dialogs.lifecycle import LifecycleHandlers
 from dialogs.review import ReviewHandlers
 from dialogs.search import SearchHandlers
 from dialogs.status import QUESTIONS, StatusHandlers
@@ -36,6 +37,16 @@ from dialogs.update_handlers import update_handlers
 from store.db import Database
 from store.evidence import EvidenceRules
 from store.models import utcnow
+from store.views import RoundPlan
+
+
+def round_plan(settings: Settings) -> RoundPlan:
+    """How an agreed review's rounds are spaced until its own settings say otherwise."""
+    return RoundPlan(
+        first_after_months=settings.first_round_after_months,
+        every_months=settings.round_every_months,
+        deadline_days=settings.round_deadline_days,
+    )
 
 
 def build_evidence(db: Database, settings: Settings) -> EvidenceHandlers:
@@ -157,6 +168,18 @@ def build_registry(
     )
     registry.command(
         "close round", review.close, help=messages.CLOSE_ROUND_COMMAND_HELP, usage=messages.CLOSE_ROUND_USAGE
+    )
+
+    life = LifecycleHandlers(db, plan=round_plan(settings), time_zone=settings.time_zone, clock=utcnow)
+    registry.command(
+        "plan agreed", life.agree, help=messages.PLAN_AGREED_HELP, usage=messages.PLAN_AGREED_USAGE
+    )
+    registry.command(
+        "review signed off",
+        life.sign_off,
+        help=messages.SIGNED_OFF_HELP,
+        usage=messages.SIGNED_OFF_USAGE,
+        aliases=("review sign off",),
     )
 
     deputies = DeputyHandlers(db)

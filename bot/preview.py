@@ -59,7 +59,7 @@ from documents.errors import UserFacingError
 from documents.grades import Grade
 from documents.links import recommendation_url
 from store import queries
-from store.models import AgreedAction, Recommendation
+from store.models import AgreedAction, Completion, Recommendation
 from store.updates import action_for_update
 from store.views import (
     ActionForUpdate,
@@ -72,6 +72,7 @@ from store.views import (
     RecommendationView,
     ReturnForReview,
     ReturnState,
+    ReviewLife,
     ReviewSummary,
     RoundAnswer,
 )
@@ -334,6 +335,20 @@ async def card_gallery(
     # One officer's own copy, as Teams' refresh brings it: Update on each of theirs.
     yours = [a for a in summary.asked_now if owner_id in a.owner_ids] or summary.asked_now[:3]
     cards["summary-yours"] = with_refresh(summary_card(summary, yours=yours), again, [EXAMPLE_VIEWER])
+    # A review complete, with its outcome: as status and the summary show it from then on.
+    complete = ReviewLife(
+        agreed_on=today,
+        next_round_on=None,
+        completed_on=today,
+        completed_how=Completion.SIGNED_OFF,
+        accepted=len(overview.recommendations),
+        achieved=sum(r.done for r in overview.recommendations),
+        not_achieved=sum(not r.done for r in overview.recommendations),
+    )
+    cards["status-overview-complete"] = overview_card(
+        overview.model_copy(update={"life": complete}), page=page
+    )
+    cards["summary-complete"] = summary_card(summary.model_copy(update={"life": complete}))
     deadline = (shown_round.deadline if shown_round else None) or today
     cards["reminder"] = reminder_card(
         review_title=review.title,

@@ -6,6 +6,7 @@ sleeps. Each tick works out what is due *now* and posts what nobody has posted y
 
 - Summaries: for each channel, the latest weekly slot of its schedule (store/schedule.py's
   Weekly.latest_slot): a bot that was down for two Mondays finds one slot, and posts once.
+- Rounds: a round scheduled by "plan agreed" opens on its day, once (bot/lifecycle.py).
 - Reminders: for each review's open round with a deadline, the latest reminder moment already past
   (14 and 3 days before by default, 09:00 local, moved off weekends), sent only in working hours.
   One 1:1 message per officer (a Person; actions owned by a group go to the review's link officers),
@@ -27,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from bot.lifecycle import advance_reviews
 from bot.notices import KeptNotices, Reach, Send
 from bot.outbound import ConversationBlocked, DeliveryFailed
 from bot.proactive import Proactive, card_activity
@@ -77,6 +79,7 @@ class TickReport:
     summaries: int = 0
     reminders: int = 0
     failed: int = 0
+    rounds_opened: int = 0
 
 
 @dataclass
@@ -104,6 +107,7 @@ class Scheduler:
         self.default = default_weekly(summary_default=settings.summary_default, time_zone=settings.time_zone)
         self.reminder_days = settings.reminder_days_before
         self.kept = KeptNotices(db=db, reach=self._reach)
+        self.round_deadline_days = settings.round_deadline_days
         self._task: asyncio.Task[None] | None = None
         self._ticking = False
         self.stopping = False  # once set, claims not yet posted are handed back, not posted
@@ -149,6 +153,11 @@ class Scheduler:
     async def tick(self, now: datetime | None = None) -> TickReport:
         now = now or self.clock()
         report = TickReport()
+        # Rounds first: one that opens today is in this tick's summaries and reminders.
+        today = now.astimezone(ZoneInfo(self.zone)).date()
+        report.rounds_opened = await advance_reviews(
+            self.db, today=today, deadline_days=self.round_deadline_days
+        )
         await self.post_summaries(now, report)
         await self.send_reminders(now, report)
         await self.tell_officers(now, report)

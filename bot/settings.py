@@ -77,6 +77,14 @@ class Settings(BaseSettings):
     summary_default: str = Field("Monday 09:00", validation_alias=_env("SCRUTINY_SUMMARY_DEFAULT"))
     # Days before an open round's deadline when officers are reminded (comma-separated).
     reminder_days: str = Field("14,3", validation_alias=_env("SCRUTINY_REMINDER_DAYS"))
+    # A review's monitoring once its plan is agreed ("plan agreed 12 March 2019"): the first round this
+    # many months after agreement, then one every so many months, each with this many days to answer.
+    # Kept on each review when it is agreed (`scrutiny-bot review agree` may set others).
+    first_round_after_months: int = Field(
+        12, ge=1, le=60, validation_alias=_env("SCRUTINY_FIRST_ROUND_AFTER_MONTHS")
+    )
+    round_every_months: int = Field(6, ge=1, le=60, validation_alias=_env("SCRUTINY_ROUND_EVERY_MONTHS"))
+    round_deadline_days: int = Field(28, ge=1, le=180, validation_alias=_env("SCRUTINY_ROUND_DEADLINE_DAYS"))
     # Evidence files sent in Teams: refused by their ending (comma-separated); kept as a link, and
     # their bytes too (up to the size given) only when storing is on.
     evidence_blocked_types: str = Field(

@@ -526,3 +526,42 @@ PREVIEW_INSTALL_FAILED = (
     "Wrote {count} cards as JSON to {folder}, but no pictures: the card renderer could not be "
     "installed ({reason})."
 )
+
+# --- a review's life: its plan agreed, rounds on their own day, complete (dialogs/lifecycle.py) ---
+
+PLAN_AGREED_HELP = (
+    "Record the day the committee agreed a review's action plan (admins): the plan is frozen and its "
+    "monitoring rounds then open by themselves."
+)
+PLAN_AGREED_USAGE = "plan agreed 12 March 2019 [review]"
+PLAN_AGREED_ADMINS_ONLY = (
+    "Only an admin can record that a plan was agreed. Ask one of the scrutiny team's admins to do it."
+)
+PLAN_AGREED_NO_DATE = (
+    "I couldn't read a date there. Say the day the committee agreed the plan, for example "
+    "“plan agreed 12 March 2019”."
+)
+PLAN_AGREED_DONE = (
+    "Recorded: the action plan for “{review}” was agreed on {agreed}, and is now frozen. The first "
+    "monitoring round opens by itself on **{first}**, then one every {every} months; officers have "
+    "{days} days to give their updates each time."
+)
+PLAN_AGREED_LATE = (
+    "Recorded: the action plan for “{review}” was agreed on {agreed}, and is now frozen. Its first round "
+    "would have opened on {first}, which has passed, so no round is back-dated: the next opens by itself "
+    "on **{next}**, then one every {every} months. If a round is needed sooner, an admin can open one "
+    "now (“scrutiny-bot round open”)."
+)
+SIGNED_OFF_HELP = (
+    "Record that the committee signed a review off (admins): it is complete, with no more rounds."
+)
+SIGNED_OFF_USAGE = "review signed off [review]"
+SIGNED_OFF_ADMINS_ONLY = "Only an admin can record that the committee signed a review off."
+SIGNED_OFF_DONE = "Recorded: “{review}” is signed off by the committee and complete. {outcome}"
+WHICH_REVIEW = "There are {count} reviews; say which, for example “{example}”. Reviews: {titles}."
+COMPLETE_HOW = {"all achieved": "every action Fully Achieved", "signed off": "signed off by the committee"}
+COMPLETE_LINE = "Complete since {day} ({how})."
+OUTCOME_LINE = "{accepted} recommendations accepted: {achieved} achieved, {not_achieved} not achieved."
+NEXT_ROUND_LINE = "The next round opens by itself on {day}."
+ASK_NEXT_ROUND = "{review}: the next round opens by itself on **{day}**."
+ASK_REVIEW_COMPLETE = "{review} is complete, since {day}: it has no more rounds."

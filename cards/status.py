@@ -37,6 +37,7 @@ from cards.actions import execute, with_refresh
 from cards.charts import NOT_ASSESSED_STYLE, grade_distribution
 from cards.evidence import evidence_links_block
 from cards.grades import look
+from cards.life import life_lines
 from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted, trimmed
 from cards.update import open_update_data
 from documents.grades import Grade
@@ -420,6 +421,7 @@ def overview_card(overview: ReviewOverview, *, page: Page) -> dict[str, Any]:
     if overview.committee:
         body.append(_note(trimmed(overview.committee, 200)))
     body.append(TextBlock(text=_round_line(overview), wrap=True, spacing="Small"))
+    body += [TextBlock(text=line, wrap=True, spacing="Small") for line in life_lines(overview.life)]
     if overview.counts is not None:
         body.append(_note(messages.STATUS_ACTION_COUNT.format(count=overview.counts.total)))
         # JSON elements: AdaptiveCard validates them into its own models.

@@ -31,10 +31,11 @@ from cards import messages
 from cards.actions import execute
 from cards.charts import grade_distribution
 from cards.grades import grade_words
+from cards.life import life_lines
 from cards.size import CARD_BYTE_LIMIT, card_bytes, trimmed
 from cards.update import open_update_data
 from documents.grades import Grade
-from store.views import ActionView, ChangeView, GradeCounts
+from store.views import ActionView, ChangeView, GradeCounts, ReviewLife
 
 # One review's summary as it is now: {"review_id", "since", "weekly"}.
 SUMMARY_REFRESH_VERB = "summary_refresh"
@@ -70,6 +71,7 @@ class SummaryView(BaseModel):
     waiting: list[ActionView] = []  # their open round's return waits for the scrutiny officer
     returned: list[ActionView] = []  # ... was returned to its officer, to answer again
     asked_now: list[ActionView] = []  # not done, asked about in the open round: someone may update them
+    life: ReviewLife | None = None  # complete, or when its next round opens
 
 
 def day(moment: date | datetime) -> str:
@@ -223,6 +225,7 @@ def _build(view: SummaryView, lines: int, *, weekly: bool, yours: Sequence[Actio
         _block(title.format(review=view.review_title), weight="Bolder", size="Large"),
         _block(_round_line(view), is_subtle=True, spacing="None"),
     ]
+    body += [_block(line, spacing="Small") for line in life_lines(view.life)]
     if view.counts is not None:
         body.extend(grade_distribution(view.counts))
     if view.waiting or view.returned:

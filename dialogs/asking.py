@@ -211,21 +211,31 @@ def when_answer(recommendation: RecommendationView, *, action: int | None) -> st
 
 
 def round_due_answer(review: ReviewSummary, actions: Sequence[ActionView], *, round_label: str | None) -> str:
-    """When the open round's updates are due (or that the round asked about is closed)."""
+    """When the open round's updates are due (or that the round asked about is closed), and when the
+    next round opens by itself, if one is scheduled."""
     open_round = review.open_round
+    scheduled = review.next_round_on
+    if review.completed_on is not None and open_round is None:
+        return messages.ASK_REVIEW_COMPLETE.format(review=review.title, day=day(review.completed_on))
     if open_round is None or (round_label and round_label != open_round.label):
+        if scheduled and (not round_label or round_label == f"{scheduled:%B %Y}"):
+            return messages.ASK_NEXT_ROUND.format(review=review.title, day=day(scheduled))
         if round_label:
             return messages.ASK_ROUND_CLOSED.format(review=review.title, round=round_label)
         return messages.ASK_ROUND_NONE_OPEN.format(review=review.title)
+    following = " " + messages.NEXT_ROUND_LINE.format(day=day(scheduled)) if scheduled else ""
     asked = [a for a in actions if a.asked_now]
     missing = [a for a in asked if (g := a.in_round(open_round.id)) is not None and not g.has_update]
     line = messages.ASK_ROUND_MISSING.format(count=len(missing), asked=len(asked))
     if open_round.deadline is None:
         return messages.ASK_ROUND_NO_DEADLINE.format(
-            review=review.title, round=open_round.label, missing=line
+            review=review.title, round=open_round.label, missing=line + following
         )
     return messages.ASK_ROUND_DUE.format(
-        review=review.title, round=open_round.label, deadline=day(open_round.deadline), missing=line
+        review=review.title,
+        round=open_round.label,
+        deadline=day(open_round.deadline),
+        missing=line + following,
     )
 
 

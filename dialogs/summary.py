@@ -29,7 +29,8 @@ from documents.grades import Grade
 from store.conversations import conversation_by_id
 from store.db import Database
 from store.deliveries import last_sent, people_by_id, set_summary_schedule, summary_schedule, weekly_of
-from store.models import ConversationKind, DeliveryKind
+from store.models import ConversationKind, DeliveryKind, Review
+from store.outcome import life_of
 from store.people import teams_user_ids
 from store.queries import changes_since, counts_in_round, review_status, reviews
 from store.schedule import Weekly, parse_weekly
@@ -56,6 +57,7 @@ def describe_day(moment: datetime, zone: str) -> str:
 async def review_summary(session: AsyncSession, *, review: ReviewSummary, since: datetime) -> SummaryView:
     """One review's summary: a handful of queries, whatever the size of the plan."""
     recommendations = await review_status(session, review_id=review.id)
+    review_row = await session.get(Review, review.id)
     actions = [a for rec in recommendations for a in rec.actions]
     shown = review.open_round or (review.rounds[-1] if review.rounds else None)
     counts = counts_in_round(actions, round_id=shown.id, round_label=shown.label) if shown else None
@@ -91,6 +93,7 @@ async def review_summary(session: AsyncSession, *, review: ReviewSummary, since:
         waiting=[a for a in actions if a.review_state is ReturnState.WAITING],
         returned=[a for a in actions if a.review_state is ReturnState.RETURNED],
         asked_now=[a for a in actions if a.asked_now and not a.done],
+        life=life_of(review_row, recommendations) if review_row is not None else None,
     )
 
 

@@ -52,3 +52,32 @@ def parse_due(text: str) -> DueDate:
     if ongoing and len(months) == 1:
         return DueDate(months[0], None, True)
     return DueDate(min(months), end, ongoing)
+
+
+_DAY_MONTH_YEAR = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?("
+    + "|".join(sorted(_MONTHS, key=len, reverse=True))
+    + r")\.?,?\s+(\d{4})\b",
+    re.I,
+)
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_UK_DAY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")  # day first, as a British council writes it
+
+
+def find_day(text: str) -> tuple[date, str] | None:
+    """The first day written in `text` ("12 March 2019", "12th of March 2019", "2019-03-12",
+    "12/03/2019") and the text with it taken out; None if there is none, or it is no real day
+    ("31 February 2019")."""
+    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_ISO_DAY, "ymd"), (_UK_DAY, "dmy")):
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        month = parts["m"]
+        number = int(month) if month.isdigit() else _MONTHS[month.lower()]
+        try:
+            found = date(int(parts["y"]), number, int(parts["d"]))
+        except ValueError:
+            return None
+        return found, (text[: match.start()] + " " + text[match.end() :]).strip()
+    return None

@@ -63,6 +63,13 @@ class UpdateSource(enum.StrEnum):
     CLI = "cli"
 
 
+class Completion(enum.StrEnum):
+    """How a review came to be complete."""
+
+    ALL_ACHIEVED = "all achieved"  # every monitored action Fully Achieved
+    SIGNED_OFF = "signed off"  # the committee signed it off, whatever was left
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -138,6 +145,17 @@ class Review(Base):
     action_plan_agreed: Mapped[str | None] = mapped_column(String(100))
     # The date of the committee's final report, when the review was imported from it.
     report_date: Mapped[date | None] = mapped_column(Date)
+    # "plan agreed": from that day the plan is frozen and its monitoring rounds are scheduled
+    # (store/lifecycle.py), the first `first_round_after_months` after it, then every `round_every_months`.
+    agreed_on: Mapped[date | None] = mapped_column(Date)
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    first_round_after_months: Mapped[int | None] = mapped_column(Integer)
+    round_every_months: Mapped[int | None] = mapped_column(Integer)
+    # The day the next round opens by itself; None: none scheduled (not agreed, or complete).
+    next_round_on: Mapped[date | None] = mapped_column(Date, index=True)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    completed_how: Mapped[Completion | None] = mapped_column(Enum(Completion, native_enum=False, length=20))
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
     committee: Mapped[Committee | None] = relationship(back_populates="reviews")
     link_officers: Mapped[list[Person]] = relationship(secondary=review_link_officers, order_by=Person.name)
@@ -191,6 +209,25 @@ class AgreedAction(Base):
     updates: Mapped[list[ProgressUpdate]] = relationship(
         back_populates="action", order_by="ProgressUpdate.id", cascade="all, delete-orphan"
     )
+
+
+class ActionRevision(Base):
+    """An agreed action's words before a change made after its plan was agreed (store/revisions.py).
+    The plan is frozen at agreement: a later change keeps what it replaced here, with when and how,
+    as progress updates keep their earlier versions. Never changed."""
+
+    __tablename__ = "action_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("agreed_actions.id", ondelete="CASCADE"), index=True)
+    group: Mapped[str | None] = mapped_column(String(200))
+    responsibility: Mapped[str] = mapped_column(Text)
+    date_text: Mapped[str] = mapped_column(String(200))
+    agreed_action: Mapped[str] = mapped_column(Text)
+    success_measure: Mapped[str] = mapped_column(Text)
+    revised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revised_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    source: Mapped[UpdateSource] = mapped_column(Enum(UpdateSource, native_enum=False, length=20))
 
 
 class MonitoringRound(Base):

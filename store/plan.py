@@ -35,6 +35,7 @@ from store.models import (
     UpdateSource,
 )
 from store.queries import evidence_links, return_state
+from store.revisions import revise, words_of
 from store.views import ReturnState
 
 
@@ -46,15 +47,22 @@ class ImportResult:
     actions: int = 0
     rounds_added: list[str] = field(default_factory=list)
     updates_added: int = 0
+    revised: int = 0  # agreed actions changed after the plan was agreed
 
     def describe(self) -> str:
         verb = "Imported" if self.created else "Updated"
         if self.created and not self.actions:  # a committee's report: the plan is agreed later
             return f"Imported “{self.review}”: {self.recommendations} recommendations, no agreed actions yet."
         rounds = f"; new rounds: {', '.join(self.rounds_added)}" if self.rounds_added else ""
+        revised = (
+            f" {self.revised} agreed action(s) changed since the plan was agreed: their earlier words are "
+            "kept as revisions."
+            if self.revised
+            else ""
+        )
         return (
             f"{verb} “{self.review}”: {self.recommendations} recommendations, {self.actions} agreed actions, "
-            f"{self.updates_added} progress updates added{rounds}."
+            f"{self.updates_added} progress updates added{rounds}.{revised}"
         )
 
 
@@ -192,7 +200,11 @@ async def import_plan(session: AsyncSession, *, plan: PlanDocument) -> ImportRes
             if action is None:
                 action = AgreedAction(recommendation=recommendation, position=position, responsible_people=[])
                 session.add(action)
+            before = words_of(action)
             _set_action(action, planned_action, [people[_name_key(name)] for name in next(names)])
+            # Agreed, the plan is frozen: a change keeps the words it replaced (store/revisions.py).
+            if review.agreed_on is not None and action.id is not None:
+                result.revised += revise(session, action=action, before=before, source=UpdateSource.IMPORT)
             planned_actions.append((action, planned_action))
         result.recommendations += 1
         result.actions += len(planned.actions)

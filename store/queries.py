@@ -31,6 +31,7 @@ from store.models import (
     Verdict,
     action_responsible_people,
 )
+from store.outcome import life_of
 from store.views import (
     ActionView,
     ChangeView,
@@ -486,6 +487,8 @@ async def reviews(session: AsyncSession, *, review_id: int | None = None) -> lis
                 committee=review.committee.name if review.committee else None,
                 rounds=rounds,
                 open_round=next((r for r in reversed(rounds) if r.is_open), None),
+                next_round_on=review.next_round_on,
+                completed_on=review.completed_on,
             )
         )
     return summaries
@@ -522,4 +525,5 @@ async def review_overview(session: AsyncSession, *, review_id: int) -> ReviewOve
             )
             for rec in recommendations
         ],
+        life=life_of(review, recommendations),
     )

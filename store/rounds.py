@@ -14,7 +14,7 @@ from store.plan import require_review, round_for
 from store.returns import count_waiting
 
 
-async def _locked_review(session: AsyncSession, *, review_id: int) -> Review:
+async def locked_review(session: AsyncSession, *, review_id: int) -> Review:
     # Two admins opening rounds at once must not leave two open: PostgreSQL serialises on the row lock
     # (SQLite has a single writer anyway).
     review = await session.scalar(select(Review).where(Review.id == review_id).with_for_update())
@@ -63,16 +63,22 @@ async def open_round(
     label: str,
     deadline: date | None,
     by_person_id: int | None = None,
+    note: str | None = None,
 ) -> MonitoringRound:
     """Open the round named by month ("September 2020"), creating it if new; any other open one closes.
 
-    A deadline of None keeps the round's existing deadline.
+    A deadline of None keeps the round's existing deadline. A complete review opens no more rounds.
     """
     try:
         parse_month(label)
     except ValueError as error:
         raise UserFacingError(str(error)) from None
-    review = await _locked_review(session, review_id=review_id)
+    review = await locked_review(session, review_id=review_id)
+    if review.completed_on is not None:
+        raise UserFacingError(
+            f"“{review.title}” is complete (since {review.completed_on.day} {review.completed_on:%B %Y}): "
+            "it has no more rounds."
+        )
     round_ = await round_for(session, review=review, label=label)
     others = await session.scalars(
         select(MonitoringRound).where(
@@ -83,7 +89,7 @@ async def open_round(
         other.is_open = False
         session.add(RoundHistory(round_id=other.id, event=RoundEvent.CLOSED, by_id=by_person_id))
     if not round_.is_open:
-        session.add(RoundHistory(round_id=round_.id, event=RoundEvent.OPENED, by_id=by_person_id))
+        session.add(RoundHistory(round_id=round_.id, event=RoundEvent.OPENED, by_id=by_person_id, note=note))
     round_.is_open = True
     if deadline is not None:
         round_.deadline = deadline
@@ -96,7 +102,7 @@ async def close_round(
 ) -> MonitoringRound:
     """Close the open round and return it; a UserFacingError if none is open, or while returns wait
     for the scrutiny officer (unless `anyway`: then the history says how many were waiting)."""
-    review = await _locked_review(session, review_id=review_id)
+    review = await locked_review(session, review_id=review_id)
     round_ = await current_round(session, review_id=review_id)
     if round_ is None:
         raise UserFacingError(f"“{review.title}” has no open round to close.")

@@ -6,6 +6,7 @@ They are built by store/queries.py in a handful of queries per request, however 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -176,6 +177,38 @@ class ReviewSummary(View):
     committee: str | None
     rounds: list[RoundView]  # oldest first
     open_round: RoundView | None
+    next_round_on: date | None = None  # the day the next round opens by itself, if scheduled
+    completed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    """How a review's rounds are spaced, and how long officers have to answer each."""
+
+    first_after_months: int = 12
+    every_months: int = 6
+    deadline_days: int = 28
+
+
+@dataclass(frozen=True)
+class Agreement:
+    title: str
+    agreed_on: date
+    first_round_on: date  # the first round's day in the plan's own terms
+    next_round_on: date  # the day the next round opens: later than the first when that has passed
+    every_months: int
+
+
+class ReviewLife(View):
+    """A review's agreement, its next round and its completion, with its outcome so far."""
+
+    agreed_on: date | None
+    next_round_on: date | None
+    completed_on: date | None
+    completed_how: str | None  # store.models.Completion's value
+    accepted: int  # recommendations the executive accepted (store/outcome.py)
+    achieved: int  # accepted ones with every action Fully Achieved
+    not_achieved: int  # the other accepted ones
 
 
 class ReviewOverview(View):
@@ -186,6 +219,7 @@ class ReviewOverview(View):
     open_round: RoundView | None
     counts: GradeCounts | None  # for the open round, else the latest; None before any round
     recommendations: list[RecommendationSummary]
+    life: ReviewLife | None = None
 
 
 # --- What an officer answering for an action sees (the update dialog and form) ---

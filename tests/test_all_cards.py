@@ -57,6 +57,8 @@ KINDS = {
     "update-saved-in-place",
     "notice",
     "summary-yours",
+    "status-overview-complete",
+    "summary-complete",
 }
 WIDE = "é" * 20_000  # six bytes a character on the wire, once JSON-escaped
 

@@ -184,6 +184,8 @@ _MONTH_NAMES |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) i
 _MONTH = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
 _DATE = re.compile(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)? )?({_MONTH})(?: (\d{{4}}))?\b")
 _THIS_ROUND = re.compile(r"\b(?:this|current|open|present|latest) (?:round|update|cycle|monitoring)\b")
+# "when is the next round?": the review's next round, whatever words of a recommendation it shares.
+_NEXT_ROUND = re.compile(r"\bnext (?:round|update|updates|cycle|monitoring)\b")
 _LAST_ROUND = re.compile(r"\b(?:last|previous|past|earlier) (?:round|update|cycle|monitoring|time)\b")
 # Words of asking that name no topic, beyond the general stopwords.
 _ASKING = frozenset(
@@ -307,6 +309,8 @@ def understand(text: str, index: PlanIndex, *, review_id: int | None = None) -> 
         ask = None
     if ask is Ask.WHEN and since is not None:
         ask = Ask.CHANGES
+    if _NEXT_ROUND.search(said) and not numbers and ask in (None, Ask.WHEN, Ask.OVERVIEW):
+        ask, matches = Ask.WHEN, []
     if ask is Ask.WHEN and round_label and not numbers:
         matches = []  # "when are the October updates due": the round's deadline
     return Understood(

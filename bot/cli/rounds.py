@@ -82,7 +82,10 @@ def round_list(review: ReviewOption = None) -> None:
             for round_ in summary.rounds:
                 deadline = f"{round_.deadline:%-d %B %Y}" if round_.deadline else ""
                 table.add_row(summary.title, round_.label, deadline, "open" if round_.is_open else "")
-            if not summary.rounds:
+            if summary.next_round_on is not None:  # scheduled by "plan agreed": opens by itself
+                opens = Text(f"opens {summary.next_round_on:%-d %B %Y}", style="dim")
+                table.add_row(summary.title, f"{summary.next_round_on:%B %Y}", "", opens)
+            elif not summary.rounds:
                 table.add_row(summary.title, Text("no rounds yet", style="dim"), "", "")
         return table
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.common import ReviewOption, find_review, load_settings, run, terminal
 from cards import messages
 from cards.grades import look
+from cards.life import life_lines
 from dialogs.asking import Understanding
 from documents.errors import UserFacingError
 from documents.grades import FULLY_ACHIEVED_CARRIED, Grade
@@ -72,6 +73,8 @@ def _print_overview(
         console.print(f"Open round: {overview.open_round.label}{by}", markup=False)
     else:
         console.print("No round is open.", markup=False)
+    for line in life_lines(overview.life):
+        console.print(line, markup=False)
     if overview.counts is not None:
         console.print(_counts_line(overview.counts))
     actions = [a for rec in recommendations for a in rec.actions]

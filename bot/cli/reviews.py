@@ -1,0 +1,117 @@
+"""`review agree / sign-off`: a review's plan agreed (its rounds then open by themselves), and the
+committee's sign-off that completes it. The same as "plan agreed" and "review signed off" in Teams."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cli.common import fail, load_settings, run, terminal
+from cards import messages
+from cards.life import agreed_reply, outcome_line
+from documents.dates import find_day
+from store.lifecycle import agree_plan, signed_off
+from store.models import utcnow
+from store.plan import require_review
+from store.queries import review_status
+from store.revisions import revisions_of
+from store.views import RoundPlan
+
+review_app = typer.Typer(
+    help="A review's life: its plan agreed (rounds then open by themselves), and signed off.",
+    no_args_is_help=True,
+)
+
+
+def _today(zone: str) -> datetime:
+    return utcnow().astimezone(ZoneInfo(zone))
+
+
+@review_app.command("agree")
+def review_agree(
+    title: Annotated[str, typer.Argument(help="The review's title, e.g. “Digital Optimisation”.")],
+    agreed_on: Annotated[
+        str, typer.Argument(help="The day the committee agreed it: 2019-03-12 or “12 March 2019”.")
+    ],
+    first_after: Annotated[
+        int | None,
+        typer.Option("--first-after", min=1, max=60, help="Months to the first round (default 12)."),
+    ] = None,
+    every: Annotated[
+        int | None, typer.Option("--every", min=1, max=60, help="Months between rounds after it (default 6).")
+    ] = None,
+) -> None:
+    """Record the day the committee agreed the review's action plan: the plan is frozen, and its
+    monitoring rounds are scheduled to open by themselves, the first about 12 months later."""
+    found = find_day(agreed_on)
+    if found is None or found[1]:
+        fail(f"“{agreed_on}” is not a date: write it as YYYY-MM-DD or “12 March 2019”.")
+    settings = load_settings()
+    plan = RoundPlan(
+        first_after_months=first_after or settings.first_round_after_months,
+        every_months=every or settings.round_every_months,
+        deadline_days=settings.round_deadline_days,
+    )
+
+    async def work(session: AsyncSession) -> str:
+        review = await require_review(session, title)
+        agreement = await agree_plan(
+            session,
+            review_id=review.id,
+            agreed_on=found[0],
+            today=_today(settings.time_zone).date(),
+            plan=plan,
+        )
+        return agreed_reply(agreement, plan).replace("**", "")
+
+    terminal().print(run(work, settings=settings), markup=False)
+
+
+@review_app.command("sign-off")
+def review_sign_off(
+    title: Annotated[str, typer.Argument(help="The review's title.")],
+) -> None:
+    """Record that the committee signed the review off: it is complete, and no more rounds open."""
+    settings = load_settings()
+
+    async def work(session: AsyncSession) -> str:
+        review = await require_review(session, title)
+        name, life = await signed_off(
+            session, review_id=review.id, today=_today(settings.time_zone).date(), by_person_id=None
+        )
+        return messages.SIGNED_OFF_DONE.format(review=name, outcome=outcome_line(life))
+
+    terminal().print(run(work, settings=settings), markup=False)
+
+
+@review_app.command("revisions")
+def review_revisions(
+    title: Annotated[str, typer.Argument(help="The review's title.")],
+) -> None:
+    """Agreed actions changed since the plan was agreed: the words each change replaced, and when."""
+
+    async def work(session: AsyncSession) -> Table:
+        review = await require_review(session, title)
+        actions = {a.id: a for rec in await review_status(session, review_id=review.id) for a in rec.actions}
+        table = Table("Action", "Changed", "How", "Was", "Now")
+        for kept in await revisions_of(session, action_ids=list(actions)):
+            now = actions[kept.action_id]
+            was = f"{kept.agreed_action} ({kept.responsibility}; {kept.date_text})"
+            table.add_row(
+                now.ref,
+                f"{kept.revised_at:%-d %B %Y}",
+                kept.source.value,
+                was,
+                f"{now.agreed_action} ({now.responsibility}; {now.date_text})",
+            )
+        return table
+
+    table = run(work)
+    if not table.row_count:
+        fail(f"No agreed action of “{title}” has changed since its plan was agreed.")
+    terminal().print(table)
