@@ -63,6 +63,15 @@ class UpdateSource(enum.StrEnum):
     CLI = "cli"
 
 
+class ExecutiveResponse(enum.StrEnum):
+    """The executive's answer to a recommendation of the committee's report. A recommendation not
+    accepted needs no actions and is never monitored (store/responses.py's MONITORED)."""
+
+    ACCEPTED = "accepted"
+    PARTIALLY_ACCEPTED = "partially_accepted"
+    NOT_ACCEPTED = "not_accepted"
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -136,6 +145,8 @@ class Review(Base):
     title: Mapped[str] = mapped_column(String(300), unique=True)
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
     action_plan_agreed: Mapped[str | None] = mapped_column(String(100))
+    # The committee's final report: the executive's response is due some months after it.
+    report_date: Mapped[date | None] = mapped_column(Date)
 
     committee: Mapped[Committee | None] = relationship(back_populates="reviews")
     link_officers: Mapped[list[Person]] = relationship(secondary=review_link_officers, order_by=Person.name)
@@ -158,6 +169,13 @@ class Recommendation(Base):
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    # The executive's response, recorded by a link officer or an admin (None: not given yet).
+    response: Mapped[ExecutiveResponse | None] = mapped_column(
+        Enum(ExecutiveResponse, native_enum=False, length=30)
+    )
+    response_reason: Mapped[str | None] = mapped_column(Text)
+    response_date: Mapped[date | None] = mapped_column(Date)
+    response_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
     review: Mapped[Review] = relationship(back_populates="recommendations")
     actions: Mapped[list[AgreedAction]] = relationship(
@@ -406,6 +424,7 @@ class DeliveryKind(enum.StrEnum):
     ACCEPTED = "accepted"  # an officer hears, once a day at most, which updates were accepted
     TO_REVIEW = "to_review"  # the scrutiny officer hears, after the deadline, what is still waiting
     EXTENSION = "extension"  # an officer hears whether their new date was approved
+    RESPONSE_DUE = "response_due"  # the link officers hear the executive's response is due soon
 
 
 class SummarySchedule(Base):
