@@ -6,6 +6,8 @@ sleeps. Each tick works out what is due *now* and posts what nobody has posted y
 
 - Summaries: for each channel, the latest weekly slot of its schedule (store/schedule.py's
   Weekly.latest_slot): a bot that was down for two Mondays finds one slot, and posts once.
+- The executive's response: before it is due, the review's link officers hear what has none yet
+  (bot/response_reminders.py).
 - Reminders: for each review's open round with a deadline, the latest reminder moment already past
   (14 and 3 days before by default, 09:00 local, moved off weekends), sent only in working hours.
   One 1:1 message per officer (a Person; actions owned by a group go to the review's link officers),
@@ -29,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from bot.outbound import ConversationBlocked, DeliveryFailed
 from bot.proactive import Proactive, card_activity
+from bot.response_reminders import remind_responses_due
 from bot.settings import Settings
 from cards import messages
 from cards.reminder import after_deadline_card, reminder_card
@@ -102,6 +105,8 @@ class Scheduler:
         self.zone = settings.time_zone
         self.default = default_weekly(summary_default=settings.summary_default, time_zone=settings.time_zone)
         self.reminder_days = settings.reminder_days_before
+        self.response_due_months = settings.response_due_months
+        self.response_reminder_days = settings.response_reminder_days_before
         self._task: asyncio.Task[None] | None = None
         self._ticking = False
         self.stopping = False  # once set, claims not yet posted are handed back, not posted
@@ -149,6 +154,15 @@ class Scheduler:
         report = TickReport()
         await self.post_summaries(now, report)
         await self.send_reminders(now, report)
+        await remind_responses_due(
+            self.db,
+            now=now,
+            report=report,
+            zone=self.zone,
+            months=self.response_due_months,
+            days_before=self.response_reminder_days,
+            tell=self._tell,
+        )
         await self.tell_officers(now, report)
         async with self.db.session() as session:
             await forget_old_activities(session, now=now)

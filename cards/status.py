@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -44,6 +45,7 @@ from store.views import (
     ActionView,
     RecommendationMatch,
     RecommendationView,
+    ResponseView,
     ReturnState,
     ReviewOverview,
     ReviewSummary,
@@ -121,9 +123,9 @@ def _note(text: str) -> TextBlock:
     return TextBlock(text=text, size="Small", is_subtle=True, wrap=True, spacing="Small")
 
 
-def grade_badge(grade: Grade | None, *, done: bool = False) -> Column:
-    """The grade's words on its colour, as a cell at the end of a row: readable on any background,
-    where coloured words (yellow "Slipped" on white) are not."""
+def grade_badge(grade: Grade | None, *, done: bool = False, words: str | None = None) -> Column:
+    """The grade's words (or `words`) on its colour, as a cell at the end of a row: readable on any
+    background, where coloured words (yellow "Slipped" on white) are not."""
     shown = look(Grade.FULLY_ACHIEVED if done else grade)
     return Column(
         width=BADGE_WIDTH,
@@ -131,7 +133,11 @@ def grade_badge(grade: Grade | None, *, done: bool = False) -> Column:
         vertical_content_alignment="Center",
         items=[
             TextBlock(
-                text=shown.words, size="Small", weight="Bolder", wrap=True, horizontal_alignment="Center"
+                text=words or shown.words,
+                size="Small",
+                weight="Bolder",
+                wrap=True,
+                horizontal_alignment="Center",
             )
         ],
     )
@@ -174,6 +180,20 @@ def plan_text(text: str, limit: int, *, subtle: bool = False) -> RichTextBlock:
             )
         )
     return RichTextBlock(inlines=runs, spacing="Small")
+
+
+def response_line(response: ResponseView) -> str:
+    """ "Executive response: Accepted (1 May 2019): reason"."""
+    return messages.RESPONSE_LINE.format(
+        response=messages.RESPONSE_CHOICES[response.response.value],
+        date=f" ({day_of(response.date)})" if response.date else "",
+        reason=f": {response.reason}" if response.reason else "",
+    )
+
+
+def day_of(when: date) -> str:
+    """ "1 May 2019"."""
+    return f"{when.day} {when:%B %Y}"
 
 
 # Beside a grade whose return the scrutiny officer has not accepted (yet).
@@ -353,7 +373,11 @@ def recommendation_card(
             plain(recommendation.review_title, 200, subtle=True, small=True),
             plan_text(recommendation.text, 1_500),
         ]
-        if not recommendation.actions:
+        if recommendation.response is not None:
+            body.append(plain(response_line(recommendation.response), 1_000))
+        if recommendation.response is not None and not recommendation.response.monitored:
+            body.append(_note(messages.RESPONSE_NOT_MONITORED))
+        elif not recommendation.actions:
             body.append(_note(messages.STATUS_NO_ACTIONS))
         body += [_action_block(a, may_update=a.id in updatable, full_limit=full_limit) for a in actions]
         body += _pager(
@@ -388,7 +412,7 @@ def _round_line(overview: ReviewOverview) -> str:
 
 
 def _recommendation_line(
-    review_id: int, number: int, text: str, grade: Grade | None, done: bool
+    review_id: int, number: int, text: str, grade: Grade | None, done: bool, *, monitored: bool = True
 ) -> ColumnSet:
     return ColumnSet(
         separator=True,
@@ -400,7 +424,9 @@ def _recommendation_line(
         columns=[
             Column(width="28px", items=[TextBlock(text=str(number), weight="Bolder")]),
             Column(width="stretch", items=[plan_text(text, LINE_TEXT)]),
-            grade_badge(grade, done=done),
+            grade_badge(
+                grade, done=done, words=None if monitored else messages.RESPONSE_CHOICES["not_accepted"]
+            ),
         ],
     )
 
@@ -420,7 +446,17 @@ def overview_card(overview: ReviewOverview, *, page: Page) -> dict[str, Any]:
     body.append(_subheading(messages.STATUS_RECOMMENDATIONS_HEADING))
     if not overview.recommendations:
         body.append(_note(messages.STATUS_NO_RECOMMENDATIONS))
-    body += [_recommendation_line(overview.id, r.number, r.text, r.worst_open_grade, r.done) for r in lines]
+    body += [
+        _recommendation_line(
+            overview.id,
+            r.number,
+            r.text,
+            r.worst_open_grade,
+            r.done,
+            monitored=r.response is None or r.response.monitored,
+        )
+        for r in lines
+    ]
     body.append(_note(messages.STATUS_TAP_A_LINE))
     body += _pager(
         page,

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from documents.grades import Grade
+from documents.responses import ExecutiveResponse
 
 
 def utcnow() -> datetime:
@@ -61,15 +62,6 @@ class UpdateSource(enum.StrEnum):
     IMPORT = "import"
     TEAMS = "teams"
     CLI = "cli"
-
-
-class ExecutiveResponse(enum.StrEnum):
-    """The executive's answer to a recommendation of the committee's report. A recommendation not
-    accepted needs no actions and is never monitored (store/responses.py's MONITORED)."""
-
-    ACCEPTED = "accepted"
-    PARTIALLY_ACCEPTED = "partially_accepted"
-    NOT_ACCEPTED = "not_accepted"
 
 
 class Base(DeclarativeBase):

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 
 from documents.grades import Grade, grade_text
+from documents.responses import ExecutiveResponse
 
 
 class View(BaseModel):
@@ -102,14 +103,44 @@ class ActionView(View):
         return next((g for g in self.trend if g.round_id == round_id), None)
 
 
+class ResponseView(View):
+    """The executive's response to a recommendation (store/responses.py)."""
+
+    response: ExecutiveResponse
+    reason: str | None
+    date: date | None
+
+    @property
+    def monitored(self) -> bool:
+        return self.response is not ExecutiveResponse.NOT_ACCEPTED
+
+
+class RecommendationResponse(View):
+    """A recommendation as the executive answers it: its words and its response so far."""
+
+    number: int
+    text: str
+    response: ResponseView | None
+
+
+class AwaitingResponses(View):
+    """A review whose report's recommendations are not all answered by the executive yet."""
+
+    review_id: int
+    review_title: str
+    report_date: date
+    waiting: list[RecommendationResponse]
+
+
 class RecommendationView(View):
     id: int
     review_id: int
     review_title: str
     number: int
     text: str
-    actions: list[ActionView]
+    actions: list[ActionView]  # none for a recommendation not accepted: it is not monitored
     link_officer_ids: list[int]  # Person ids of the review's link officers: they may update any action
+    response: ResponseView | None = None  # the executive's, once recorded
 
     @property
     def worst_open_grade(self) -> Grade | None:
@@ -119,7 +150,8 @@ class RecommendationView(View):
 
     @property
     def done(self) -> bool:
-        return all(a.done for a in self.actions)
+        """Every action Fully Achieved; one without actions (not accepted, or none agreed yet) is not."""
+        return bool(self.actions) and all(a.done for a in self.actions)
 
 
 class RecommendationMatch(View):
@@ -166,6 +198,7 @@ class RecommendationSummary(View):
     text: str
     worst_open_grade: Grade | None
     done: bool
+    response: ResponseView | None = None
 
 
 class ReviewSummary(View):

@@ -56,6 +56,9 @@ KINDS = {
     "update-saved-in-place",
     "notice",
     "summary-yours",
+    "responses",
+    "responses-saved",
+    "response-due",
 }
 WIDE = "é" * 20_000  # six bytes a character on the wire, once JSON-escaped
 

@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "tests/playground/node_modules/@microsoft/app-manifest/build/json-schemas/teams"
 ATK = ROOT / "tests/playground/node_modules/.bin/atk"
 APP_ID = "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b"
-# Said only in the middle of something else; the menu starts things.
-NOT_IN_MENU = {"cancel", "back"}
+# Said only in the middle of something else; the menu starts things. "respond" is said once a review,
+# by its link officers, mostly from their reminder's button; every menu holds Teams' ten already.
+NOT_IN_MENU = {"cancel", "back", "respond"}
 
 
 def settings(app_id: str = APP_ID) -> Settings:

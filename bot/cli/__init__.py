@@ -61,6 +61,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "bot.cli.rounds:round_app",
         "Monitoring rounds: open one to ask for updates, close it when done.",
     ),
+    "review": ("bot.cli.review:review_app", "A review's life: the executive's response to its report."),
     "people": ("bot.cli.people:people_app", "The roster: officers, admins and chairs."),
     "cards": ("bot.cli.hosting:cards_app", "The cards the bot sends in Teams."),
     "summary": ("bot.cli.summary:summary_app", "The weekly summary each channel hears, and posting one now."),

@@ -12,7 +12,9 @@ from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import ReviewOption, find_review, load_settings, run, terminal
+from cards import messages
 from cards.grades import look
+from cards.status import response_line
 from dialogs.asking import Understanding
 from documents.errors import UserFacingError
 from documents.grades import FULLY_ACHIEVED_CARRIED, Grade
@@ -124,6 +126,8 @@ def _print_stacked(console: Console, recommendations: list[RecommendationView]) 
     """The review on a narrow terminal: per action its number and agreed action, then who and when,
     then its grade in each round, in words."""
     for rec in recommendations:
+        if not rec.actions:  # not accepted: nothing monitored
+            continue
         console.print()
         body = Table.grid(padding=(0, 1))
         body.add_column(no_wrap=True)
@@ -142,9 +146,26 @@ def _print_stacked(console: Console, recommendations: list[RecommendationView]) 
         console.print(body)
 
 
+def _print_responses(console: Console, recommendations: list[RecommendationView]) -> None:
+    """Each recommendation's executive response, under the review's table."""
+    answered = [rec for rec in recommendations if rec.response is not None]
+    if not answered:
+        return
+    console.print()
+    for rec in answered:
+        assert rec.response is not None
+        console.print(Text.assemble((f"Recommendation {rec.number}: ", "bold"), response_line(rec.response)))
+    if waiting := [str(rec.number) for rec in recommendations if rec.response is None]:
+        console.print(Text(f"No executive response yet: {', '.join(waiting)}.", style="dim"))
+
+
 def _print_recommendation(console: Console, rec: RecommendationView) -> None:
     console.print(Text.assemble((f"Recommendation {rec.number}", "bold"), (f" ({rec.review_title})", "dim")))
     console.print(rec.text, markup=False)
+    if rec.response is not None:
+        console.print(response_line(rec.response), markup=False)
+        if not rec.response.monitored:
+            console.print(Text(messages.RESPONSE_NOT_MONITORED, style="dim"))
     for action in rec.actions:
         console.print()
         console.print(_action_block(action))
@@ -218,6 +239,7 @@ def status(
     console = terminal()
     if overview is not None:
         _print_overview(console, overview, recommendations)
+        _print_responses(console, recommendations)
         return
     for rec in recommendations:
         _print_recommendation(console, rec)
