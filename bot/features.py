@@ -12,6 +12,7 @@ from bot.commands import CommandRegistry
 from bot.settings import Settings
 from bot.storage import SqlConversationState, SqlStorage
 from cards import messages
+from cards.responses import SAVE_RESPONSES_VERB, SHOW_RESPONSES_VERB
 from cards.review import (
     ACCEPT_RETURN_VERB,
     APPROVE_EXTENSION_VERB,
@@ -27,6 +28,7 @@ from dialogs.context import Caller
 from dialogs.deputies import DeputyHandlers
 from dialogs.evidence import EvidenceHandlers
 from dialogs.lifecycle import LifecycleHandlers
+from dialogs.responses import ResponseHandlers
 from dialogs.review import ReviewHandlers
 from dialogs.search import SearchHandlers
 from dialogs.status import QUESTIONS, StatusHandlers
@@ -181,6 +183,17 @@ def build_registry(
         usage=messages.SIGNED_OFF_USAGE,
         aliases=("review sign off",),
     )
+    responses = ResponseHandlers(db, time_zone=settings.time_zone, due_months=settings.response_due_months)
+    registry.command(
+        "respond",
+        responses.respond,
+        help=messages.RESPOND_COMMAND_HELP,
+        usage=messages.RESPOND_USAGE,
+        aliases=("responses", "executive response"),
+        records=True,
+    )
+    registry.verb(SHOW_RESPONSES_VERB, responses.show, records=True)
+    registry.verb(SAVE_RESPONSES_VERB, responses.save, records=True)
 
     deputies = DeputyHandlers(db)
     registry.command(

@@ -23,6 +23,7 @@ from cards import messages
 from cards.actions import notice_card, with_notice, with_refresh
 from cards.evidence import choose_action_card
 from cards.reminder import after_deadline_card, reminder_card
+from cards.responses import response_due_card, responses_card, responses_saved_card
 from cards.review import (
     accepted_card,
     decided_card,
@@ -58,6 +59,7 @@ from dialogs.summary import refresh_data, review_summary
 from documents.errors import UserFacingError
 from documents.grades import Grade
 from documents.links import recommendation_url
+from documents.responses import ExecutiveResponse
 from store import queries
 from store.models import AgreedAction, Completion, Recommendation
 from store.updates import action_for_update
@@ -69,7 +71,9 @@ from store.views import (
     EvidenceLink,
     ExtensionView,
     RecommendationMatch,
+    RecommendationResponse,
     RecommendationView,
+    ResponseView,
     ReturnForReview,
     ReturnState,
     ReviewLife,
@@ -349,6 +353,26 @@ async def card_gallery(
         overview.model_copy(update={"life": complete}), page=page
     )
     cards["summary-complete"] = summary_card(summary.model_copy(update={"life": complete}))
+    # The executive's response: the form half answered (one not accepted), once saved, its reminder.
+    answered = [
+        RecommendationResponse(
+            number=r.number,
+            text=r.text,
+            response=ResponseView(
+                response=ExecutiveResponse.NOT_ACCEPTED, reason="Done elsewhere.", date=today
+            )
+            if i == 1
+            else None,
+        )
+        for i, r in enumerate(recommendations)
+    ]
+    cards["responses"] = responses_card(
+        review_id=review.id, review_title=review.title, recommendations=answered, today=today
+    )
+    cards["responses-saved"] = responses_saved_card(review_title=review.title, recommendations=answered)
+    cards["response-due"] = response_due_card(
+        review_id=review.id, review_title=review.title, due=today, waiting=answered
+    )
     deadline = (shown_round.deadline if shown_round else None) or today
     cards["reminder"] = reminder_card(
         review_title=review.title,

@@ -7,6 +7,8 @@ sleeps. Each tick works out what is due *now* and posts what nobody has posted y
 - Summaries: for each channel, the latest weekly slot of its schedule (store/schedule.py's
   Weekly.latest_slot): a bot that was down for two Mondays finds one slot, and posts once.
 - Rounds: a round scheduled by "plan agreed" opens on its day, once (bot/lifecycle.py).
+- The executive's response: before it is due, the review's link officers hear what has none yet
+  (bot/response_reminders.py).
 - Reminders: for each review's open round with a deadline, the latest reminder moment already past
   (14 and 3 days before by default, 09:00 local, moved off weekends), sent only in working hours.
   One 1:1 message per officer (a Person; actions owned by a group go to the review's link officers),
@@ -32,6 +34,7 @@ from bot.lifecycle import advance_reviews
 from bot.notices import KeptNotices, Reach, Send
 from bot.outbound import ConversationBlocked, DeliveryFailed
 from bot.proactive import Proactive, card_activity
+from bot.response_reminders import remind_responses_due
 from bot.settings import Settings
 from cards import messages
 from cards.reminder import after_deadline_card, reminder_card
@@ -108,6 +111,8 @@ class Scheduler:
         self.reminder_days = settings.reminder_days_before
         self.kept = KeptNotices(db=db, reach=self._reach)
         self.round_deadline_days = settings.round_deadline_days
+        self.response_due_months = settings.response_due_months
+        self.response_reminder_days = settings.response_reminder_days_before
         self._task: asyncio.Task[None] | None = None
         self._ticking = False
         self.stopping = False  # once set, claims not yet posted are handed back, not posted
@@ -160,6 +165,15 @@ class Scheduler:
         )
         await self.post_summaries(now, report)
         await self.send_reminders(now, report)
+        await remind_responses_due(
+            self.db,
+            now=now,
+            report=report,
+            zone=self.zone,
+            months=self.response_due_months,
+            days_before=self.response_reminder_days,
+            tell=self._tell,
+        )
         await self.tell_officers(now, report)
         await self.kept.deliver(self._sender(now, report))
         async with self.db.session() as session:

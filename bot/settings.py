@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     )
     round_every_months: int = Field(6, ge=1, le=60, validation_alias=_env("SCRUTINY_ROUND_EVERY_MONTHS"))
     round_deadline_days: int = Field(28, ge=1, le=180, validation_alias=_env("SCRUTINY_ROUND_DEADLINE_DAYS"))
+    # The executive's response is due this many months after the committee's report; the review's
+    # link officers are reminded this many days before (comma-separated), once each.
+    response_due_months: int = Field(2, ge=1, le=24, validation_alias=_env("SCRUTINY_RESPONSE_DUE_MONTHS"))
+    response_reminder_days: str = Field("14", validation_alias=_env("SCRUTINY_RESPONSE_REMINDER_DAYS"))
     # Evidence files sent in Teams: refused by their ending (comma-separated); kept as a link, and
     # their bytes too (up to the size given) only when storing is on.
     evidence_blocked_types: str = Field(
@@ -114,6 +118,10 @@ class Settings(BaseSettings):
     @property
     def reminder_days_before(self) -> list[int]:
         return sorted({int(d) for d in self.reminder_days.split(",") if d.strip()}, reverse=True)
+
+    @property
+    def response_reminder_days_before(self) -> list[int]:
+        return sorted({int(d) for d in self.response_reminder_days.split(",") if d.strip()}, reverse=True)
 
     @property
     def evidence_blocked(self) -> frozenset[str]:

@@ -565,3 +565,46 @@ OUTCOME_LINE = "{accepted} recommendations accepted: {achieved} achieved, {not_a
 NEXT_ROUND_LINE = "The next round opens by itself on {day}."
 ASK_NEXT_ROUND = "{review}: the next round opens by itself on **{day}**."
 ASK_REVIEW_COMPLETE = "{review} is complete, since {day}: it has no more rounds."
+# --- The executive's response to each recommendation (dialogs/responses.py, cards/responses.py) ---
+
+RESPOND_COMMAND_HELP = (
+    "Record the executive's response to each recommendation: accepted, partially accepted or not "
+    "accepted, with the reason (the review's link officers and admins)."
+)
+RESPOND_USAGE = "respond [review]"
+RESPONSE_CHOICES = {
+    "accepted": "Accepted",
+    "partially_accepted": "Partially accepted",
+    "not_accepted": "Not accepted",
+}
+# "Executive response: Accepted (1 May 2019): reason", on status cards and `scrutiny-bot status`.
+RESPONSE_LINE = "Executive response: {response}{date}{reason}"
+RESPONSE_NOT_MONITORED = "Not accepted, so no actions are asked of it and its progress is not monitored."
+RESPONSES_TITLE = "The executive's response: {review}"
+RESPONSES_INTRO = (
+    "Choose the executive's response to each recommendation. Say why where one is not accepted: "
+    "it then needs no actions and is not monitored."
+)
+RESPONSES_DUE = "Due by {due}: the committee reported on {report}."
+RESPONSES_DATE_LABEL = "Date of the response"
+RESPONSES_CHOICE_LABEL = "Response"
+RESPONSES_NOT_GIVEN = "Not given yet"
+RESPONSES_REASON_LABEL = "Reason (needed if not accepted)"
+RESPONSES_SAVE_BUTTON = "Save the responses"
+RESPONSES_MORE = "{count} more recommendation(s): save these, then say **respond** again."
+RESPONSES_SAVED = "Saved the executive's response to {count} recommendation(s) of “{review}”: {counts}."
+RESPONSES_SAVED_NOT_MONITORED = " Not accepted, so no longer monitored: {numbers}."
+RESPONSES_NOTHING_CHANGED = "Nothing changed: choose a response, or change one, then save."
+RESPONSES_REASON_WITHOUT_RESPONSE = (
+    "Recommendation {number} has a reason but no response: choose one for it, then save."
+)
+RESPONSES_BAD_DATE = "“{text}” is not a date: choose the day the executive responded."
+RESPONSES_WHICH_REVIEW = "Which review? Say **respond** and its title: {titles}."
+RESPONSES_NOT_A_LEAD = (
+    "Only a review's link officers or an admin may record the executive's response, and you aren't "
+    "a link officer of any review."
+)
+RESPONSE_DUE_TITLE = "The executive's response to “{review}” is due by {due}"
+RESPONSE_DUE_INTRO = "These recommendations have no response yet:"
+RESPONSE_DUE_BUTTON = "Record the responses"
+RESPONSE_DUE_MORE = "…and {count} more."

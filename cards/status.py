@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -46,6 +47,7 @@ from store.views import (
     RecommendationMatch,
     RecommendationSummary,
     RecommendationView,
+    ResponseView,
     ReturnState,
     ReviewOverview,
     ReviewSummary,
@@ -180,6 +182,20 @@ def plan_text(text: str, limit: int, *, subtle: bool = False) -> RichTextBlock:
             )
         )
     return RichTextBlock(inlines=runs, spacing="Small")
+
+
+def response_line(response: ResponseView) -> str:
+    """ "Executive response: Accepted (1 May 2019): reason"."""
+    return messages.RESPONSE_LINE.format(
+        response=messages.RESPONSE_CHOICES[response.response.value],
+        date=f" ({day_of(response.date)})" if response.date else "",
+        reason=f": {response.reason}" if response.reason else "",
+    )
+
+
+def day_of(when: date) -> str:
+    """ "1 May 2019"."""
+    return f"{when.day} {when:%B %Y}"
 
 
 # Beside a grade whose return the scrutiny officer has not accepted (yet).
@@ -359,7 +375,11 @@ def recommendation_card(
             plain(recommendation.review_title, 200, subtle=True, small=True),
             plan_text(recommendation.text, 1_500),
         ]
-        if not recommendation.actions:
+        if recommendation.response is not None:
+            body.append(plain(response_line(recommendation.response), 1_000))
+        if recommendation.response is not None and not recommendation.response.monitored:
+            body.append(_note(messages.RESPONSE_NOT_MONITORED))
+        elif not recommendation.actions:
             body.append(_note(messages.STATUS_NO_ACTIONS))
         body += [_action_block(a, may_update=a.id in updatable, full_limit=full_limit) for a in actions]
         body += _pager(
@@ -393,6 +413,13 @@ def _round_line(overview: ReviewOverview) -> str:
     return messages.STATUS_NO_ROUNDS
 
 
+def _badge_words(line: RecommendationSummary) -> str | None:
+    """What a recommendation's line says in place of a grade: not monitored, or no actions yet."""
+    if line.response is not None and not line.response.monitored:
+        return messages.RESPONSE_CHOICES["not_accepted"]
+    return None if line.actions else messages.STATUS_NO_ACTIONS_SHORT
+
+
 def _recommendation_line(review_id: int, line: RecommendationSummary) -> ColumnSet:
     return ColumnSet(
         separator=True,
@@ -404,11 +431,7 @@ def _recommendation_line(review_id: int, line: RecommendationSummary) -> ColumnS
         columns=[
             Column(width="28px", items=[TextBlock(text=str(line.number), weight="Bolder")]),
             Column(width="stretch", items=[plan_text(line.text, LINE_TEXT)]),
-            grade_badge(
-                line.worst_open_grade,
-                done=line.done,
-                words=None if line.actions else messages.STATUS_NO_ACTIONS_SHORT,
-            ),
+            grade_badge(line.worst_open_grade, done=line.done, words=_badge_words(line)),
         ],
     )
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.errors import UserFacingError
 from documents.grades import Grade
+from documents.responses import ExecutiveResponse
 from store.deputies import deputies_for
 from store.models import (
     AgreedAction,
@@ -77,6 +78,7 @@ class ActionRows:
     recommendation_id: int
     recommendation_number: int
     recommendation_text: str
+    recommendation_response: ExecutiveResponse | None  # not accepted: never monitored
     review_id: int
     review_title: str
     owners: list[PersonRow]  # the people named as responsible, by name

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from documents.grades import Grade
+from documents.responses import ExecutiveResponse
 
 
 def utcnow() -> datetime:
@@ -178,6 +179,13 @@ class Recommendation(Base):
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    # The executive's response, recorded by a link officer or an admin (None: not given yet).
+    response: Mapped[ExecutiveResponse | None] = mapped_column(
+        Enum(ExecutiveResponse, native_enum=False, length=30)
+    )
+    response_reason: Mapped[str | None] = mapped_column(Text)
+    response_date: Mapped[date | None] = mapped_column(Date)
+    response_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
     review: Mapped[Review] = relationship(back_populates="recommendations")
     actions: Mapped[list[AgreedAction]] = relationship(
@@ -447,6 +455,7 @@ class DeliveryKind(enum.StrEnum):
     TO_REVIEW = "to_review"  # the scrutiny officer hears, after the deadline, what is still waiting
     EXTENSION = "extension"  # an officer hears whether their new date was approved
     UNREACHABLE = "unreachable"  # a link officer hears whom the bot could not tell, and what
+    RESPONSE_DUE = "response_due"  # the link officers hear the executive's response is due soon
 
 
 class SummarySchedule(Base):

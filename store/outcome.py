@@ -10,12 +10,9 @@ from store.views import RecommendationView, ReviewLife
 
 
 def is_accepted(recommendation: RecommendationView) -> bool:
-    """Whether the executive accepted the recommendation (wholly or in part), so it is monitored.
-
-    The executive's response is not recorded yet: until it is, every recommendation counts as
-    accepted. This is the one place that changes when it is.
-    """
-    return True
+    """Whether the executive accepted the recommendation (wholly or in part, or has not answered, as
+    with plans agreed before the bot), so it is monitored."""
+    return recommendation.response is None or recommendation.response.monitored
 
 
 def life_of(review: Review, recommendations: Sequence[RecommendationView]) -> ReviewLife:

@@ -22,18 +22,27 @@ from documents.papers import (
     ScrutinyOverview,
 )
 from documents.plan_format import PlanDocument, PlannedAction, PlannedRecommendation
-from store.models import Review
+from documents.responses import ExecutiveResponse
+from store.models import Recommendation, Review
 from store.plan import export_plan
 
 # A latest grade that keeps a recommendation from being on course.
 _SLIPPING = (Grade.SLIPPED, Grade.NOT_ACHIEVED)
 
 
-def is_accepted(recommendation: PlannedRecommendation) -> bool:
-    """Whether the executive accepted the recommendation, so that it is monitored and counted in the
-    papers: the one place that decides. Until the executive's response is part of the record, every
-    recommendation counts as accepted. (A partially accepted one should count: its part is monitored.)"""
-    return True
+def is_accepted(recommendation: PlannedRecommendation, not_accepted: frozenset[int]) -> bool:
+    """Whether the executive accepted the recommendation (wholly or in part, or has not answered, as
+    with plans agreed before the bot), so that it is monitored and counted in the papers."""
+    return recommendation.number not in not_accepted
+
+
+async def _not_accepted(session: AsyncSession, title: str) -> frozenset[int]:
+    numbers = await session.scalars(
+        select(Recommendation.number)
+        .join(Review)
+        .where(Review.title == title, Recommendation.response == ExecutiveResponse.NOT_ACCEPTED)
+    )
+    return frozenset(numbers)
 
 
 @dataclass(frozen=True)
@@ -100,8 +109,9 @@ async def cover_report(
     previous = rounds[-2] if len(rounds) > 1 else None
     recommendations: list[RecommendationStanding] = []
     every: dict[str, list[_Standing]] = {label: [] for label in rounds}
+    not_accepted = await _not_accepted(session, plan.review)
     for rec in plan.recommendations:
-        if not is_accepted(rec):
+        if not is_accepted(rec, not_accepted):
             continue
         standings = [_standings(action, rounds) for action in rec.actions]
         for by_round in standings:
@@ -162,13 +172,13 @@ async def _nothing_to_report(session: AsyncSession, plan: PlanDocument, *, inclu
     return f"“{plan.review}” has no progress updates yet (rounds: {rounds}), so there is nothing to report."
 
 
-def review_outcome(plan: PlanDocument) -> ReviewOutcome:
+def review_outcome(plan: PlanDocument, not_accepted: frozenset[int] = frozenset()) -> ReviewOutcome:
     """Each accepted recommendation achieved, slipped or outstanding, by its actions' latest grades
     (a later round left ungraded does not hide an earlier grade)."""
     rounds = _reported_rounds(plan)
     accepted, achieved, slipped, outstanding = [], [], [], []
     for rec in plan.recommendations:
-        if not is_accepted(rec):
+        if not is_accepted(rec, not_accepted):
             continue
         accepted.append(rec.number)
         latest = [
@@ -199,5 +209,8 @@ async def scrutiny_overview(session: AsyncSession) -> ScrutinyOverview:
     if not titles:
         raise UserFacingError("There are no reviews yet. Import a plan first: scrutiny-bot import FILE")
     return ScrutinyOverview(
-        reviews=[review_outcome(await export_plan(session, title=title)) for title in titles]
+        reviews=[
+            review_outcome(await export_plan(session, title=title), await _not_accepted(session, title))
+            for title in titles
+        ]
     )

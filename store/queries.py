@@ -32,6 +32,7 @@ from store.models import (
     action_responsible_people,
 )
 from store.outcome import life_of
+from store.responses import MONITORED, response_view
 from store.views import (
     ActionView,
     ChangeView,
@@ -70,6 +71,7 @@ ACTION_ROW = (
         Recommendation.id.label("recommendation_id"),
         Recommendation.number.label("recommendation_number"),
         Recommendation.text.label("recommendation_text"),
+        Recommendation.response.label("recommendation_response"),
         Review.id.label("review_id"),
         Review.title.label("review_title"),
     )
@@ -206,7 +208,9 @@ async def _action_views(
 ) -> list[ActionView]:
     """The actions matching `where` (over AgreedAction, Recommendation, Review), in plan order; with
     `detail`, also their deputies and evidence from Teams (a recommendation's card shows them; a
-    council's lists and summaries, which read thousands of actions, do not need the two queries)."""
+    council's lists and summaries, which read thousands of actions, do not need the two queries).
+    Never a not-accepted recommendation's: they are not monitored, so no count or list holds them."""
+    where = where & MONITORED
     actions = (
         await session.execute(
             ACTION_ROW.where(where).order_by(Review.title, Recommendation.number, AgreedAction.position)
@@ -300,6 +304,7 @@ def _group(recommendations: Sequence[Recommendation], actions: list[ActionView])
             text=rec.text,
             actions=by_recommendation[rec.id],
             link_officer_ids=[p.id for p in rec.review.link_officers],
+            response=response_view(rec),
         )
         for rec in recommendations
     ]
@@ -408,6 +413,8 @@ async def changes_since(session: AsyncSession, *, review_id: int, since: datetim
     views = {v.id: v for v in await _action_views(session, where=AgreedAction.id.in_({a for a, _ in after}))}
     changes = []
     for (action_id, _), update in sorted(after.items(), key=lambda item: item[1].id):
+        if action_id not in views:  # its recommendation was not accepted: not monitored
+            continue
         graded = [u for u in before[action_id].values() if u.grade is not None]
         previous = max(graded, key=lambda u: u.round.month, default=None)
         changes.append(
@@ -522,6 +529,7 @@ async def review_overview(session: AsyncSession, *, review_id: int) -> ReviewOve
                 worst_open_grade=rec.worst_open_grade,
                 done=rec.done,
                 actions=len(rec.actions),
+                response=rec.response,
             )
             for rec in recommendations
         ],

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.errors import UserFacingError
 from documents.grades import Grade
+from documents.responses import ExecutiveResponse
 from store.action_rows import (
     ActionRows,
     PersonRow,
@@ -43,12 +44,21 @@ from store.models import (
     action_responsible_people,
     review_link_officers,
 )
+from store.responses import MONITORED
 from store.views import (
     ActionForUpdate,
     RecommendationView,
     RecordableAction,
     action_name,
 )
+
+
+def _refuse_if_not_monitored(action: ActionRows) -> None:
+    if action.recommendation_response is ExecutiveResponse.NOT_ACCEPTED:
+        raise UserFacingError(
+            f"Recommendation {action.recommendation_number} was not accepted by the executive: "
+            "no progress is asked of its actions."
+        )
 
 
 def _refuse_if_fully_achieved(action: ActionRows, round_: RoundRow) -> None:
@@ -161,6 +171,7 @@ async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionF
         raise UserFacingError(
             f"“{action.review_title}” has no open round: no updates are being asked for just now."
         )
+    _refuse_if_not_monitored(action)
     _refuse_if_fully_achieved(action, round_)
     current = current_by_round(action).get(round_.id)
     return ActionForUpdate(
@@ -195,7 +206,7 @@ def _recordable(person_id: int | None, is_admin: bool) -> Select:
         )
         .join(AgreedAction.recommendation)
         .join(Recommendation.review)
-        .where(Recommendation.review_id.in_(open_reviews))
+        .where(Recommendation.review_id.in_(open_reviews), MONITORED)
         .order_by(Review.title, Recommendation.number, AgreedAction.position)
     )
     if is_admin:
@@ -369,6 +380,7 @@ async def record_update_once(
         raise UserFacingError(
             f"The {round_.label} round of “{action.review_title}” is closed: it takes no more updates."
         )
+    _refuse_if_not_monitored(action)
     _refuse_if_fully_achieved(action, round_)
     checked_evidence = _checked_text("evidence of progress", evidence, max_text_length=max_text_length)
     if checked_evidence is None:
@@ -431,7 +443,7 @@ async def open_actions_numbered(
         select(AgreedAction.id)
         .join(Recommendation)
         .join(MonitoringRound, MonitoringRound.review_id == Recommendation.review_id)
-        .where(Recommendation.number == recommendation_number, MonitoringRound.is_open.is_(True))
+        .where(Recommendation.number == recommendation_number, MonitoringRound.is_open.is_(True), MONITORED)
         .order_by(AgreedAction.id)
         .distinct()
     )

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 
 from documents.grades import Grade, grade_text
+from documents.responses import ExecutiveResponse
 
 
 class View(BaseModel):
@@ -103,14 +104,44 @@ class ActionView(View):
         return next((g for g in self.trend if g.round_id == round_id), None)
 
 
+class ResponseView(View):
+    """The executive's response to a recommendation (store/responses.py)."""
+
+    response: ExecutiveResponse
+    reason: str | None
+    date: date | None
+
+    @property
+    def monitored(self) -> bool:
+        return self.response is not ExecutiveResponse.NOT_ACCEPTED
+
+
+class RecommendationResponse(View):
+    """A recommendation as the executive answers it: its words and its response so far."""
+
+    number: int
+    text: str
+    response: ResponseView | None
+
+
+class AwaitingResponses(View):
+    """A review whose report's recommendations are not all answered by the executive yet."""
+
+    review_id: int
+    review_title: str
+    report_date: date
+    waiting: list[RecommendationResponse]
+
+
 class RecommendationView(View):
     id: int
     review_id: int
     review_title: str
     number: int
     text: str
-    actions: list[ActionView]
+    actions: list[ActionView]  # none for a recommendation not accepted: it is not monitored
     link_officer_ids: list[int]  # Person ids of the review's link officers: they may update any action
+    response: ResponseView | None = None  # the executive's, once recorded
 
     @property
     def worst_open_grade(self) -> Grade | None:
@@ -120,7 +151,7 @@ class RecommendationView(View):
 
     @property
     def done(self) -> bool:
-        # A recommendation with no agreed action yet is not done: nothing has been done.
+        """Every action Fully Achieved; one without actions (not accepted, or none agreed yet) is not."""
         return bool(self.actions) and all(a.done for a in self.actions)
 
 
@@ -169,6 +200,7 @@ class RecommendationSummary(View):
     worst_open_grade: Grade | None
     done: bool
     actions: int  # agreed actions; none yet when the review was imported from its report
+    response: ResponseView | None = None
 
 
 class ReviewSummary(View):

@@ -59,6 +59,9 @@ KINDS = {
     "summary-yours",
     "status-overview-complete",
     "summary-complete",
+    "responses",
+    "responses-saved",
+    "response-due",
 }
 WIDE = "é" * 20_000  # six bytes a character on the wire, once JSON-escaped
 

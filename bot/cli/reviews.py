@@ -1,9 +1,10 @@
-"""`review agree / sign-off`: a review's plan agreed (its rounds then open by themselves), and the
-committee's sign-off that completes it. The same as "plan agreed" and "review signed off" in Teams."""
+"""`review respond / agree / sign-off`: the executive's response to a recommendation of the committee's
+report, a review's plan agreed (its rounds then open by themselves), and the committee's sign-off that
+completes it. The same as "respond", "plan agreed" and "review signed off" in Teams."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -11,19 +12,32 @@ import typer
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.common import fail, load_settings, run, terminal
+from bot.cli.common import (
+    ReviewOption,
+    fail,
+    find_review,
+    load_settings,
+    parse_day,
+    plain_errors,
+    run,
+    terminal,
+)
 from cards import messages
 from cards.life import agreed_reply, outcome_line
+from cards.status import response_line
 from documents.dates import find_day
+from documents.responses import ExecutiveResponse
 from store.lifecycle import agree_plan, signed_off
 from store.models import utcnow
 from store.plan import require_review
 from store.queries import review_status
+from store.responses import ResponseAnswer, record_responses, response_view
 from store.revisions import revisions_of
 from store.views import RoundPlan
 
 review_app = typer.Typer(
-    help="A review's life: its plan agreed (rounds then open by themselves), and signed off.",
+    help="A review's life: the executive's response, its plan agreed (rounds then open by themselves), "
+    "and signed off.",
     no_args_is_help=True,
 )
 
@@ -115,3 +129,36 @@ def review_revisions(
     if not table.row_count:
         fail(f"No agreed action of “{title}” has changed since its plan was agreed.")
     terminal().print(table)
+
+
+@review_app.command("respond")
+def review_respond(
+    number: Annotated[int, typer.Argument(help="The recommendation's number in the report.")],
+    response: Annotated[str, typer.Argument(help="accepted, “partially accepted” or “not accepted”.")],
+    reason: Annotated[
+        str | None, typer.Option(help="Why; needed when it is not accepted. The committee reads it.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", help="When the executive responded, YYYY-MM-DD. Default: today.")
+    ] = None,
+    review: ReviewOption = None,
+) -> None:
+    """Record the executive's response to one recommendation.
+
+    A recommendation not accepted needs no actions and is not monitored. Recording it again replaces it.
+    """
+    with plain_errors():
+        answer = ResponseAnswer(number=number, response=ExecutiveResponse.named(response), reason=reason)
+    when = parse_day(on) or date.today()
+
+    async def work(session: AsyncSession) -> str:
+        found = await find_review(session, review)
+        (recorded,) = await record_responses(
+            session, review_id=found.id, answers=[answer], on=when, person_id=None, is_admin=True
+        )
+        shown = response_view(recorded)
+        assert shown is not None
+        said = f"Recommendation {number} of “{found.title}”: {response_line(shown).rstrip('.')}."
+        return said if shown.monitored else f"{said} {messages.RESPONSE_NOT_MONITORED}"
+
+    terminal().print(run(work), markup=False)

@@ -15,6 +15,7 @@ from bot.cli.common import ReviewOption, find_review, load_settings, run, termin
 from cards import messages
 from cards.grades import look
 from cards.life import life_lines
+from cards.status import response_line
 from dialogs.asking import Understanding
 from documents.errors import UserFacingError
 from documents.grades import FULLY_ACHIEVED_CARRIED, Grade
@@ -107,7 +108,7 @@ def _print_overview(
         table.add_column(f"{round_.month:%b %Y}" if short else round_.label, no_wrap=True, width=grade_width)
     for rec in recommendations:
         if not rec.actions:
-            table.add_row(str(rec.number), Text(messages.STATUS_NO_ACTIONS, style="dim"))
+            table.add_row(str(rec.number), Text(_without_actions(rec), style="dim"))
         for action in rec.actions:
             table.add_row(
                 action.ref,
@@ -121,6 +122,13 @@ def _print_overview(
     signs = any(g.review in REVIEW_SIGNS for action in actions for g in action.trend)
     if short or signs:
         console.print(_legend(grades=short, signs=signs))
+
+
+def _without_actions(rec: RecommendationView) -> str:
+    """What a recommendation without actions says: not accepted (so not monitored), or none agreed yet."""
+    if rec.response is not None and not rec.response.monitored:
+        return messages.RESPONSE_NOT_MONITORED
+    return messages.STATUS_NO_ACTIONS
 
 
 def _what(action: ActionView) -> str:
@@ -138,7 +146,7 @@ def _print_stacked(console: Console, recommendations: list[RecommendationView]) 
         body.add_column()
         if not rec.actions:
             body.add_row(Text(str(rec.number), style="bold"), " ".join(rec.text.split()))
-            body.add_row("", Text(messages.STATUS_NO_ACTIONS, style="dim"))
+            body.add_row("", Text(_without_actions(rec), style="dim"))
         for action in rec.actions:
             body.add_row(Text(action.ref, style="bold"), _what(action))
             who = Text.assemble(("Responsibility: ", "dim"), action.responsibility)
@@ -153,11 +161,28 @@ def _print_stacked(console: Console, recommendations: list[RecommendationView]) 
         console.print(body)
 
 
+def _print_responses(console: Console, recommendations: list[RecommendationView]) -> None:
+    """Each recommendation's executive response, under the review's table."""
+    answered = [rec for rec in recommendations if rec.response is not None]
+    if not answered:
+        return
+    console.print()
+    for rec in answered:
+        assert rec.response is not None
+        console.print(Text.assemble((f"Recommendation {rec.number}: ", "bold"), response_line(rec.response)))
+    if waiting := [str(rec.number) for rec in recommendations if rec.response is None]:
+        console.print(Text(f"No executive response yet: {', '.join(waiting)}.", style="dim"))
+
+
 def _print_recommendation(console: Console, rec: RecommendationView) -> None:
     console.print(Text.assemble((f"Recommendation {rec.number}", "bold"), (f" ({rec.review_title})", "dim")))
     console.print(rec.text, markup=False)
     if not rec.actions:
         console.print(Text(messages.STATUS_NO_ACTIONS, style="dim"))
+    if rec.response is not None:
+        console.print(response_line(rec.response), markup=False)
+        if not rec.response.monitored:
+            console.print(Text(messages.RESPONSE_NOT_MONITORED, style="dim"))
     for action in rec.actions:
         console.print()
         console.print(_action_block(action))
@@ -231,6 +256,7 @@ def status(
     console = terminal()
     if overview is not None:
         _print_overview(console, overview, recommendations)
+        _print_responses(console, recommendations)
         return
     for rec in recommendations:
         _print_recommendation(console, rec)
