@@ -180,6 +180,10 @@ SUMMARY_OPEN_ROUND = "{round} round, open."
 SUMMARY_OPEN_ROUND_DUE = "{round} round, updates due by {deadline}."
 SUMMARY_CHANGES_HEADING = "Since {since}"
 SUMMARY_NO_CHANGES = "No new updates."
+# A round brought in from the council's document: one line, not a change per action.
+SUMMARY_IMPORTED_LINE = "{round} imported: {count}"
+SUMMARY_IMPORTED_UPDATE = " update"
+SUMMARY_IMPORTED_UPDATES = " updates"
 SUMMARY_CHANGE_LINE = "{round}: {grade}{who}"  # after the action's number
 SUMMARY_CARRIED = "N/A (Fully Achieved)"
 SUMMARY_NO_GRADE = "not graded yet"

@@ -34,7 +34,7 @@ from cards.grades import grade_words
 from cards.size import CARD_BYTE_LIMIT, card_bytes, trimmed
 from cards.update import open_update_data
 from documents.grades import Grade
-from store.views import ActionView, ChangeView, GradeCounts
+from store.views import ActionView, ChangeView, GradeCounts, ImportedRound
 
 # One review's summary as it is now: {"review_id", "since", "weekly"}.
 SUMMARY_REFRESH_VERB = "summary_refresh"
@@ -63,13 +63,14 @@ class SummaryView(BaseModel):
     deadline: date | None
     counts: GradeCounts | None
     since: datetime
-    changes: list[ChangeView]
+    changes: list[ChangeView]  # what people recorded
     slipped: list[ActionView]  # latest grade Slipped or Not Achieved, not done
     missing: list[ActionView]  # no update yet for the open round
     owners: dict[int, Owner]  # person id -> how to name them
     waiting: list[ActionView] = []  # their open round's return waits for the scrutiny officer
     returned: list[ActionView] = []  # ... was returned to its officer, to answer again
     asked_now: list[ActionView] = []  # not done, asked about in the open round: someone may update them
+    imported: list[ImportedRound] = []  # rounds brought in from a document: one line each
 
 
 def day(moment: date | datetime) -> str:
@@ -144,7 +145,15 @@ def _arrow(change: ChangeView) -> str:
 
 def _changes(view: SummaryView, lines: int) -> list[dict[str, Any]]:
     elements = [_heading(messages.SUMMARY_CHANGES_HEADING.format(since=day(view.since)))]
+    for imported in view.imported:
+        one = imported.actions == 1
+        line = messages.SUMMARY_IMPORTED_LINE.format(round=imported.round_label, count=imported.actions)
+        elements.append(
+            _block(line + (messages.SUMMARY_IMPORTED_UPDATE if one else messages.SUMMARY_IMPORTED_UPDATES))
+        )
     if not view.changes:
+        if view.imported:
+            return elements
         return [*elements, _block(messages.SUMMARY_NO_CHANGES, is_subtle=True)]
     for change in view.changes[:lines]:
         who = f" ({change.recorded_by})" if change.recorded_by else ""

@@ -31,7 +31,7 @@ from store.db import Database
 from store.deliveries import last_sent, people_by_id, set_summary_schedule, summary_schedule, weekly_of
 from store.models import ConversationKind, DeliveryKind
 from store.people import teams_user_ids
-from store.queries import changes_since, counts_in_round, review_status, reviews
+from store.queries import changes_since, counts_in_round, imported_since, review_status, reviews
 from store.schedule import Weekly, parse_weekly
 from store.views import ReturnState, ReviewSummary
 
@@ -91,6 +91,7 @@ async def review_summary(session: AsyncSession, *, review: ReviewSummary, since:
         waiting=[a for a in actions if a.review_state is ReturnState.WAITING],
         returned=[a for a in actions if a.review_state is ReturnState.RETURNED],
         asked_now=[a for a in actions if a.asked_now and not a.done],
+        imported=await imported_since(session, review_id=review.id, since=since),
     )
 
 

@@ -36,6 +36,7 @@ from store.views import (
     ChangeView,
     EvidenceLink,
     GradeCounts,
+    ImportedRound,
     RecommendationSummary,
     RecommendationView,
     ReturnState,
@@ -384,7 +385,10 @@ async def grade_counts(
 
 
 async def changes_since(session: AsyncSession, *, review_id: int, since: datetime) -> list[ChangeView]:
-    """Returns recorded after `since`, oldest first, one per action and round (an edit replaces)."""
+    """Returns recorded after `since`, oldest first, one per action and round (an edit replaces).
+
+    An imported document is not what people did this week: its rows are history here (the grades
+    the changes moved from) and news only as one line each round (imported_since)."""
     updates = (
         await session.scalars(
             select(ProgressUpdate)
@@ -398,7 +402,7 @@ async def changes_since(session: AsyncSession, *, review_id: int, since: datetim
     before: dict[int, dict[int, ProgressUpdate]] = defaultdict(dict)  # action -> round -> newest
     after: dict[tuple[int, int], ProgressUpdate] = {}
     for update in updates:
-        if update.recorded_at > since:
+        if update.recorded_at > since and update.source is not UpdateSource.IMPORT:
             after[(update.action_id, update.round_id)] = update
         else:
             before[update.action_id][update.round_id] = update
@@ -424,6 +428,22 @@ async def changes_since(session: AsyncSession, *, review_id: int, since: datetim
             )
         )
     return changes
+
+
+async def imported_since(session: AsyncSession, *, review_id: int, since: datetime) -> list[ImportedRound]:
+    """Each round whose returns were imported after `since`, with how many actions they answered."""
+    rows = await session.execute(
+        select(MonitoringRound.label, func.count(ProgressUpdate.action_id.distinct()))
+        .join(ProgressUpdate.round)
+        .where(
+            MonitoringRound.review_id == review_id,
+            ProgressUpdate.source == UpdateSource.IMPORT,
+            ProgressUpdate.recorded_at > since,
+        )
+        .group_by(MonitoringRound.id, MonitoringRound.label, MonitoringRound.month)
+        .order_by(MonitoringRound.month)
+    )
+    return [ImportedRound(round_label=label, actions=count) for label, count in rows]
 
 
 async def missing_updates(

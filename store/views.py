@@ -160,6 +160,13 @@ class ChangeView(View):
     recorded_by: str | None
 
 
+class ImportedRound(View):
+    """A round's returns brought in from a document since a given time: one line of news, not each."""
+
+    round_label: str
+    actions: int
+
+
 class RecommendationSummary(View):
     id: int
     number: int

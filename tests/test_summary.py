@@ -10,7 +10,8 @@ from typing import Any
 from cardcheck import assert_valid_card as assert_valid_plain_card
 from cardcheck import render_cards, requires_renderer
 from chat import CHANNEL_ID, DEFAULT_USER, Chat, MakeChat
-from sqlalchemy import select
+from records import action_id, import_document
+from sqlalchemy import select, update
 from test_scheduler import (  # noqa: F401 (fixtures)
     ADMIN,
     Bot,
@@ -30,11 +31,13 @@ from bot.cli.summary import send_summaries_now
 from cards.size import CARD_BYTE_LIMIT, card_bytes
 from cards.summary import summary_card
 from dialogs.summary import review_summary
+from documents.grades import Grade
 from documents.synthetic import synthetic_council
 from store.db import Database
-from store.models import ConversationKind, Person, TeamsConversation, utcnow
-from store.plan import import_plan
+from store.models import ConversationKind, Person, ProgressUpdate, TeamsConversation, UpdateSource, utcnow
+from store.plan import import_plan, require_review
 from store.queries import reviews
+from store.updates import record_update
 
 
 def assert_valid_card(card: dict[str, Any], name: str = "card") -> None:
@@ -124,6 +127,8 @@ async def test_a_large_councils_biggest_review_is_summarised_under_28_kb(db: Dat
     (plan,) = synthetic_council(reviews=1, recommendations=60, actions=6, rounds=8)
     async with db.session() as session:
         await import_plan(session, plan=plan)
+        # As if its officers had recorded every return in Teams this week: a week of news.
+        await session.execute(update(ProgressUpdate).values(source=UpdateSource.TEAMS))
         for i, person in enumerate(await session.scalars(select(Person).where(Person.is_group.is_(False)))):
             person.aad_object_id = f"aad-{i}"
     async with db.session() as session:
@@ -142,6 +147,7 @@ async def test_a_summary_that_would_not_fit_shows_fewer_lines(db: Database) -> N
     plan = plan.model_copy(update={"review": "R" * 250})
     async with db.session() as session:
         await import_plan(session, plan=plan)
+        await session.execute(update(ProgressUpdate).values(source=UpdateSource.TEAMS))
     async with db.session() as session:
         (review,) = await reviews(session)
         view = await review_summary(session, review=review, since=datetime.now(UTC) - timedelta(days=7))
@@ -235,3 +241,40 @@ async def test_send_now_posts_every_reviews_summary_to_the_channel(
     (posted,) = bot.cards(CHANNEL_ID)
     assert texts(posted.cards[0])[0] == "Summary: Digital Optimisation"
     assert posted.raw["summary"] == "Summary: Digital Optimisation"
+
+
+async def test_an_imported_round_is_one_line_and_the_weeks_changes_are_what_people_did(
+    bot: Bot, channel: Chat, db: Database, samples: Path
+) -> None:
+    """Imported this week, then three September 2020 updates: the summary's "Since …" lists those three
+    (graded against March 2020), and the import as one line, not 27 changes."""
+    async with db.session() as session:
+        await import_document(session, path=samples / "progress-update-march-2020.docx")
+        review_id = (await require_review(session, "Digital Optimisation")).id
+    september = await open_september(db, review_id)
+    async with db.session() as session:
+        craig = await session.scalar(select(Person).where(Person.name == "Craig Taylor"))
+        assert craig is not None
+        september_grades = {(7, 2): Grade.SLIPPED, (1, 2): Grade.ON_TRACK, (9, 1): None}
+        for (number, position), grade in september_grades.items():
+            await record_update(
+                session,
+                action_id=await action_id(session, number=number, position=position),
+                round_id=september,
+                evidence="Venues visited.",
+                grade=grade,
+                explanation="Venues shut for repairs." if grade is Grade.SLIPPED else None,
+                impact=None,
+                by_person_id=craig.id,
+                source=UpdateSource.TEAMS,
+                max_text_length=20_000,
+            )
+    card = await the_summary(channel)
+    shown = texts(card)
+    since = next(i for i, line in enumerate(shown) if line.startswith("Since "))
+    assert shown[since + 1 : shown.index("Slipped or Not Achieved")] == [
+        "March 2020 imported: 27 updates",
+        "7.2 September 2020: On-Track → Slipped ↓ (Craig Taylor)",
+        "1.2 September 2020: Slipped → On-Track ↑ (Craig Taylor)",
+        "9.1 September 2020: not graded yet (Craig Taylor)",
+    ]
