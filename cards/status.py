@@ -8,7 +8,6 @@ and a full text kept one tap away is trimmed too, saying so, when a council's da
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +26,6 @@ from microsoft_teams.cards import (
     FactSet,
     RichTextBlock,
     TextBlock,
-    TextRun,
     ToggleVisibilityAction,
 )
 from pydantic import BaseModel
@@ -38,6 +36,7 @@ from cards.charts import NOT_ASSESSED_STYLE, grade_distribution
 from cards.evidence import evidence_links_block
 from cards.grades import look
 from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted, trimmed
+from cards.text import marked
 from cards.update import open_update_data
 from documents.grades import Grade
 from store.views import (
@@ -99,14 +98,8 @@ def asked_again(card: dict[str, Any], page: Page, viewers: Sequence[str]) -> dic
 def plain(
     text: str, limit: int, *, subtle: bool = False, bold: bool = False, small: bool = False
 ) -> RichTextBlock:
-    """Text shown exactly as written: a TextRun is never read as Markdown or HTML."""
-    run: CardElement = TextRun(
-        text=trimmed(text, limit) or "—",
-        is_subtle=subtle or None,
-        weight="Bolder" if bold else None,
-        size="Small" if small else None,
-    )
-    return RichTextBlock(inlines=[run], spacing="Small")
+    """Text as written, the plan's markup drawn (cards/text.py)."""
+    return marked(text, limit, subtle=subtle, bold=bold, small=small)
 
 
 def _heading(text: str) -> TextBlock:
@@ -137,43 +130,9 @@ def grade_badge(grade: Grade | None, *, done: bool = False) -> Column:
     )
 
 
-_EMPHASIS = re.compile(r"\*\*(?P<bold>[^*\n]+)\*\*|\*(?P<italic>[^*\n]+)\*")
-
-
-def _emphasised(text: str) -> list[tuple[str, str | None]]:
-    """(text, "bold" | "italic" | None) pieces of a plan's cell text."""
-    pieces: list[tuple[str, str | None]] = []
-    position = 0
-    for match in _EMPHASIS.finditer(text):
-        if match.start() > position:
-            pieces.append((text[position : match.start()], None))
-        kind = "bold" if match.group("bold") else "italic"
-        pieces.append((match.group(kind), kind))
-        position = match.end()
-    if position < len(text):
-        pieces.append((text[position:], None))
-    return pieces
-
-
 def plan_text(text: str, limit: int, *, subtle: bool = False) -> RichTextBlock:
-    """Text from a plan, whose Word cells mark italics `*so*` and bold `**so**` (documents/layout.py):
-    shown with that emphasis (trimmed to `limit` characters with "…"), nothing else read as markup."""
-    runs: list[CardElement] = []
-    room = limit
-    for piece, kind in _emphasised(text.strip()) or [("—", None)]:
-        if room <= 0:
-            break
-        shown = piece if len(piece) <= room else piece[:room].rstrip() + "…"
-        room -= len(piece)
-        runs.append(
-            TextRun(
-                text=shown,
-                weight="Bolder" if kind == "bold" else None,
-                italic=True if kind == "italic" else None,
-                is_subtle=subtle or None,
-            )
-        )
-    return RichTextBlock(inlines=runs, spacing="Small")
+    """Text from a plan, with its emphasis (trimmed to `limit` characters with "…")."""
+    return marked(text, limit, subtle=subtle)
 
 
 # Beside a grade whose return the scrutiny officer has not accepted (yet).

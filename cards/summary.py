@@ -23,7 +23,6 @@ from microsoft_teams.cards import (
     RichTextBlock,
     TeamsCardProperties,
     TextBlock,
-    TextRun,
 )
 from pydantic import BaseModel, ConfigDict
 
@@ -32,6 +31,7 @@ from cards.actions import execute
 from cards.charts import grade_distribution
 from cards.grades import grade_words
 from cards.size import CARD_BYTE_LIMIT, card_bytes, trimmed
+from cards.text import runs
 from cards.update import open_update_data
 from documents.grades import Grade
 from store.views import ActionView, ChangeView, GradeCounts, ImportedRound
@@ -82,10 +82,10 @@ def _block(text: str, **style: Any) -> dict[str, Any]:
     return block.model_dump(mode="json", by_alias=True, exclude_none=True)  # type: ignore[no-any-return]
 
 
-def plain(*runs: tuple[str, bool], spacing: str = "Small") -> dict[str, Any]:
-    """Text from the plan or from people, in TextRuns, which Teams never reads as Markdown: a
-    "*My Stockton*" in an agreed action stays as written. Each run is (text, bold)."""
-    inlines = [TextRun(text=text, weight="Bolder" if bold else None) for text, bold in runs if text]
+def plain(*parts: tuple[str, bool], spacing: str = "Small") -> dict[str, Any]:
+    """Text from the plan or from people, in TextRuns, which Teams never reads as Markdown, with the
+    plan's own markup drawn: a "*My Stockton*" in an agreed action in italics. Each part is (text, bold)."""
+    inlines = [run for text, bold in parts if text for run in runs(text, len(text), bold=bold)]
     block = RichTextBlock(inlines=inlines, spacing=spacing)  # type: ignore[arg-type]
     return block.model_dump(mode="json", by_alias=True, exclude_none=True)  # type: ignore[no-any-return]
 

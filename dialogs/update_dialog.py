@@ -45,6 +45,7 @@ from dialogs.roster import not_on_roster
 from dialogs.update_form import OpenUpdate, UpdateForm
 from documents.errors import UserFacingError
 from documents.grades import Grade
+from documents.layout import plain_words
 from store.db import Database
 from store.models import UpdateSource
 from store.updates import (
@@ -156,7 +157,7 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
         texts = {c.recommendation_number: c.recommendation_text for c in candidates}
         ordered = sorted(numbers, key=lambda n: (n not in owned, n))
         choices = [
-            {"answer": str(n), "title": f"Recommendation {n}: {trimmed(texts[n], 90)}", "key": n}
+            {"answer": str(n), "title": f"Recommendation {n}: {trimmed(plain_words(texts[n]), 90)}", "key": n}
             for n in ordered
         ]
         return await self._choose(step, "recommendation", messages.ASK_RECOMMENDATION, choices)
@@ -179,7 +180,7 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
         choices = [
             {
                 "answer": str(c.position),
-                "title": f"Action {c.position}: {trimmed(c.agreed_action, 90)}"
+                "title": f"Action {c.position}: {trimmed(plain_words(c.agreed_action), 90)}"
                 + (" (answered)" if c.answered else ""),
                 "key": c.action_id,
             }
