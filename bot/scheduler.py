@@ -32,7 +32,7 @@ from bot.proactive import Proactive, card_activity
 from bot.settings import Settings
 from cards import messages
 from cards.reminder import after_deadline_card, reminder_card
-from cards.review import accepted_card, extension_told_card, returned_card, to_review_card
+from cards.review import accepted_card, extension_told_card, returned_card, to_review_card, waiting_words
 from dialogs.summary import WEEK, default_weekly, refreshing_summary
 from store.activities import forget_old_activities
 from store.conversations import installed_conversations, remember_conversation
@@ -519,7 +519,9 @@ class Scheduler:
         if not waiting:
             return
         card = to_review_card(round_label=round_.label, items=waiting)
-        summary = messages.TO_REVIEW_TITLE.format(round=round_.label, count=len(waiting))
+        summary = messages.TO_REVIEW_TITLE.format(
+            round=round_.label, updates=waiting_words(updates=len(waiting))
+        )
         for reviewer in reviewers:
             await self._tell(reviewer, DeliveryKind.TO_REVIEW, slot, review.id, card, summary, now, report)
 

@@ -383,7 +383,12 @@ REVIEW_NOT_A_REVIEWER = (
     "**waiting** or **returned**."
 )
 REVIEW_NOTHING_WAITING = "Nothing is waiting for review. Thank you!"
-REVIEW_QUEUE_INTRO = "{count} update(s) waiting for review, oldest first."
+# "3 updates and 1 new date wait for you, oldest first.": each kind counted in words.
+REVIEW_QUEUE_INTRO = "{waiting} for you, oldest first."
+REVIEW_QUEUE_UPDATES = ("{count} update", "{count} updates")
+REVIEW_QUEUE_DATES = ("{count} new date", "{count} new dates")
+REVIEW_QUEUE_AND = "{first} and {second}"
+REVIEW_QUEUE_WAIT = ("waits", "wait")
 REVIEW_QUEUE_MORE = "…and {count} more: accept or return these, then say **review** again."
 REVIEW_CARD_TITLE = "{name} · {round} update"
 REVIEW_RESUBMITTED = "Resubmitted. It was returned because: {reason}"
@@ -405,7 +410,7 @@ RETURNED_REASON = "{who} says: {reason}"
 RETURNED_BUTTON = "Change my update"
 RETURNED_SUMMARY = "Your {round} update for {name} was returned: {reason}"
 ACCEPTED_LINE = "Accepted by the scrutiny officer: {names}."
-TO_REVIEW_TITLE = "The {round} deadline has passed: {count} update(s) wait for your review"
+TO_REVIEW_TITLE = "The {round} deadline has passed: {updates} for your review"
 TO_REVIEW_BUTTON = "Review them"
 WAITING_COMMAND_HELP = "Updates waiting for the scrutiny officer's review."
 RETURNED_COMMAND_HELP = "Updates returned to their officers, and by whom they are to be answered."

@@ -45,6 +45,21 @@ RETURN_RETURN_VERB = "return_return"  # {"update_id", "reason"}
 REVIEW_QUEUE_VERB = "review_queue"  # the queue again, from a card's button
 
 
+def counted(count: int, words: tuple[str, str]) -> str:
+    """ "1 update" or "3 updates": (one, many) from messages."""
+    return (words[0] if count == 1 else words[1]).format(count=count)
+
+
+def waiting_words(*, updates: int, dates: int = 0) -> str:
+    """ "3 updates and 1 new date wait", "1 update waits": what waits for the reviewer, each kind
+    counted on its own."""
+    kinds = [counted(updates, messages.REVIEW_QUEUE_UPDATES)] if updates else []
+    kinds += [counted(dates, messages.REVIEW_QUEUE_DATES)] if dates else []
+    what = messages.REVIEW_QUEUE_AND.format(first=kinds[0], second=kinds[1]) if len(kinds) > 1 else kinds[0]
+    wait = messages.REVIEW_QUEUE_WAIT[0] if updates + dates == 1 else messages.REVIEW_QUEUE_WAIT[1]
+    return f"{what} {wait}"
+
+
 def _card(
     body: Sequence[CardElement], actions: Sequence[ExecuteAction | ShowCardAction] = ()
 ) -> dict[str, Any]:
@@ -157,7 +172,8 @@ def accepted_card(items: Sequence[ReturnForReview]) -> dict[str, Any]:
 
 def to_review_card(*, round_label: str, items: Sequence[ReturnForReview]) -> dict[str, Any]:
     """To the scrutiny officer once a round's deadline has passed: what still waits for them."""
-    body: list[CardElement] = [heading(messages.TO_REVIEW_TITLE.format(round=round_label, count=len(items)))]
+    title = messages.TO_REVIEW_TITLE.format(round=round_label, updates=waiting_words(updates=len(items)))
+    body: list[CardElement] = [heading(title)]
     for item in items[:40]:
         who = item.answer.recorded_by or item.responsibility
         body.append(

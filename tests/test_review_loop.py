@@ -140,7 +140,7 @@ async def test_returned_resubmitted_accepted_then_exported(council: Council, bot
     assert await council.exported(include_unreviewed=True) == f"(not yet reviewed)\n{PROMISE}"
 
     replies = await council.sam.say("review")
-    assert replies[0].text == "1 update(s) waiting for review, oldest first."
+    assert replies[0].text == "1 update waits for you, oldest first."
     (card,) = return_cards(replies)
     shown = "\n".join(r.card_text for r in replies)
     assert f"Recommendation {council.action.recommendation_number}, action {council.action.position}" in shown
@@ -311,7 +311,7 @@ async def test_after_the_deadline_the_scrutiny_officer_hears_what_waits(council:
     await bot.scheduler.tick(now=london("2026-12-07 10:00"))  # the Monday after Friday's deadline
     await bot.scheduler.tick(now=london("2026-12-07 10:01"))
     (heard,) = [r for r in council.told(SAM) if "deadline has passed" in r.card_text]
-    assert "The September 2020 deadline has passed: 1 update(s) wait for your review" in heard.card_text
+    assert "The September 2020 deadline has passed: 1 update waits for your review" in heard.card_text
     assert "Craig Taylor" in heard.card_text
     replies = await council.sam.submit(buttons(heard)["Review them"])
     assert len(return_cards(replies)) == 1
@@ -343,7 +343,7 @@ async def test_a_long_queue_shows_ten_cards_and_says_how_many_more(council: Coun
             )
     assert len(hers) >= 12
     replies = await council.sam.say("review")
-    assert replies[0].text == "12 update(s) waiting for review, oldest first."
+    assert replies[0].text == "12 updates wait for you, oldest first."
     assert len(return_cards(replies)) == 10
     assert replies[-1].text == "…and 2 more: accept or return these, then say **review** again."
 
