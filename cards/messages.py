@@ -312,6 +312,7 @@ STATUS_OVERDUE_SUBTITLE = "{review} — past their date on {today}, not Fully Ac
 STATUS_OVERDUE_NONE = "No action is past its date without being Fully Achieved."
 STATUS_MY_ACTIONS_TITLE = "Your actions"
 STATUS_MY_ACTIONS_NONE = "No agreed action names you as responsible."
+STATUS_DEPUTY_FOR = "Yours to record this round, for {owners}"  # a deputy's line in "my actions"
 STATUS_NO_REVIEWS = "No action plan has been loaded yet, so there is no status to show."
 STATUS_NO_SUCH_RECOMMENDATION = (
     "“{review}” has no Recommendation {number}: its recommendations are numbered {first}–{last}."

@@ -399,10 +399,14 @@ class ListKind(BaseModel):
     empty: str  # what to say when there are none
 
 
-def _action_line(action: ActionView) -> ColumnSet:
+def _action_line(action: ActionView, *, deputy: int | None = None) -> ColumnSet:
+    """One action in a list; `deputy`'s, when they record it this round for its officer, says so."""
+    who = action.responsibility
+    if deputy is not None and deputy in action.deputy_ids and deputy not in action.owner_ids:
+        who = messages.STATUS_DEPUTY_FOR.format(owners=action.responsibility)
     detail = " · ".join(
         part
-        for part in (action.responsibility, action.date_text, REVIEW_MARKS.get(action.review_state))  # type: ignore[arg-type]
+        for part in (who, action.date_text, REVIEW_MARKS.get(action.review_state))  # type: ignore[arg-type]
         if part
     )
     return ColumnSet(
@@ -427,10 +431,17 @@ def _action_line(action: ActionView) -> ColumnSet:
 
 
 def action_list_card(
-    title: str, actions: Sequence[ActionView], *, page: Page, subtitle: str | None = None, empty: str
+    title: str,
+    actions: Sequence[ActionView],
+    *,
+    page: Page,
+    subtitle: str | None = None,
+    empty: str,
+    deputy: int | None = None,
 ) -> dict[str, Any]:
     """A compact table: reference, the action with who and when, its latest grade (tap for the
-    recommendation). Actions from several reviews are grouped under each review's title."""
+    recommendation). Actions from several reviews are grouped under each review's title; those the
+    `deputy` records this round for their officer say so."""
     shown, start, page = _slice(actions, page, PAGE_SIZE)
     body: list[CardElement] = [_heading(messages.STATUS_LIST_TITLE.format(title=title, count=len(actions)))]
     if subtitle:
@@ -444,7 +455,7 @@ def action_list_card(
         if several_reviews and action.review_id != review_id:
             review_id = action.review_id
             body.append(plain(action.review_title, 200, bold=True))
-        body.append(_action_line(action))
+        body.append(_action_line(action, deputy=deputy))
     body += _pager(
         page, shown_from=start + 1, shown_to=start + len(shown), total=len(actions), size=PAGE_SIZE
     )

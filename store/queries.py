@@ -491,6 +491,22 @@ async def actions_owned_by(session: AsyncSession, *, person_id: int) -> list[Act
     return await _action_views(session, where=AgreedAction.responsible_people.any(Person.id == person_id))
 
 
+async def actions_for(session: AsyncSession, *, person_id: int) -> list[ActionView]:
+    """The person's actions: those that name them as responsible, and those they record this round as
+    another officer's deputy (its deputy_ids say which), with their deputies and evidence."""
+    delegated = (
+        select(Delegation.action_id)
+        .join(MonitoringRound, MonitoringRound.id == Delegation.round_id)
+        .where(
+            Delegation.deputy_id == person_id,
+            Delegation.ended_at.is_(None),
+            MonitoringRound.is_open.is_(True),
+        )
+    )
+    owned = AgreedAction.responsible_people.any(Person.id == person_id)
+    return await _action_views(session, where=owned | AgreedAction.id.in_(delegated), detail=True)
+
+
 async def reviews(session: AsyncSession, *, review_id: int | None = None) -> list[ReviewSummary]:
     """Every review, by title; or just the one with `review_id` (none if it is gone)."""
     query = select(Review).options(joinedload(Review.committee), selectinload(Review.rounds))

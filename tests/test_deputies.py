@@ -13,6 +13,7 @@ from test_review_loop import CRAIG, Council, said
 from test_scheduler import (
     Bot,
     fixture_bot,  # noqa: F401 (fixtures)
+    lines,
     london,
     officer,
 )
@@ -131,3 +132,16 @@ async def test_delegating_wrongly_is_refused_in_plain_words(council: Council, ma
     stranger = await make_chat(officer("Pat Nobody"))
     replies = await stranger.say(f"delegate {ref(council)} to Ian Coxon")
     assert replies[0].text.endswith("Please ask ada@stockton.gov.uk to add you to the roster.")
+
+
+async def test_a_deputys_my_actions_lists_what_was_delegated_to_them(council: Council) -> None:
+    lorraine = await council.personal(officer("Lorraine Dixon"))
+    liz = await council.personal(officer("Liz Purdy"))
+    before = lines(((await liz.say("my actions"))[0]).cards[0])
+    assert before[0] == "Your actions: 3" and "13.1" not in before
+
+    await lorraine.say("delegate 13.1 to Liz Purdy")
+    after = lines(((await liz.say("my actions"))[0]).cards[0])
+    assert after[0] == "Your actions: 4"
+    line = after.index("13.1")
+    assert after[line + 2] == "Yours to record this round, for Lorraine Dixon · Ongoing"
