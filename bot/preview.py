@@ -301,7 +301,7 @@ async def card_gallery(
         "review-return": return_card(waiting),
         "review-decided": decided_card(returned),
         "review-returned": returned_card(returned, reviewer="The scrutiny officer"),
-        "review-accepted": accepted_card([waiting, waiting]),
+        "review-accepted": accepted_card([(waiting, None), (waiting, "Liz Purdy")]),
         "review-to-review": to_review_card(round_label=view.round_label, items=[waiting] * 5),
         "review-extension": extension_card(extension),
         "review-extension-decided": extension_decided_card(

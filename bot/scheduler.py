@@ -442,10 +442,8 @@ class Scheduler:
         since = now - NOTICE_WINDOW
         async with self.db.session() as session:
             returned = await decided_since(session, verdict=Verdict.RETURNED, since=since)
-            sent = await sent_slots(
-                session, kind=DeliveryKind.RETURNED, slots=[f"decision {d.decision_id}" for d in returned]
-            )
-            returned = [d for d in returned if f"decision {d.decision_id}" not in sent]
+            sent = await sent_slots(session, kind=DeliveryKind.RETURNED, slots=[d.slot for d in returned])
+            returned = [d for d in returned if d.slot not in sent]
             accepted = await decided_since(session, verdict=Verdict.ACCEPTED, since=since)
             extensions = await decided_extensions_since(session, since=since)
             sent = await sent_slots(
@@ -461,15 +459,14 @@ class Scheduler:
             item = items[decided.update_id]
             if item is None:
                 continue
-            card = returned_card(item, reviewer=decided.reviewer or "The scrutiny officer")
-            summary = messages.RETURNED_SUMMARY.format(
-                round=item.round_label, name=item.name, reason=item.reason
+            card = returned_card(
+                item, reviewer=decided.reviewer or "The scrutiny officer", deputy=decided.deputy
             )
-            slot = f"decision {decided.decision_id}"
+            summary = str(card["body"][0]["text"]) + f": {item.reason}"
             await self._tell(
                 people[decided.officer_id],
                 DeliveryKind.RETURNED,
-                slot,
+                decided.slot,
                 item.review_id,
                 card,
                 summary,
@@ -497,13 +494,13 @@ class Scheduler:
                     continue  # one a day: today's has gone
                 told = await last_sent(session, kind=DeliveryKind.ACCEPTED, target=target)
                 fresh = [
-                    await return_for_review(session, update_id=d.update_id)
+                    (item, d.deputy)
                     for d in decisions
-                    if told is None or d.decided_at > told
+                    if (told is None or d.decided_at > told)
+                    and (item := await return_for_review(session, update_id=d.update_id)) is not None
                 ]
-            shown = [item for item in fresh if item is not None]
-            if shown:
-                card = accepted_card(shown)
+            if fresh:
+                card = accepted_card(fresh)
                 summary = str(card["body"][0]["text"])
                 await self._tell(
                     people[officer_id], DeliveryKind.ACCEPTED, today, None, card, summary, now, report

@@ -152,21 +152,32 @@ def decided_card(item: ReturnForReview) -> dict[str, Any]:
     return _card(body)
 
 
-def returned_card(item: ReturnForReview, *, reviewer: str) -> dict[str, Any]:
-    """To the officer: their update came back, why, and a button to the form filled with what they wrote."""
+def returned_card(item: ReturnForReview, *, reviewer: str, deputy: str | None = None) -> dict[str, Any]:
+    """To the officer: their update came back, why, and a button to the form filled with what they
+    wrote; to the officer a `deputy` recorded it for, the same, told as the deputy's."""
+    if deputy is None:
+        title = messages.RETURNED_TITLE.format(round=item.round_label, name=item.name)
+    else:
+        title = messages.RETURNED_TITLE_DEPUTY.format(deputy=deputy, round=item.round_label, name=item.name)
     body: list[CardElement] = [
-        heading(messages.RETURNED_TITLE.format(round=item.round_label, name=item.name)),
+        heading(title),
         verbatim(messages.RETURNED_REASON.format(who=reviewer, reason=item.reason or ""), 2_000),
         *labelled("Agreed action", item.agreed_action, 600),
-        *labelled("What you wrote", item.answer.evidence, 600),
+        *labelled("What they wrote" if deputy else "What you wrote", item.answer.evidence, 600),
     ]
     change = execute(title=messages.RETURNED_BUTTON, style="positive", data=open_update_data(item.action_id))
     return _card(body, [change])
 
 
-def accepted_card(items: Sequence[ReturnForReview]) -> dict[str, Any]:
-    """The day's one line to an officer: which of their updates the scrutiny officer accepted."""
-    names = "; ".join(f"{item.name} ({item.round_label})" for item in items)
+def accepted_card(items: Sequence[tuple[ReturnForReview, str | None]]) -> dict[str, Any]:
+    """The day's one line to an officer: which of their updates the scrutiny officer accepted, each
+    with the deputy who recorded it for them, if one did."""
+    names = "; ".join(
+        messages.ACCEPTED_ITEM_DEPUTY.format(name=item.name, round=item.round_label, deputy=deputy)
+        if deputy
+        else f"{item.name} ({item.round_label})"
+        for item, deputy in items
+    )
     return _card([TextBlock(text=messages.ACCEPTED_LINE.format(names=names), wrap=True)])
 
 

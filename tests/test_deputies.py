@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from chat import MakeChat, Reply
 from sqlalchemy import select
-from test_review_loop import CRAIG, Council, said
+from test_review_loop import CRAIG, REASON, Council, reason_submit, return_cards, said
 from test_scheduler import (
     Bot,
     fixture_bot,  # noqa: F401 (fixtures)
@@ -145,3 +145,40 @@ async def test_a_deputys_my_actions_lists_what_was_delegated_to_them(council: Co
     assert after[0] == "Your actions: 4"
     line = after.index("13.1")
     assert after[line + 2] == "Yours to record this round, for Lorraine Dixon · Ongoing"
+
+
+async def test_the_officer_hears_when_their_deputys_update_is_returned_or_accepted(
+    council: Council, bot: Bot
+) -> None:
+    ian = council.ian  # type: ignore[attr-defined]
+    name = f"Recommendation {council.action.recommendation_number}, action {council.action.position}"
+    await council.craig.say(f"delegate {ref(council)} to Ian Coxon")
+    await ian_records(council, "We will run sessions next year.")
+    (card,) = return_cards(await council.sam.say("review"))
+    await council.sam.submit(reason_submit(card, REASON))
+    await bot.scheduler.tick(now=london("2026-11-24 10:00"))
+
+    def heard(chat_id: str, words: str) -> list[str]:
+        """The lines of the cards sent to the chat that say `words`."""
+        return [line for r in bot.cards(chat_id) for c in r.cards for line in lines(c) if words in line]
+
+    assert heard(council.craig.conversation["id"], "was returned") == [
+        f"The September 2020 update for {name}, recorded on your behalf by Ian Coxon, was returned"
+    ]
+    assert heard(council.craig.conversation["id"], "says:") == [f"Sam Scrutiny says: {REASON}"]
+    assert heard(ian.conversation["id"], "was returned") == [
+        f"Your September 2020 update for {name} was returned"
+    ]
+
+    await ian_records(council, "Ran six sessions; 40 staff signed up.")
+    replies = await council.sam.say("review")
+    (card,) = return_cards(replies)
+    accept = next(a for a in card["actions"] if a["title"] == "Accept")["data"]
+    await council.sam.submit(accept)
+    await bot.scheduler.tick(now=london("2026-11-24 11:00"))
+    assert heard(council.craig.conversation["id"], "Accepted by the scrutiny officer") == [
+        f"Accepted by the scrutiny officer: {name} (September 2020, recorded on your behalf by Ian Coxon)."
+    ]
+    assert heard(ian.conversation["id"], "Accepted by the scrutiny officer") == [
+        f"Accepted by the scrutiny officer: {name} (September 2020)."
+    ]
