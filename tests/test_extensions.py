@@ -107,7 +107,9 @@ async def test_asking_or_deciding_wrongly_is_refused_and_changes_nothing(
     assert (await craig.say(f"extend {ref} to soon"))[0].text.startswith(
         "Say which action, the new month and why"
     )
-    assert (await craig.say(f"extend {ref} to March 2021"))[0].text.startswith("Say why it needs more time")
+    assert (await craig.say(f"extend {ref} to March 2021"))[0].text == (
+        f"Say why it needs more time: extend {ref} to March 2021 because …"  # his own action, not another's
+    )
     assert (await craig.say(f"extend {ref} to June 2019 because late"))[0].text == (
         "June 2019 is not later than its date now (October 2019)."
     )
@@ -162,3 +164,15 @@ async def test_the_queue_counts_updates_and_new_dates_each_in_words(council: Cou
     replies = await council.sam.say("review")
     assert replies[0].text == "3 updates and 1 new date wait for you, oldest first."
     assert len(return_cards(replies)) == 3 and len(extension_cards(replies)) == 1
+
+
+async def test_the_example_for_a_missing_reason_is_the_officers_own(
+    make_chat: MakeChat, council: Council
+) -> None:
+    lorraine = await make_chat(officer("Lorraine Dixon"))
+    assert (await lorraine.say("extend 9.1 to march 2021"))[0].text == (
+        "Say why it needs more time: extend 9.1 to March 2021 because …"
+    )
+    assert (await lorraine.say("extend 13 to April 2021"))[0].text == (
+        "Say why it needs more time: extend 13 to April 2021 because …"
+    )
