@@ -153,12 +153,11 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
         if len(numbers) == 1:
             answers["recommendation"] = candidates[0].recommendation_number
             return await step.next(None)
-        owned = {c.recommendation_number for c in candidates if c.owned}
         texts = {c.recommendation_number: c.recommendation_text for c in candidates}
-        ordered = sorted(numbers, key=lambda n: (n not in owned, n))
+        # In number order, always: a list that puts some first reads as out of order.
         choices = [
             {"answer": str(n), "title": f"Recommendation {n}: {trimmed(plain_words(texts[n]), 90)}", "key": n}
-            for n in ordered
+            for n in sorted(numbers)
         ]
         return await self._choose(step, "recommendation", messages.ASK_RECOMMENDATION, choices)
 
@@ -184,7 +183,7 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
                 + (" (answered)" if c.answered else ""),
                 "key": c.action_id,
             }
-            for c in sorted(candidates, key=lambda c: (not c.owned, c.position))
+            for c in sorted(candidates, key=lambda c: c.position)
         ]
         return await self._choose(step, "action", messages.ASK_ACTION, choices)
 

@@ -283,27 +283,14 @@ async def recordable_actions(
 ) -> list[RecordableAction]:
     """Actions the caller may answer for now: their review has an open round and they are not done.
 
-    In plan order (review title, recommendation number, position); `owned` marks the caller's own.
+    In plan order (review title, recommendation number, position): pickers show them so.
     """
     if person_id is None and not is_admin:
         return []
     rows = (await session.execute(_recordable(person_id, is_admin))).all()
     asked = await _still_asked(session, rows)
-    owned = set(
-        await session.scalars(
-            select(action_responsible_people.c.action_id).where(
-                action_responsible_people.c.person_id == person_id,
-                action_responsible_people.c.action_id.in_({row.action_id for row, _, _ in asked}),
-            )
-        )
-    )
     return [
-        RecordableAction(
-            **row._asdict(),
-            round_label=round_.label,
-            owned=row.action_id in owned,
-            answered=round_.id in answered,
-        )
+        RecordableAction(**row._asdict(), round_label=round_.label, answered=round_.id in answered)
         for row, round_, answered in asked
     ]
 

@@ -244,7 +244,6 @@ class RecordableAction(ActionInReview):
     """An action the caller may answer for in its review's open round."""
 
     round_label: str
-    owned: bool  # the caller is named as responsible (not just link officer or admin)
     answered: bool  # an answer is already saved for the open round
 
 
