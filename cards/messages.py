@@ -132,6 +132,11 @@ HELP_FOR_QUESTION = {
 CANCELLED = "Cancelled: nothing was saved."
 BACK_AT_START = "This is the first question, so there is nothing to go back to. Say **cancel** to stop."
 SAVED = "Saved: {action} — {grade} for {round_label}."
+# Saved in answer to a return: it is the scrutiny officer's to read again.
+SAVED_RESUBMITTED = "Saved and sent back to the scrutiny officer: {action} — {grade} for {round_label}."
+SAVED_CARD_RESUBMITTED = "Sent back to the scrutiny officer, who had returned it because: {reason}"
+ASSESSMENT_LABEL = "Assessment of progress"
+EVIDENCE_LABEL = "Evidence of progress"
 SAVED_ALREADY = (
     "That form was already saved by {who} at {time} ({action}, {round_label}); nothing more was changed."
 )

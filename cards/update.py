@@ -90,8 +90,14 @@ def day(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
-def answer_block(answer: RoundAnswer, limit: int = LONG_TEXT) -> list[CardElement]:
-    items: list[CardElement] = [_grade(answer.grade), verbatim(answer.evidence, limit)]
+def answer_block(answer: RoundAnswer, limit: int = LONG_TEXT, *, labels: bool = False) -> list[CardElement]:
+    """A round's answer: its grade, then its evidence; `labels` heads each with the form's words."""
+    items: list[CardElement] = [label_block(messages.ASSESSMENT_LABEL)] if labels else []
+    items.append(_grade(answer.grade))
+    if labels:
+        items += labelled(messages.EVIDENCE_LABEL, answer.evidence, limit)
+    else:
+        items.append(verbatim(answer.evidence, limit))
     if answer.explanation:
         items += labelled("Explanation", answer.explanation, limit)
     if answer.impact:
@@ -232,10 +238,10 @@ def saved_card(view: ActionForUpdate, saved: RoundAnswer) -> dict[str, Any]:
             wrap=True,
             is_subtle=True,
         ),
-        *_verbatim_context(view),
-        label_block("Evidence of progress"),
-        *answer_block(saved),
     ]
+    if view.answers_return is not None:  # its answer to a return: the scrutiny officer reads it again
+        body.append(verbatim(messages.SAVED_CARD_RESUBMITTED.format(reason=view.answers_return), 2_000))
+    body += [*_verbatim_context(view), *answer_block(saved, labels=True)]
     return _card(body)
 
 

@@ -304,11 +304,13 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
                     max_text_length=self._max_text_length,
                 )
                 update_id = update.id
+                resubmitted = (await action_for_update(session, action_id=answers["action"])).answers_return
         except UserFacingError as refusal:
             await step.context.send_activity(str(refusal))
             return await step.end_dialog()
+        saved = messages.SAVED if resubmitted is None else messages.SAVED_RESUBMITTED
         await step.context.send_activity(
-            messages.SAVED.format(
+            saved.format(
                 action=answers["name"], grade=grade_words(draft.grade), round_label=answers["round_label"]
             )
         )

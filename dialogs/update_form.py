@@ -140,7 +140,8 @@ class UpdateForm:
             return
         assert view.current is not None
         if already is None:
-            reply = messages.SAVED.format(
+            saved = messages.SAVED if view.answers_return is None else messages.SAVED_RESUBMITTED
+            reply = saved.format(
                 action=view.name, grade=grade_words(view.current.grade), round_label=view.round_label
             )
         await turn_context.send_activity(reply)

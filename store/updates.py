@@ -163,6 +163,8 @@ async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionF
         )
     _refuse_if_fully_achieved(action, round_)
     current = current_by_round(action).get(round_.id)
+    before = [v for v in action.versions if current and v.round_id == round_.id and v.id < current.id]
+    answered = before[-1] if before and before[-1].verdict is Verdict.RETURNED else None
     return ActionForUpdate(
         **in_review(action),
         success_measure=action.success_measure,
@@ -173,6 +175,7 @@ async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionF
         last_round=last_round_answer(action, round_),
         current=answer_of(current, round_) if current else None,
         returned_reason=current.reason if current and current.verdict is Verdict.RETURNED else None,
+        answers_return=answered.reason if answered and current and current.verdict is None else None,
     )
 
 

@@ -238,6 +238,8 @@ class ActionForUpdate(ActionInReview):
     last_round: RoundAnswer | None  # the latest earlier round that has an answer
     current: RoundAnswer | None  # already saved for the open round
     returned_reason: str | None = None  # `current` came back from the scrutiny officer, for this reason
+    # `current` answers a return (the version before it came back for this reason): it waits again.
+    answers_return: str | None = None
 
 
 class RecordableAction(ActionInReview):

@@ -17,6 +17,7 @@ from test_scheduler import (
     ADMIN,
     Bot,
     fixture_bot,  # noqa: F401 (fixtures)
+    lines,
     london,
     officer,
     open_september,
@@ -75,7 +76,8 @@ class Council:
         (save,) = form_message.cards[0]["actions"]
         submit = {**save["data"], "evidence": evidence, "grade": grade, "explanation": "", "impact": ""}
         replies = await self.craig.submit(submit, reply_to=form_message)
-        assert replies[0].text.startswith("Saved:"), said(replies)
+        assert replies[0].text.startswith("Saved"), said(replies)
+        self.saved = replies[0].text
 
     async def updates(self) -> list[ProgressUpdate]:
         async with self.db.session() as session:
@@ -403,3 +405,43 @@ async def test_accept_and_return_pressed_as_execute_replace_the_card_in_place(co
     assert "update was already returned by Sam Scrutiny at " in notice
     assert "Returned because" in "\n".join(strings(again.card))
     assert [d[1] for d in await council.decisions()] == [Verdict.RETURNED]
+
+
+async def test_the_saved_card_heads_each_answer_and_says_a_resubmission_went_back(council: Council) -> None:
+    name = f"Recommendation {council.action.recommendation_number}, action {council.action.position}"
+    await council.record(PROMISE)
+    assert council.saved == f"Saved: {name} — On-Track for September 2020."
+    (saved,) = council.craig.updates  # the saved card, in place of the form
+    shown = lines(Reply(raw=saved.body).cards[0])
+    assert shown[shown.index("Assessment of progress") :] == [
+        "Assessment of progress",
+        "On-Track",
+        "Evidence of progress",
+        PROMISE,
+    ]
+
+    async def send_back() -> None:
+        replies = await council.sam.say("review")
+        (card,) = return_cards(replies)
+        await council.sam.submit(reason_submit(card, REASON), reply_to=next(r for r in replies if r.cards))
+
+    await send_back()
+    await council.record(EVIDENCE)
+    assert (
+        council.saved == f"Saved and sent back to the scrutiny officer: {name} — On-Track for September 2020."
+    )
+    (saved,) = council.craig.updates
+    assert f"Sent back to the scrutiny officer, who had returned it because: {REASON}" in lines(
+        Reply(raw=saved.body).cards[0]
+    )
+
+    # The same when the answer is given in the guided update.
+    await send_back()
+    await council.craig.say("update")
+    await council.craig.say("Signed up 40 staff and ran six sessions.")
+    await council.craig.submit({"answer": "2"})
+    await council.craig.submit({"answer": "skip"})
+    replies = await council.craig.submit({"answer": "save"})
+    assert replies[0].text == (
+        f"Saved and sent back to the scrutiny officer: {name} — On-Track for September 2020."
+    )
