@@ -184,17 +184,25 @@ def _missing(view: SummaryView, mentions: _Mentions, lines: int) -> list[dict[st
         return [*elements, _block(messages.SUMMARY_NONE_MISSING, is_subtle=True)]
     # By owner: each person reads one line with their own actions, and is mentioned once.
     by_owner: dict[tuple[int | None, str], list[str]] = {}
+    shared = {action.ref: action.owners for action in view.missing if len(action.owners) > 1}
     for action in view.missing:
         owners: list[tuple[int | None, str]] = list(zip(action.owner_ids, action.owners, strict=True))
         owners = owners or [(None, action.responsibility)]
         for person_id, name in owners:
             by_owner.setdefault((person_id, name), []).append(action.ref)
     for (person_id, name), refs in list(by_owner.items())[:lines]:
+        refs = [_shared(ref, name, shared) for ref in refs]
         who = mentions.name(person_id, name, mention=True)
         elements.append(
             _block(messages.SUMMARY_MISSING_LINE.format(owner=who, refs=", ".join(refs)), spacing="Small")
         )
     return elements + _more(lines, len(by_owner), messages.SUMMARY_SAY_MISSING)
+
+
+def _shared(ref: str, owner: str, shared: dict[str, list[str]]) -> str:
+    """ "13.1 (with Liz Purdy)": an action several own is listed under each, and says so."""
+    others = [name for name in shared.get(ref, []) if name != owner]
+    return messages.SUMMARY_SHARED.format(ref=ref, others=", ".join(others)) if others else ref
 
 
 def _round_line(view: SummaryView) -> str:
@@ -235,11 +243,12 @@ def _build(view: SummaryView, lines: int, *, weekly: bool, yours: Sequence[Actio
     if view.counts is not None:
         body.extend(grade_distribution(view.counts))
     if view.waiting or view.returned:
-        owners = sorted({name for action in view.returned for name in action.owners})
+        # Who each went back to: the officer who recorded it, not every joint owner of the action.
+        owners = sorted({action.last_recorded_by or action.responsibility for action in view.returned})
         line = messages.SUMMARY_REVIEW_LINE.format(
             waiting=len(view.waiting),
             returned=len(view.returned),
-            owners=f" ({', '.join(owners)})" if owners else "",
+            owners=messages.SUMMARY_RETURNED_TO.format(names=", ".join(owners)) if owners else "",
         )
         body.append(_block(line, spacing="Medium"))
     body += _yours(yours, lines)

@@ -285,7 +285,7 @@ async def test_everyone_sees_where_returns_stand(council: Council, make_chat: Ma
     channel = await make_chat(ADMIN, scope="channel")
     await channel.install()
     replies = await channel.say("summary")
-    assert "Waiting for review: 0. Returned: 1 (Craig Taylor)." in said(replies)
+    assert "Waiting for review: 0. Returned: 1 (to Craig Taylor)." in said(replies)
 
 
 async def test_closing_a_round_waits_for_the_review_unless_told(

@@ -13,6 +13,7 @@ from chat import CHANNEL_ID, DEFAULT_USER, Chat, MakeChat
 from records import action_id, import_document
 from sqlalchemy import select, update
 from test_cli import Cli
+from test_review_loop import SAM, reason_submit, return_cards
 from test_scheduler import (  # noqa: F401 (fixtures)
     ADMIN,
     Bot,
@@ -108,9 +109,9 @@ async def test_with_a_round_open_owners_are_mentioned_with_what_they_still_owe(
         "5 Fully Achieved in an earlier round · 22 not assessed" in lines
     )
     missing = lines[lines.index("Still to update for September 2020") + 1 :]
-    assert (
-        missing[0]
-        == "<at>Lorraine Dixon</at>: 1.2, 1.3, 2.1, 5.2, 7.1, 8.2, 9.1, 9.2, 10.1, 11.1, 12.1, 13.1"
+    assert missing[0] == (
+        "<at>Lorraine Dixon</at>: 1.2, 1.3, 2.1, 5.2 (with Ian Coxon), 7.1 (with Liz Purdy), 8.2, "
+        "9.1 (with Liz Purdy), 9.2 (with Liz Purdy), 10.1 (with Ian Coxon), 11.1, 12.1, 13.1"
     )
     # 10.2's "Digital Service Group", as the council's document spells it there, is the same group.
     assert "Digital Services Group: 5.1, 6.2, 8.3, 8.4, 10.2, 12.2" in missing
@@ -313,3 +314,51 @@ async def test_a_group_spelt_two_ways_is_one_owner_until_an_admin_keeps_them_apa
     twice = await asyncio.to_thread(cli, "people", "unmerge", "Digital Service Group")
     assert twice.exit_code == 1
     assert "“Digital Service Group” is an owner of its own already: nothing was changed." in twice.output
+
+
+async def test_the_summary_names_whom_a_return_went_to_says_what_is_shared_and_numbers_every_part(
+    bot: Bot, channel: Chat, db: Database, samples: Path, make_chat: MakeChat
+) -> None:
+    review_id = await seed_sample(db, samples)
+    september = await open_september(db, review_id)
+    sam = await make_chat(SAM)
+    async with db.session() as session:
+        session.add(
+            Person(name=SAM.name, email=SAM.email, aad_object_id=SAM.aad_object_id, is_scrutiny_officer=True)
+        )
+        liz = await session.scalar(select(Person).where(Person.name == "Liz Purdy"))
+        assert liz is not None
+        await record_update(
+            session,
+            action_id=await action_id(session, number=7, position=1),  # Lorraine Dixon / Liz Purdy
+            round_id=september,
+            evidence="We will sign staff up next year.",
+            grade=Grade.ON_TRACK,
+            explanation=None,
+            impact=None,
+            by_person_id=liz.id,
+            source=UpdateSource.TEAMS,
+            max_text_length=20_000,
+        )
+    replies = await sam.say("review")
+    (card,) = return_cards(replies)
+    await sam.submit(
+        reason_submit(card, "A promise, not evidence."), reply_to=next(r for r in replies if r.cards)
+    )
+
+    summary = await the_summary(channel)
+    shown = texts(summary)
+    assert "Waiting for review: 0. Returned: 1 (to Liz Purdy)." in shown  # not both joint owners
+    # 9.1 and 9.2 are Lorraine's and Liz's: under each of them, saying so.
+    assert (
+        "<at>Lorraine Dixon</at>: 1.2, 1.3, 2.1, 5.2 (with Ian Coxon), 8.2, 9.1 (with Liz Purdy), "
+        "9.2 (with Liz Purdy), 10.1 (with Ian Coxon), 11.1, 12.1, 13.1"
+    ) in shown
+    assert "<at>Liz Purdy</at>: 9.1 (with Lorraine Dixon), 9.2 (with Lorraine Dixon)" in shown
+    # Every part of the bar carries its number, the one On-Track too.
+    bar = next(e for e in summary["body"] if e["type"] == "ColumnSet")
+    assert [(c["style"], c["items"][0]["text"]) for c in bar["columns"]] == [
+        ("good", "5"),
+        ("accent", "1"),
+        ("emphasis", "21"),
+    ]
