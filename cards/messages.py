@@ -77,6 +77,11 @@ UPDATE_ARGUMENT_NOT_UNDERSTOOD = (
 UPDATE_NOTHING_TO_DO = (
     "There is nothing for you to update just now: none of your actions is in an open monitoring round."
 )
+# Someone no action names (a chair, a councillor): nothing to update, and what they can ask instead.
+UPDATE_NO_ACTIONS = (
+    "No agreed action names you, so there is nothing for you to update. You can ask how things "
+    "stand: **status**, **status 7**, **slipped**, **summary**, or a question in your own words."
+)
 UPDATE_NO_RECOMMENDATION = "There is no Recommendation {number} among the actions you can update."
 UPDATE_NO_ACTION = "Recommendation {number} has no action {position} among the actions you can update."
 

@@ -50,6 +50,7 @@ from store.db import Database
 from store.models import UpdateSource
 from store.updates import (
     action_for_update,
+    holds_any_action,
     open_actions_numbered,
     record_update,
     recordable_actions,
@@ -518,6 +519,9 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
                 consequence = messages.NOT_ON_ROSTER_RECORD
                 return await not_on_roster(session, admin_emails=self._admin_emails, consequence=consequence)
             if number is None:
+                person_id = options.get("person_id")
+                if person_id is not None and not await holds_any_action(session, person_id=person_id):
+                    return messages.UPDATE_NO_ACTIONS  # a chair, say: what she can ask instead
                 return messages.UPDATE_NOTHING_TO_DO
             others = await open_actions_numbered(session, recommendation_number=number, position=position)
             if others:

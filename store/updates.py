@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, or_, select
+from sqlalchemy import Row, Select, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -404,6 +404,18 @@ async def record_update(
         )
     )
     return update
+
+
+async def holds_any_action(session: AsyncSession, *, person_id: int) -> bool:
+    """Whether any action is the person's to answer for, in any round: named responsible, link officer
+    of its review, or a deputy for it."""
+    named = select(action_responsible_people.c.action_id).where(
+        action_responsible_people.c.person_id == person_id
+    )
+    linked = select(review_link_officers.c.review_id).where(review_link_officers.c.person_id == person_id)
+    deputy = select(Delegation.id).where(Delegation.deputy_id == person_id)
+    found = await session.scalar(select(exists(named) | exists(linked) | exists(deputy)))
+    return bool(found)
 
 
 async def open_actions_numbered(
