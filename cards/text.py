@@ -14,6 +14,7 @@ from microsoft_teams.cards import OpenUrlAction, RichTextBlock, TextRun
 from documents.layout import Inline, inline
 
 BULLET = "• "
+WEB = ("https://", "http://", "mailto:")
 
 
 def link_run(text: str, url: str, *, small: bool = False, subtle: bool = False) -> TextRun:
@@ -64,6 +65,9 @@ def _pieces(text: str) -> list[Inline]:
         for piece in [Inline("\n"), *inline(line)] if number else inline(line):
             if piece.url == piece.text:
                 piece = piece._replace(url=None)
+            elif piece.url is not None and not piece.url.lower().startswith(WEB):
+                # Only a web address opens: "javascript:" and the like stay words, as typed.
+                piece = Inline(f"[{piece.text}]({piece.url})")
             last = pieces[-1] if pieces else None
             if last and last.url is None and piece.url is None and last[1:] == piece[1:]:
                 pieces[-1] = last._replace(text=last.text + piece.text)
