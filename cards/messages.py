@@ -288,6 +288,10 @@ LINK_PAGE = (
     "<b>status {number}</b>, or paste this link into any chat to see its card."
 )
 LINK_PAGE_GONE = "Recommendation {number}'s review is no longer in the plans."
+LINK_PAGE_NO_RECOMMENDATION = (
+    "<b>{review}</b> has no Recommendation {number}. In Microsoft Teams, ask the Scrutiny bot "
+    "<b>status</b> to see the recommendations it has."
+)
 STATUS_LINK = "Paste this recommendation anywhere in Teams: [{link}]({link})"
 STATUS_NO_ACTIONS = "No agreed actions yet."
 STATUS_SHOWING = "Showing {first}–{last} of {total}."

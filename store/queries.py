@@ -324,6 +324,15 @@ async def recommendation_status(
     return _group([rec], await _action_views(session, where=Recommendation.id == rec.id, detail=True))[0]
 
 
+async def has_recommendation(session: AsyncSession, *, review_id: int, number: int) -> bool:
+    found = await session.scalar(
+        select(Recommendation.id).where(
+            Recommendation.review_id == review_id, Recommendation.number == number
+        )
+    )
+    return found is not None
+
+
 async def review_status(session: AsyncSession, *, review_id: int) -> list[RecommendationView]:
     recommendations = (
         (
