@@ -30,8 +30,8 @@ from cards import messages
 from cards.actions import execute
 from cards.charts import grade_distribution
 from cards.grades import grade_words
-from cards.size import CARD_BYTE_LIMIT, card_bytes, trimmed
-from cards.text import runs
+from cards.size import CARD_BYTE_LIMIT, card_bytes
+from cards.text import one_line, runs
 from cards.update import open_update_data
 from documents.grades import Grade
 from store.views import ActionView, ChangeView, GradeCounts, ImportedRound
@@ -170,7 +170,7 @@ def _slipped(view: SummaryView, mentions: _Mentions, lines: int) -> list[dict[st
         line = messages.SUMMARY_SLIPPED_LINE.format(
             grade=grade_words(action.latest_grade),
             owners=mentions.names(action, mention=False),
-            action=trimmed(action.agreed_action, ACTION_TEXT),
+            action=one_line(action.agreed_action, ACTION_TEXT),
         )
         elements.append(plain((action.ref, True), (" " + line, False)))
     return elements + _more(lines, len(view.slipped), messages.SUMMARY_SAY_SLIPPED)
@@ -224,7 +224,7 @@ def _yours(yours: Sequence[ActionView], lines: int) -> list[dict[str, Any]]:
         button = execute(
             title=messages.STATUS_UPDATE_BUTTON.format(ref=action.ref), data=open_update_data(action.id)
         )
-        elements.append(plain((action.ref, True), (" " + trimmed(action.agreed_action, ACTION_TEXT), False)))
+        elements.append(plain((action.ref, True), (" " + one_line(action.agreed_action, ACTION_TEXT), False)))
         elements.append(
             ActionSet(actions=[button], spacing="Small").model_dump(
                 mode="json", by_alias=True, exclude_none=True

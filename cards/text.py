@@ -55,6 +55,24 @@ def runs(
     return shown
 
 
+def one_line(text: str, limit: int) -> str:
+    """Plan text for a line of a list: on one line, at most `limit` characters of its words ("…"
+    where cut), its markup kept whole, so that a cut never leaves a stray asterisk or bracket."""
+    shown: list[str] = []
+    room = limit
+    for piece in inline(" ".join(text.split())):
+        if room <= 0:
+            break
+        words = piece.text if len(piece.text) <= room else piece.text[:room].rstrip() + "…"
+        room -= len(piece.text)
+        if piece.url is not None and piece.url != piece.text:
+            shown.append(f"[{words}]({piece.url})")
+        else:
+            stars = "*" * (piece.italic + 2 * piece.bold)
+            shown.append(f"{stars}{words}{stars}")
+    return "".join(shown)
+
+
 def _pieces(text: str) -> list[Inline]:
     """The text's pieces, lines joined by "\n", runs of the same style as one piece. A bare URL is
     its own words (a run per URL would swell a long text past Teams' limit); a named link opens."""

@@ -46,6 +46,8 @@ async def test_my_stockton_is_in_italics_on_cards_and_plain_in_choices(
     (summary,) = (await channel.say("summary"))[0].cards
     assert ("My Stockton", True, None) in drawn(summary)
     no_markup_shown(summary)
+    # A list's line is one line, cut without leaving half its markup: 3.2's action runs on for lines.
+    assert not any("\n" in text or text.endswith("*") for text, _, _ in drawn(summary))
 
     # Lorraine's `update`: which recommendation, in plain words (a choice's title draws no italics).
     lorraine = await make_chat(LORRAINE)
