@@ -310,10 +310,9 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
             await step.context.send_activity(str(refusal))
             return await step.end_dialog()
         saved = messages.SAVED if resubmitted is None else messages.SAVED_RESUBMITTED
+        grade = grade_words(draft.grade)
         await step.context.send_activity(
-            saved.format(
-                action=answers["name"], grade=grade_words(draft.grade), round_label=answers["round_label"]
-            )
+            saved.format(action=answers["name"], grade=grade, round_label=answers["round_label"])
         )
         return await step.end_dialog({"action_id": answers["action"], "update_id": update_id})
 
