@@ -17,6 +17,8 @@ from multiprocessing.process import BaseProcess
 from aiohttp import web
 from botbuilder.dialogs import DialogSet
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import CallerIdConstants
+from botframework.connector.auth import AuthenticationConstants
 from sqlalchemy import text
 
 from bot.adapter import ScrutinyAdapter
@@ -29,6 +31,7 @@ from bot.outbound import APP_PER_SECOND, Pacer
 from bot.proactive import Proactive
 from bot.scheduler import Scheduler
 from bot.settings import Settings, is_loopback
+from bot.signin import install_signing_keys
 from bot.storage import SqlConversationState, SqlStorage
 from cards import messages
 from store import queries
@@ -47,12 +50,24 @@ SCHEDULER = web.AppKey("scheduler", Scheduler)
 
 @dataclass(frozen=True)
 class BotFrameworkConfig:
-    """What ConfigurationBotFrameworkAuthentication reads, with getattr. An empty APP_ID is anonymous."""
+    """What ConfigurationBotFrameworkAuthentication reads, with getattr. An empty APP_ID is anonymous.
+
+    Naming any one of the TO_* URLs switches botbuilder to its parameterised authentication, which
+    then takes every one of them from here: the rest are the public cloud's, as its built-in uses."""
 
     APP_ID: str
     APP_PASSWORD: str
     APP_TYPE: str
     APP_TENANTID: str
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str
+    TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL: str = (
+        AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
+    )
+    TO_CHANNEL_FROM_BOT_LOGIN_URL: str = AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL_PREFIX
+    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+    OAUTH_URL: str = AuthenticationConstants.OAUTH_URL
+    CALLER_ID: str = CallerIdConstants.public_azure_channel
 
     def __repr__(self) -> str:  # never print the password
         return f"BotFrameworkConfig(APP_ID={self.APP_ID!r}, APP_TYPE={self.APP_TYPE!r})"
@@ -65,6 +80,8 @@ def bot_framework_config(settings: Settings) -> BotFrameworkConfig:
         # The SDK's SingleTenant path insists on an app id; anonymous local mode is its MultiTenant path.
         APP_TYPE=settings.app_type if settings.app_id else "MultiTenant",
         APP_TENANTID=settings.app_tenant_id,
+        TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=settings.channel_openid_metadata_url,
+        TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=settings.channel_token_issuer,
     )
 
 
@@ -138,17 +155,23 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     conversation_state = SqlConversationState(storage)
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
     evidence = build_evidence(database, settings)
+    understanding = build_understanding(settings)
+    registry = build_registry(database, settings, understanding)
     for dialog in build_dialogs(
         database,
         max_text_length=settings.max_text_length,
         evidence=evidence,
         admin_emails=frozenset(settings.admin_emails),
+        time_zone=settings.time_zone,
+        typed_command=registry.typed_command,
     ):
         dialogs.add(dialog)
-    understanding = build_understanding(settings)
-    registry = build_registry(database, settings, understanding)
 
-    authentication = ReusedClients(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
+    config = bot_framework_config(settings)
+    install_signing_keys(
+        config.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL, config.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
+    )
+    authentication = ReusedClients(ConfigurationBotFrameworkAuthentication(config))
     adapter = ScrutinyAdapter(authentication)
     bot = ScrutinyBot(
         db=database,

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from cards import messages
 from cards.welcome import HelpEntry
 from dialogs.context import Caller, Handler
+from understanding.progress import looks_like_evidence
 from understanding.understand import is_asking_word
 from understanding.words import normalise
 
@@ -25,6 +26,8 @@ from understanding.words import normalise
 SUGGESTION_CUTOFF = 70.0
 # A word anywhere in a message is like a command's name only if closer than this.
 CLOSEST_CUTOFF = 80.0
+# Longer than this, words typed at a question are an answer even if they start like a command.
+_TYPED_COMMAND_WORDS = 4
 _EDGE_PUNCTUATION = string.punctuation + "“”‘’…"
 # What of a mistyped command's arguments may be said back in a suggestion: "7", "7.2", "wifi".
 _PLAIN_ARGUMENTS = re.compile(r"[\w .'’-]{1,40}")
@@ -78,6 +81,8 @@ class CommandRegistry:
     questions: Callable[[DialogContext, Caller, str], Awaitable[bool]] | None = None
     # What can be asked, with examples from the council's own plan.
     not_understood: Callable[[], Awaitable[str]] | None = None
+    # Answers a dialog's card button pressed after its dialog ended (False: nothing to say of it).
+    late_answer: Callable[[DialogContext, Mapping[str, Any]], Awaitable[bool]] | None = None
 
     def command(
         self,
@@ -138,6 +143,15 @@ class CommandRegistry:
                 rest = text.split(maxsplit=length)
                 return CommandMatch(self._commands[spoken], rest[length] if len(rest) > length else "")
         return None
+
+    def typed_command(self, text: str) -> str | None:
+        """`text` tidied if it is exactly a command ("update 13", "status", "my actions"), typed where
+        an answer was asked for; None for anything else, including progress that begins like one
+        ("Updated the website…", "Update: the survey went out on Monday")."""
+        words = " ".join(text.split())
+        if len(words.split()) > _TYPED_COMMAND_WORDS or looks_like_evidence(words):
+            return None
+        return words if self.match(words) is not None else None
 
     def suggests_an_act(self, text: str) -> bool:
         """Whether the message looks like a slip in a command that acts ("updte 7"), not a question

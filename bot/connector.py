@@ -188,7 +188,12 @@ class ReusedClients(BotFrameworkAuthentication):
         return _ReusedConnectors(factory, self._connectors, identity, self._session)
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
-        result = await self._inner.authenticate_request(activity, auth_header)
+        # Botbuilder's parameterised authentication (bot.app.BotFrameworkConfig) lets only None through
+        # as "no header" in local mode, and fails with an AttributeError, not a refusal, on a header
+        # that is not two words ("", "Bearer"): an empty header is none, one of other words refused.
+        if auth_header and len(auth_header.split(" ")) != 2:
+            raise PermissionError("The Authorization header is not 'Bearer <token>'.")
+        result = await self._inner.authenticate_request(activity, auth_header or None)  # type: ignore[arg-type]
         if result.connector_factory is not None:
             identity = (*_identity(result.claims_identity), result.audience)
             result.connector_factory = self._reused(result.connector_factory, identity)

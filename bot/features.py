@@ -3,6 +3,7 @@ here and hands it to the handler; nothing imports it back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from botbuilder.dialogs import Dialog, DialogContext
@@ -66,12 +67,16 @@ def build_dialogs(
     max_text_length: int,
     evidence: EvidenceHandlers | None = None,
     admin_emails: frozenset[str] = frozenset(),
+    time_zone: str = "Europe/London",
+    typed_command: Callable[[str], str | None] | None = None,
 ) -> list[Dialog]:
-    """Every dialog, for the bot's DialogSet. Ids are the class names."""
-    form = UpdateForm(db, max_text_length=max_text_length)
+    """Every dialog, for the bot's DialogSet. Ids are the class names. `typed_command` tells a
+    command typed at a question from an answer (CommandRegistry.typed_command)."""
+    form = UpdateForm(db, max_text_length=max_text_length, time_zone=time_zone)
     update = UpdateDialog(
         db, max_text_length=max_text_length, form=form, evidence=evidence, admin_emails=admin_emails
     )
+    update.typed_command = typed_command
     return [update]
 
 
@@ -87,6 +92,7 @@ def build_registry(
         db, max_text_length=settings.max_text_length, time_zone=settings.time_zone, kept_words=kept_words
     )
     registry.keep_words = updates.keep_words
+    registry.late_answer = updates.late_answer
     registry.command(
         "update", updates.start, help=messages.UPDATE_COMMAND_HELP, usage=messages.UPDATE_USAGE, records=True
     )

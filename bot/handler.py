@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from contextlib import nullcontext
 from typing import Any
 
 from botbuilder.core import InvokeResponse, TurnContext
@@ -22,12 +23,15 @@ from bot.commands import CommandRegistry
 from bot.execute import EXECUTE_INVOKE, answer, execute_value, hold_replies, refused, submitted_value
 from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
 from bot.logs import turn_ids
+from bot.notices import hand_over_kept
 from bot.settings import Settings
 from bot.storage import ETagConflict, SqlConversationState
+from bot.turns import OUTBOX_KEY, ConversationLocks, Outbox, TurnStart
 from cards import messages
 from cards.welcome import welcome_card
 from dialogs.context import Caller, CardInPlace, card_message, viewer_id
 from dialogs.evidence import EvidenceHandlers, sent_files
+from dialogs.prompts import RUN_NEXT_KEY
 from dialogs.roster import or_list
 from dialogs.search import SearchHandlers
 from documents.errors import UserFacingError
@@ -37,9 +41,10 @@ from store.conversations import (
     forget_conversation,
     refresh_service_url,
     remember_conversation,
+    seen_in_personal_chat,
 )
 from store.db import Database
-from store.models import ConversationKind
+from store.models import ConversationKind, utcnow
 from understanding.progress import looks_like_evidence
 from understanding.words import clean
 
@@ -47,6 +52,9 @@ log = logging.getLogger(__name__)
 
 # Where dialogs find the turn's Caller: turn_context.turn_state[CALLER_KEY].
 CALLER_KEY = "Caller"
+# How often a turn is run before giving up on keeping its state (then MESSAGES_CROSSED): each run
+# after the first follows a turn that another worker finished meanwhile.
+_RUNS = 5
 # How many conversations' service URLs a process remembers having stored (then it starts afresh).
 _SERVICE_URLS_KEPT = 10_000
 # Unambiguous to read aloud over the phone: no 0/O, 1/I/L.
@@ -60,6 +68,22 @@ def new_reference() -> str:
 def _channel_data(turn_context: TurnContext) -> dict[str, Any]:
     data = turn_context.activity.channel_data
     return data if isinstance(data, dict) else {}
+
+
+def _tenant_id(turn_context: TurnContext) -> str | None:
+    # ConversationAccount.tenant_id reads JSON "tenantID", which Teams never sends.
+    return (_channel_data(turn_context).get("tenant") or {}).get("id")
+
+
+def _in_the_bots_personal_chat(activity: Activity) -> bool:
+    """Written in the person's 1:1 chat with the bot: a message, or a card of the bot's pressed there.
+    A message extension's invoke is left out: it comes from wherever its user is typing, which may be
+    a 1:1 chat with someone else, where the bot could not post."""
+    personal = activity.conversation is not None and activity.conversation.conversation_type == "personal"
+    reached = activity.type == ActivityTypes.message or (
+        activity.type == ActivityTypes.invoke and not (activity.name or "").startswith("composeExtension/")
+    )
+    return personal and reached
 
 
 def _without_bot_mention(activity: Activity) -> str | None:
@@ -104,12 +128,17 @@ class ScrutinyBot(TeamsActivityHandler):
         # stored or found for it. Teams hardly ever moves a conversation, so this spares every turn a
         # query; a move arrives as a URL different from the one remembered, and is stored.
         self._service_urls: dict[str, str] = {}
+        self._locks = ConversationLocks()
+        # Personal conversation id -> (person id, service URL) this process stored as where to tell
+        # that person things: a message from someone already seen costs no query.
+        self._seen_in: dict[str, tuple[int, str]] = {}
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         conversation_id = activity.conversation.id if activity.conversation else None
         with turn_ids(activity.id, conversation_id):
-            await self._turn(turn_context, conversation_id)
+            async with self._locks.hold(conversation_id):
+                await self._turn(turn_context, conversation_id)
 
     async def _turn(self, turn_context: TurnContext, conversation_id: str | None) -> None:
         activity = turn_context.activity
@@ -138,19 +167,46 @@ class ScrutinyBot(TeamsActivityHandler):
             if stored_as and service_url and self._service_urls.get(stored_as) != service_url:
                 await refresh_service_url(session, conversation_id=stored_as, service_url=service_url)
                 stored = (stored_as, service_url)
-            if activity.type == ActivityTypes.message or activity.name == EXECUTE_INVOKE:
-                # What every message needs, read in this unit of work rather than in one each.
+            message = activity.type == ActivityTypes.message or activity.name == EXECUTE_INVOKE
+            # Who it is, also for any other invoke in a 1:1 chat: reaching the bot there counts as seen.
+            if message or _in_the_bots_personal_chat(activity):
                 turn_context.turn_state[CALLER_KEY] = await known_sender(
                     session, turn_context, self._settings
                 )
+            if message:
+                # What every message needs, read in this unit of work rather than in one each.
                 await self._conversation_state.load(turn_context, session=session)
         if stored is not None:  # now committed
             if len(self._service_urls) >= _SERVICE_URLS_KEPT:
                 self._service_urls.clear()
             self._service_urls[stored[0]] = stored[1]
-        await super().on_turn(turn_context)
-        # Saved only when the turn ends well: after an error the state from before this turn stands.
-        await self._conversation_state.save_changes(turn_context)
+        outbox = Outbox()
+        turn_context.turn_state[OUTBOX_KEY] = outbox
+        try:
+            await self._run_until_kept(turn_context, outbox)
+        finally:
+            # After an error too: what was said before it is said, then the apology (on_turn_error).
+            del turn_context.turn_state[OUTBOX_KEY]
+            await outbox.flush()
+
+    async def _run_until_kept(self, turn_context: TurnContext, outbox: Outbox) -> None:
+        """Run the turn and keep its state; if another worker changed the conversation's state
+        meanwhile, run it again on the new state, unheard until then (bot/turns.py)."""
+        start = TurnStart(turn_context)
+        for attempt in range(1, _RUNS + 1):
+            await super().on_turn(turn_context)
+            try:
+                # Saved only when the turn ends well: after an error the state from before it stands.
+                await self._conversation_state.save_changes(turn_context)
+                return
+            except ETagConflict:
+                if attempt == _RUNS:
+                    outbox.drop()
+                    raise
+                log.info("Conversation state changed during the turn: running it again (run %d)", attempt + 1)
+                outbox.drop()
+                start.restore(turn_context)
+                await self._conversation_state.load(turn_context, force=True)
 
     async def on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         """The adapter's error hook: a UserFacingError is the reply; anything else gets a reference."""
@@ -191,11 +247,16 @@ class ScrutinyBot(TeamsActivityHandler):
             turn_context, self._db, self._settings
         )
         turn_context.turn_state[CALLER_KEY] = caller
+        await self._seen(turn_context, caller)
         dialog_context = await self._dialogs.create_context(turn_context)
 
         # A dialog in progress has the first word: it handles cancel, back and help itself.
         if dialog_context.active_dialog is not None:
             await dialog_context.continue_dialog()
+            # It ended for a command typed at one of its questions ("Start again with …").
+            command = turn_context.turn_state.pop(RUN_NEXT_KEY, None)
+            if command is not None and dialog_context.active_dialog is None:
+                await self._on_text(dialog_context, caller, command)
             return
         if isinstance(activity.value, dict):
             await self._on_submit(dialog_context, caller, activity.value)
@@ -205,7 +266,9 @@ class ScrutinyBot(TeamsActivityHandler):
     async def _on_submit(self, dialog_context: DialogContext, caller: Caller, value: dict[str, Any]) -> None:
         verb = self._registry.verb_for(value)
         if verb is None:
-            await dialog_context.context.send_activity(messages.CARD_OUT_OF_DATE)
+            late = self._registry.late_answer
+            if late is None or not await late(dialog_context, value):
+                await dialog_context.context.send_activity(messages.CARD_OUT_OF_DATE)
             return
         if verb.records and caller.person_id is None:
             await self._refuse_unknown(dialog_context.context)
@@ -274,6 +337,38 @@ class ScrutinyBot(TeamsActivityHandler):
             return messages.UNKNOWN_LOOKS_LIKE_EVIDENCE.format(commands=commands)
         return messages.UNKNOWN_COMMAND_TRY.format(commands=commands)
 
+    async def _seen(self, turn_context: TurnContext, caller: Caller) -> None:
+        """Someone on the roster reached the bot in their 1:1 chat: from now on that chat is where they
+        are told things (returns, decided dates, reminders), whether or not Teams ever said the app was
+        installed there; and what was kept for them meanwhile is told now, before the turn's reply."""
+        activity = turn_context.activity
+        if caller.person_id is None or not activity.service_url or not _in_the_bots_personal_chat(activity):
+            return
+        conversation_id = base_conversation_id(activity.conversation.id)
+        seen = (caller.person_id, activity.service_url)
+        if self._seen_in.get(conversation_id) == seen:
+            return
+        async with self._db.session() as session:
+            await seen_in_personal_chat(
+                session,
+                conversation_id=conversation_id,
+                person_id=caller.person_id,
+                service_url=activity.service_url,
+                reference=TurnContext.get_conversation_reference(activity).serialize(),
+                tenant_id=_tenant_id(turn_context),
+            )
+        self._remember_seen(conversation_id, seen)
+        outbox: Outbox | None = turn_context.turn_state.get(OUTBOX_KEY)
+        with outbox.sending_now() if outbox is not None else nullcontext():
+            await hand_over_kept(
+                self._db, person_id=caller.person_id, post=turn_context.send_activity, now=utcnow()
+            )
+
+    def _remember_seen(self, conversation_id: str, seen: tuple[int, str]) -> None:
+        if len(self._seen_in) >= _SERVICE_URLS_KEPT:
+            self._seen_in.clear()
+        self._seen_in[conversation_id] = seen
+
     async def _refuse_unknown(self, turn_context: TurnContext) -> None:
         async with self._db.session() as session:
             await turn_context.send_activity(await roster_refusal(session, self._settings))
@@ -283,6 +378,8 @@ class ScrutinyBot(TeamsActivityHandler):
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
         if turn_context.activity.name == EXECUTE_INVOKE:
             return await self._execute(turn_context)
+        if (caller := turn_context.turn_state.get(CALLER_KEY)) is not None:
+            await self._seen(turn_context, caller)
         return await super().on_invoke_activity(turn_context)
 
     async def _execute(self, turn_context: TurnContext) -> InvokeResponse:
@@ -295,6 +392,7 @@ class ScrutinyBot(TeamsActivityHandler):
             turn_context, self._db, self._settings
         )
         turn_context.turn_state[CALLER_KEY] = caller
+        await self._seen(turn_context, caller)
         value = submitted_value(press)
         turn_context.activity.value = value  # read by the handlers as a submit's value
         held = hold_replies(turn_context)
@@ -381,22 +479,25 @@ class ScrutinyBot(TeamsActivityHandler):
                 kind=kind,
                 service_url=activity.service_url,
                 reference=TurnContext.get_conversation_reference(activity).serialize(),
-                # ConversationAccount.tenant_id reads JSON "tenantID", which Teams never sends.
-                tenant_id=(channel_data.get("tenant") or {}).get("id"),
+                tenant_id=_tenant_id(turn_context),
                 team_id=team.get("id"),
                 team_name=team.get("name"),
                 channel_id=channel.get("id") or selected.get("id") or team.get("id"),
                 person_id=person_id,
             )
         # Teams announces one install twice (installationUpdate and conversationUpdate): greet once.
-        if not newly:
-            return
-        log.info("Installed in a %s conversation", kind.value)
-        if kind is ConversationKind.PERSONAL:
-            card = welcome_card(commands=self._registry.help_entries())
-            await turn_context.send_activity(card_message(card))
-        else:
-            await turn_context.send_activity(messages.CHANNEL_HELLO)
+        if newly:
+            log.info("Installed in a %s conversation", kind.value)
+            if kind is ConversationKind.PERSONAL:
+                card = welcome_card(commands=self._registry.help_entries())
+                await turn_context.send_activity(card_message(card))
+            else:
+                await turn_context.send_activity(messages.CHANNEL_HELLO)
+        if person_id is not None:  # after the welcome: what was kept while the bot could not reach them
+            self._remember_seen(
+                base_conversation_id(activity.conversation.id), (person_id, activity.service_url)
+            )
+            await hand_over_kept(self._db, person_id=person_id, post=turn_context.send_activity, now=utcnow())
 
     async def _removed(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity

@@ -32,6 +32,7 @@ from cards.review import (
     return_card,
     returned_card,
     to_review_card,
+    unreachable_card,
 )
 from cards.status import (
     Page,
@@ -316,6 +317,12 @@ async def card_gallery(
             extension.model_copy(update={"approved": False, "decision_reason": "Use the library meanwhile."})
         ),
         "review-extension-told": extension_told_card(extension.model_copy(update={"approved": True})),
+        "review-unreachable": unreachable_card(
+            name="Mark Freeman",
+            about=messages.RETURNED_SUMMARY.format(
+                round="September 2020", name=view.name, reason="A promise, not evidence."
+            ),
+        ),
         "evidence-choose-action": choose_action_card(
             [(a.id, f"{a.ref}: {a.agreed_action}") for a in actions[:12]]
             or [(0, "Recommendation 1, action 1")]

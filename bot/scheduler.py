@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from bot.notices import KeptNotices, Reach, Send
 from bot.outbound import ConversationBlocked, DeliveryFailed
 from bot.proactive import Proactive, card_activity
 from bot.settings import Settings
@@ -102,6 +103,7 @@ class Scheduler:
         self.zone = settings.time_zone
         self.default = default_weekly(summary_default=settings.summary_default, time_zone=settings.time_zone)
         self.reminder_days = settings.reminder_days_before
+        self.kept = KeptNotices(db=db, reach=self._reach)
         self._task: asyncio.Task[None] | None = None
         self._ticking = False
         self.stopping = False  # once set, claims not yet posted are handed back, not posted
@@ -150,6 +152,7 @@ class Scheduler:
         await self.post_summaries(now, report)
         await self.send_reminders(now, report)
         await self.tell_officers(now, report)
+        await self.kept.deliver(self._sender(now, report))
         async with self.db.session() as session:
             await forget_old_activities(session, now=now)
         return report
@@ -340,7 +343,7 @@ class Scheduler:
                 recipients.setdefault(person.id, _Recipient(person)).actions.append(action)
         return missing, recipients, link_officers
 
-    async def _reach(self, person: Person) -> tuple[dict[str, Any] | None, str | None]:
+    async def _reach(self, person: Person) -> Reach:
         """A conversation reference for the person's 1:1 chat, or (None, None) if the bot cannot reach
         them; also the aad id to open a chat with when none is stored yet."""
         async with self.db.session() as session:
@@ -377,7 +380,7 @@ class Scheduler:
     ) -> None:
         assert round_.deadline is not None
         _missing, recipients, link_officers = await self._recipients(review, round_)
-        reachable: dict[int, tuple[dict[str, Any] | None, str | None]] = {}
+        reachable: dict[int, Reach] = {}
         unreachable: list[tuple[str, list[str]]] = []
         for pid, recipient in recipients.items():
             reachable[pid] = await self._reach(recipient.person)
@@ -426,12 +429,8 @@ class Scheduler:
         )
         summary = messages.AFTER_DEADLINE_TITLE.format(round=round_.label, deadline=round_.deadline)
         for officer in link_officers:
-            reach = await self._reach(officer)
-            if reach == (None, None):
-                log.warning("Cannot tell link officer %s what is missing: never seen in Teams", officer.name)
-                continue
-            await self._send_to_person(
-                officer, reach, DeliveryKind.AFTER_DEADLINE, slot, review.id, card, summary, now, report
+            await self._tell(
+                officer, DeliveryKind.AFTER_DEADLINE, slot, review.id, card, summary, now, report
             )
 
     # --- the scrutiny officer's decisions, and what waits for them ---
@@ -502,8 +501,10 @@ class Scheduler:
             if fresh:
                 card = accepted_card(fresh)
                 summary = str(card["body"][0]["text"])
+                # The review named, for the link officer to hear of it should the officer be unreachable.
+                review_id = fresh[0][0].review_id
                 await self._tell(
-                    people[officer_id], DeliveryKind.ACCEPTED, today, None, card, summary, now, report
+                    people[officer_id], DeliveryKind.ACCEPTED, today, review_id, card, summary, now, report
                 )
 
     async def _to_review(
@@ -534,15 +535,29 @@ class Scheduler:
         report: TickReport,
     ) -> None:
         reach = await self._reach(person)
-        if reach == (None, None):
-            log.warning("Cannot tell %s (%s): never seen in Teams", person.name, kind.value)
+        if reach == (None, None):  # kept for when they are seen, their link officer told meanwhile
+            await self.kept.keep(person, kind, slot, review_id, card, summary, now)
             return
         await self._send_to_person(person, reach, kind, slot, review_id, card, summary, now, report)
+
+    def _sender(self, now: datetime, report: TickReport) -> Send:
+        async def send(
+            person: Person,
+            reach: Reach,
+            kind: DeliveryKind,
+            slot: str,
+            review_id: int | None,
+            card: dict[str, Any],
+            summary: str,
+        ) -> None:
+            await self._send_to_person(person, reach, kind, slot, review_id, card, summary, now, report)
+
+        return send
 
     async def _send_to_person(
         self,
         person: Person,
-        reach: tuple[dict[str, Any] | None, str | None],
+        reach: Reach,
         kind: DeliveryKind,
         slot: str,
         review_id: int | None,

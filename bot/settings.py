@@ -38,6 +38,17 @@ class Settings(BaseSettings):
         "SingleTenant", validation_alias=_env("MicrosoftAppType", "MICROSOFT_APP_TYPE")
     )
 
+    # Where Teams' signing keys are published, and who signs its tokens: Microsoft's public cloud unless
+    # a sovereign cloud (or a test with its own keys) says otherwise. Botbuilder's own names.
+    channel_openid_metadata_url: str = Field(
+        "https://login.botframework.com/v1/.well-known/openidconfiguration",
+        validation_alias=_env("ToBotFromChannelOpenIdMetadataUrl", "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL"),
+    )
+    channel_token_issuer: str = Field(
+        "https://api.botframework.com",
+        validation_alias=_env("ToBotFromChannelTokenIssuer", "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER"),
+    )
+
     host: str = Field("127.0.0.1", validation_alias=_env("HOST", "SCRUTINY_HOST"))
     port: int = Field(3978, validation_alias=_env("PORT", "SCRUTINY_PORT"))
     # Anonymous mode on a public interface lets anyone on the network act as anyone: opt in explicitly.

@@ -158,6 +158,11 @@ class SqlStorage(Storage):
             raise ETagConflict(f"Etag conflict.\nOriginal: {expected}\r\nCurrent: {current}")
 
 
+# The e_tag of state read as absent: no stored item has it (they are uuid4 hex), so writing under it
+# inserts the item or, if another turn created it meanwhile, is a conflict (_compare_and_set).
+_ABSENT = "absent"
+
+
 class _ReadAs(CachedBotState):
     """The turn's state, with its flattened form as last read or written for the change check."""
 
@@ -191,8 +196,13 @@ class SqlConversationState(ConversationState):
         if force or not cached or not cached.state:
             key = self.get_storage_key(turn_context)
             flattened = (await self._sql.read_flattened([key], session=session)).get(key)
-            state = Unpickler().restore(flattened) if flattened is not None else None
-            turn_context.turn_state[self._context_service_key] = _ReadAs(state, flattened)
+            if flattened is None:
+                # A conversation with no state yet: two first turns at once (two workers) must not
+                # both create it, so it is written only if it is still absent.
+                flattened = {"e_tag": _ABSENT}
+            turn_context.turn_state[self._context_service_key] = _ReadAs(
+                Unpickler().restore(flattened), flattened
+            )
 
     async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
         cached = self.get_cached_state(turn_context)

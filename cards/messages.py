@@ -142,8 +142,14 @@ SAVED_RESUBMITTED = "Saved and sent back to the scrutiny officer: {action} — {
 SAVED_CARD_RESUBMITTED = "Sent back to the scrutiny officer, who had returned it because: {reason}"
 ASSESSMENT_LABEL = "Assessment of progress"
 EVIDENCE_LABEL = "Evidence of progress"
+# A command typed at a question that takes any words ("update 13" at "Evidence of progress?").
+COMMAND_OR_ANSWER = "{start}, or keep “{command}” as your {answer}?"
+START_AGAIN_WITH = "Start again with {what}"
+STOP_AND_RUN = "Stop this update and do “{command}”"
+KEEP_AS_ANSWER = "Keep it as my {answer}"
+ANSWER_NAMES = {"evidence": "evidence", "explanation": "explanation", "impact": "evidence of impact"}
 SAVED_ALREADY = (
-    "That form was already saved by {who} at {time} ({action}, {round_label}); nothing more was changed."
+    "That was saved already, by {who} at {time} ({action}, {round_label}): nothing more was changed."
 )
 SOMEONE = "someone"
 # An Action.Execute Teams delivered twice: the first delivery's answer stands.
@@ -425,6 +431,13 @@ RETURNED_TITLE = "Your {round} update for {name} was returned"
 RETURNED_TITLE_DEPUTY = "The {round} update for {name}, recorded on your behalf by {deputy}, was returned"
 RETURNED_REASON = "{who} says: {reason}"
 RETURNED_BUTTON = "Change my update"
+RETURNED_SUMMARY = "Your {round} update for {name} was returned: {reason}"
+# Told on someone's first message (or card pressed) after the bot had things for them it could not send.
+KEPT_WHILE_AWAY = "While you were away I had no way to message you in Teams, so I kept this for you:"
+# To the review's link officer, once per person and notice, above what could not be told.
+UNREACHABLE_TITLE = "I couldn't tell {name} this: they haven't used the app in Teams yet"
+UNREACHABLE_LATER = "I'll tell them the first time they message me; you may want to pass it on meanwhile."
+UNREACHABLE_SUMMARY = "I couldn't reach {name} in Teams"
 ACCEPTED_LINE = "Accepted by the scrutiny officer: {names}."
 ACCEPTED_ITEM_DEPUTY = "{name} ({round}, recorded on your behalf by {deputy})"
 TO_REVIEW_TITLE = "The {round} deadline has passed: {updates} for your review"

@@ -197,6 +197,16 @@ def to_review_card(*, round_label: str, items: Sequence[ReturnForReview]) -> dic
     return _card([*body, ActionSet(actions=[button])])  # type: ignore[list-item]
 
 
+def unreachable_card(*, name: str, about: str) -> dict[str, Any]:
+    """To a review's link officer: someone the bot has never seen in Teams could not be told this."""
+    body: list[CardElement] = [
+        heading(messages.UNREACHABLE_TITLE.format(name=name)),
+        verbatim(about, 2_000),
+        TextBlock(text=messages.UNREACHABLE_LATER, wrap=True),
+    ]
+    return _card(body)
+
+
 def _extension_body(view: ExtensionView) -> list[CardElement]:
     return [
         verbatim(f"{view.review_title} — {view.agreed_action}", 600, subtle=True),

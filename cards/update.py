@@ -82,8 +82,11 @@ def _grade(grade: Grade | None) -> TextBlock:
 
 # The guided dialog's steps stay Action.Submit: each answer is the officer's message in the chat, which
 # the dialog's prompts read, and the step above it stays as the record of what was asked.
-def _answer_button(title: str, answer: str, *, positive: bool = False) -> SubmitAction:
-    return SubmitAction(title=title, data={"answer": answer}, style="positive" if positive else None)
+def _answer_button(
+    title: str, answer: str, *, positive: bool = False, draft_id: str | None = None
+) -> SubmitAction:
+    data = {"answer": answer} | ({"draft": draft_id} if draft_id else {})
+    return SubmitAction(title=title, data=data, style="positive" if positive else None)
 
 
 def day(moment: datetime) -> str:
@@ -181,6 +184,18 @@ def question_card(
     return _card(body, [_answer_button(t, a) for t, a in buttons])
 
 
+def command_or_answer_card(question: str, *, command: str, start: str, keep: str) -> dict[str, Any]:
+    """A command typed where an answer was asked for: run it (the answer's dialog ends), or keep
+    the words as the answer. (dialogs/prompts.py reads "start_again".)"""
+    return _card(
+        [TextBlock(text=question, wrap=True)],
+        [
+            SubmitAction(title=start, data={"answer": command, "start_again": command}),
+            SubmitAction(title=keep, data={"answer": command}),
+        ],
+    )
+
+
 def choice_card(question: str, choices: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """Pick one of (answer, title); radio buttons for a few, a drop-down for many. Typing works too."""
     choice_set = ChoiceSetInput(
@@ -207,8 +222,9 @@ def grade_card(question: str) -> dict[str, Any]:
     return _card(body, [_answer_button(shown.numbered, str(grade.value)) for grade, shown in GRADES.items()])
 
 
-def summary_card(view: ActionForUpdate, draft: DraftAnswer) -> dict[str, Any]:
-    """What will be saved, to confirm: Save / Change / Cancel."""
+def summary_card(view: ActionForUpdate, draft: DraftAnswer, *, draft_id: str | None = None) -> dict[str, Any]:
+    """What will be saved, to confirm: Save / Change / Cancel. Save carries the draft's id, so a
+    press that arrives after the dialog has ended is told what that draft saved."""
     body: list[CardElement] = [
         heading(f"{view.name} · {view.round_label} update"),
         TextBlock(text=messages.ASK_CONFIRM, wrap=True),
@@ -222,7 +238,7 @@ def summary_card(view: ActionForUpdate, draft: DraftAnswer) -> dict[str, Any]:
     return _card(
         body,
         [
-            _answer_button(messages.SAVE_BUTTON, "save", positive=True),
+            _answer_button(messages.SAVE_BUTTON, "save", positive=True, draft_id=draft_id),
             _answer_button(messages.CHANGE_BUTTON, "change"),
             _answer_button(messages.CANCEL_BUTTON, "cancel"),
         ],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
@@ -101,6 +102,18 @@ def question_of(options: PromptOptions, *, retry: bool = False) -> Activity | No
     return Activity.deserialize(kept) if isinstance(kept, dict) else kept
 
 
+# A button's data key: the command to run instead of answering ("update 13").
+START_AGAIN = "start_again"
+
+
+def _takes_any_words(inner_dc: DialogContext) -> bool:
+    """Whether the question being asked takes free text (its validations say "any_words")."""
+    active = inner_dc.active_dialog
+    options = active.state.get(Prompt.persisted_options) if active is not None else None
+    validations = getattr(options, "validations", None)
+    return isinstance(validations, dict) and bool(validations.get("any_words"))
+
+
 def current_question(inner_dc: DialogContext) -> str | None:
     """The name of the question being asked: the active prompt's validations["field"]."""
     active = inner_dc.active_dialog
@@ -109,8 +122,17 @@ def current_question(inner_dc: DialogContext) -> str | None:
     return validations.get("field") if isinstance(validations, dict) else None
 
 
+# Where the bot finds a command to run once a dialog has ended for it: turn_state[RUN_NEXT_KEY].
+RUN_NEXT_KEY = "RunNext"
+
+
 class GuidedDialog(ComponentDialog):
-    """ "cancel", "back" and "help" at every step, as the SDK's CancelAndHelpDialog does it."""
+    """ "cancel", "back" and "help" at every step, as the SDK's CancelAndHelpDialog does it; and a
+    command typed where any words are an answer ("update 13" at "Evidence of progress?") is asked
+    about, not taken as the answer."""
+
+    # What a typed answer is as a command, if it is exactly one (set by the bot: its registry knows).
+    typed_command: Callable[[str], str | None] | None = None
 
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
         result = await self.interrupt(inner_dc)
@@ -125,6 +147,10 @@ class GuidedDialog(ComponentDialog):
         value = submitted(activity)
         if value is not None and "verb" in value:
             return await self.on_card_submit(inner_dc, value)
+        if value is not None and isinstance(value.get(START_AGAIN), str):
+            await self.on_cancel(inner_dc)
+            inner_dc.context.turn_state[RUN_NEXT_KEY] = value[START_AGAIN]
+            return await inner_dc.cancel_all_dialogs()
         word = command_word(activity)
         if word in CANCEL_WORDS:
             await self.on_cancel(inner_dc)
@@ -135,10 +161,28 @@ class GuidedDialog(ComponentDialog):
             return DialogTurnResult(DialogTurnStatus.Waiting)
         if word in BACK_WORDS:
             return await self.on_back(inner_dc, current_question(inner_dc))
+        command = self._typed_command(inner_dc)
+        question = current_question(inner_dc)
+        if command is not None and question is not None:
+            await inner_dc.context.send_activity(card_message(self.command_or_answer(question, command)))
+            return DialogTurnResult(DialogTurnStatus.Waiting)
         return None
+
+    def _typed_command(self, inner_dc: DialogContext) -> str | None:
+        """The command typed (not pressed) where any words are an answer, if it is exactly one."""
+        activity = inner_dc.context.activity
+        if self.typed_command is None or submitted(activity) is not None or not _takes_any_words(inner_dc):
+            return None
+        typed = answer_of(activity)
+        return self.typed_command(typed) if typed else None
 
     async def on_cancel(self, inner_dc: DialogContext) -> None:
         """Say what cancelling means before the dialog ends."""
+
+    def command_or_answer(self, question: str, command: str) -> dict[str, Any]:
+        """The card asking whether `command`, typed at `question`, is meant as a command (its button
+        sends START_AGAIN) or as the answer (its button sends it as the answer)."""
+        raise NotImplementedError
 
     async def on_help(self, inner_dc: DialogContext, question: str | None) -> None:
         """Explain the current question; the question is asked again after it."""

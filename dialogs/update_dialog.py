@@ -15,6 +15,8 @@ Buttons on the dialog's cards send {"answer": ...} without a verb (see dialogs/p
 from __future__ import annotations
 
 import copy
+import re
+import uuid
 from typing import Any
 
 from botbuilder.dialogs import (
@@ -24,7 +26,7 @@ from botbuilder.dialogs import (
     WaterfallDialog,
     WaterfallStepContext,
 )
-from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
+from botbuilder.dialogs.prompts import PromptOptions
 
 from cards import messages
 from cards.grades import grade_words
@@ -34,25 +36,27 @@ from cards.update import (
     SAVE_UPDATE_VERB,
     action_card,
     choice_card,
+    command_or_answer_card,
     grade_card,
     question_card,
+    saved_card,
     summary_card,
 )
 from dialogs.context import card_message, submitted
 from dialogs.evidence import AttachesEvidence, EvidenceHandlers
-from dialogs.prompts import AnswerPrompt, GuidedDialog, accept_answer, prompt_of, refuse_answer
+from dialogs.prompts import AnswerPrompt, GuidedDialog, prompt_of
 from dialogs.roster import not_on_roster
+from dialogs.saving import draft_intent
+from dialogs.update_answers import choice_is_known, grade_is_known, save_or_change, text_is_usable
 from dialogs.update_form import OpenUpdate, UpdateForm
 from documents.errors import UserFacingError
 from documents.grades import Grade
 from documents.layout import plain_words
 from store.db import Database
-from store.models import UpdateSource
 from store.updates import (
     action_for_update,
     holds_any_action,
     open_actions_numbered,
-    record_update,
     recordable_actions,
     refusal_for,
     require_may_record,
@@ -62,15 +66,8 @@ from store.views import DraftAnswer, RecordableAction
 # The questions in the order they are asked.
 QUESTIONS = ["review", "recommendation", "action", "evidence", "grade", "explanation", "impact", "confirm"]
 CHOICES = {"review", "recommendation", "action"}
-KEEP_WORDS = {"keep"}
-SAME_WORDS = {"same", "keep it", "no change"}
-SKIP_WORDS = {"skip", "none", "n/a", "no", "not yet"}
-SAVE_WORDS = {"save", "yes", "y", "ok", "save it", "confirm"}
-CHANGE_WORDS = {"change", "edit", "no", "change something"}
-
-
-def _folded(text: str) -> str:
-    return " ".join(text.lower().strip(" .!").split())
+# "7", "recommendation 7", "7.2", "7 2", "7/2": a recommendation, perhaps one of its actions.
+UPDATE_TARGET = re.compile(r"^(?:rec(?:ommendation)?\s*)?(\d+)(?:\s*(?:[./,]|\s|action)\s*(\d+))?$", re.I)
 
 
 class UpdateDialog(AttachesEvidence, GuidedDialog):
@@ -89,6 +86,7 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
         self._db = db
         self._max_text_length = max_text_length
         self._form = form
+        self._saver = (form or UpdateForm(db, max_text_length=max_text_length)).saver
         self.steps_id = f"{UpdateDialog.__name__}.steps"
         self.add_dialog(
             WaterfallDialog(
@@ -108,10 +106,10 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
                 ],
             )
         )
-        self.add_dialog(AnswerPrompt(self.choice_prompt, UpdateDialog.choice_is_known))
-        self.add_dialog(AnswerPrompt(self.text_prompt, UpdateDialog.text_is_usable))
-        self.add_dialog(AnswerPrompt(self.grade_prompt, UpdateDialog.grade_is_known))
-        self.add_dialog(AnswerPrompt(self.confirm_prompt, UpdateDialog.save_or_change))
+        self.add_dialog(AnswerPrompt(self.choice_prompt, choice_is_known))
+        self.add_dialog(AnswerPrompt(self.text_prompt, text_is_usable))
+        self.add_dialog(AnswerPrompt(self.grade_prompt, grade_is_known))
+        self.add_dialog(AnswerPrompt(self.confirm_prompt, save_or_change))
         self.initial_dialog_id = self.steps_id
 
     choice_prompt = f"{AnswerPrompt.__name__}.choice"
@@ -263,7 +261,7 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
         except UserFacingError as refusal:
             await step.context.send_activity(str(refusal))
             return await step.end_dialog()
-        card = summary_card(view, self._draft(answers))
+        card = summary_card(view, self._draft(answers), draft_id=step.values["draft"])
         return await step.prompt(
             self.confirm_prompt,
             PromptOptions(prompt=prompt_of(messages.ASK_CONFIRM, card), validations={"field": "confirm"}),
@@ -286,102 +284,29 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
                 {"answer": str(i), "title": titles[f], "key": f} for i, f in enumerate(fields, start=1)
             ]
             return await self._choose(step, "change", messages.ASK_CHANGE, choices)
-        draft = self._draft(answers)
         options = step.options
         try:
-            async with self._db.session() as session:
-                await self._require_may_record(step, session, answers["action"])
-                update = await record_update(
-                    session,
-                    action_id=answers["action"],
-                    round_id=answers["round"],
-                    evidence=draft.evidence,
-                    grade=draft.grade,
-                    explanation=draft.explanation,
-                    impact=draft.impact,
-                    by_person_id=options.get("person_id"),
-                    source=UpdateSource.TEAMS,
-                    activity_id=step.context.activity.id,
-                    max_text_length=self._max_text_length,
-                )
-                update_id = update.id
-                resubmitted = (await action_for_update(session, action_id=answers["action"])).answers_return
+            saved = await self._saver.save(
+                intent=draft_intent(step.values["draft"]),
+                action_id=answers["action"],
+                round_id=answers["round"],
+                answer=self._draft(answers),
+                person_id=options.get("person_id"),
+                is_admin=bool(options.get("is_admin")),
+            )
         except UserFacingError as refusal:
             await step.context.send_activity(str(refusal))
             return await step.end_dialog()
-        saved = messages.SAVED if resubmitted is None else messages.SAVED_RESUBMITTED
-        grade = grade_words(draft.grade)
-        await step.context.send_activity(
-            saved.format(action=answers["name"], grade=grade, round_label=answers["round_label"])
-        )
-        return await step.end_dialog({"action_id": answers["action"], "update_id": update_id})
+        await step.context.send_activity(saved.words)
+        if not saved.first:  # another press saved it: what was saved
+            await step.context.send_activity(card_message(saved_card(saved.view, saved.answer)))
+        return await step.end_dialog({"action_id": answers["action"]})
 
     async def change_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         self._remember(step)
         values = copy.deepcopy(step.values)
         _take_back(values, values["answers"].pop("change"))
         return await step.replace_dialog(self.steps_id, {**step.options, "resume": values})
-
-    # --- validators ---
-
-    @staticmethod
-    async def choice_is_known(ctx: PromptValidatorContext) -> bool:
-        typed = _folded(ctx.recognized.value or "")
-        choices = ctx.options.validations["choices"]
-        exact = [c for c in choices if typed in (_folded(c["answer"]), _folded(c["title"]))]
-        partial = [c for c in choices if typed and typed in _folded(c["title"])]
-        found = exact or (partial if len(partial) == 1 else [])
-        if not found:
-            return await refuse_answer(ctx, messages.NOT_A_CHOICE)
-        return accept_answer(ctx, found[0]["key"])
-
-    @staticmethod
-    async def text_is_usable(ctx: PromptValidatorContext) -> bool:
-        """Non-blank and within the limit; "same" keeps the previous answer, "keep" trims an over-long one."""
-        rules = ctx.options.validations
-        text = (ctx.recognized.value or "").strip()
-        word = _folded(text)
-        limit = rules["max_length"]
-        too_long = ctx.state.get("too_long")
-        if too_long and word in KEEP_WORDS:
-            return accept_answer(ctx, too_long[:limit].rstrip())
-        if rules.get("previous") and word in SAME_WORDS:
-            return accept_answer(ctx, rules["previous"])
-        if rules.get("skippable") and word in SKIP_WORDS:
-            return accept_answer(ctx, "")
-        if not text:
-            return await refuse_answer(ctx, messages.ANSWER_NEEDED)
-        if len(text) > limit:
-            # Kept in the prompt's state (saved with the dialog) so "keep" can still use it.
-            ctx.state["too_long"] = text
-            ending = text[:limit].rstrip()[-40:]
-            return await refuse_answer(
-                ctx, messages.TEXT_TOO_LONG.format(length=len(text), limit=limit, ending=ending)
-            )
-        return accept_answer(ctx, text)
-
-    @staticmethod
-    async def grade_is_known(ctx: PromptValidatorContext) -> bool:
-        typed = (ctx.recognized.value or "").strip()
-        previous = ctx.options.validations.get("previous")
-        if previous and _folded(typed) in SAME_WORDS:
-            return accept_answer(ctx, previous)
-        # "2", "on track", "On-Track" and a button's own words, "2 On-Track", all name a grade.
-        for candidate in (typed, typed.split(" ", 1)[0], typed.split(" ", 1)[-1]):
-            try:
-                return accept_answer(ctx, Grade.parse(candidate).value)
-            except ValueError:
-                continue
-        return await refuse_answer(ctx, messages.NOT_A_GRADE, ask_again=True)
-
-    @staticmethod
-    async def save_or_change(ctx: PromptValidatorContext) -> bool:
-        word = _folded(ctx.recognized.value or "")
-        if word in SAVE_WORDS:
-            return accept_answer(ctx, "save")
-        if word in CHANGE_WORDS:
-            return accept_answer(ctx, "change")
-        return await refuse_answer(ctx, messages.NOT_SAVE_OR_CHANGE)
 
     # --- cancel, back, help, and other cards' buttons ---
 
@@ -396,6 +321,25 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
 
     async def on_cancel(self, inner_dc: DialogContext) -> None:
         await inner_dc.context.send_activity(messages.CANCELLED)
+
+    def command_or_answer(self, question: str, command: str) -> dict[str, Any]:
+        target = (
+            UPDATE_TARGET.match(command.partition(" ")[2]) if command.lower().startswith("update ") else None
+        )
+        if target is not None:
+            number, position = target.group(1), target.group(2)
+            start = messages.START_AGAIN_WITH.format(
+                what=f"Recommendation {number}" + (f", action {position}" if position else "")
+            )
+        else:
+            start = messages.STOP_AND_RUN.format(command=command)
+        answer = messages.ANSWER_NAMES.get(question, "answer")
+        return command_or_answer_card(
+            messages.COMMAND_OR_ANSWER.format(start=start, command=command, answer=answer),
+            command=command,
+            start=start,
+            keep=messages.KEEP_AS_ANSWER.format(answer=answer),
+        )
 
     async def on_help(self, inner_dc: DialogContext, question: str | None) -> None:
         specific = messages.HELP_FOR_QUESTION.get(question or "", "")
@@ -458,6 +402,8 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
                 answers=dict(resume.get("answers", {})),
                 asked=list(resume.get("asked", [])),
                 previous=dict(resume.get("previous", {})),
+                # The intent its Save carries: pressed twice, or on two clients, it saves once.
+                draft=resume.get("draft") or uuid.uuid4().hex,
             )
         answers: dict[str, Any] = step.values["answers"]
         return answers
@@ -557,6 +503,7 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
             "max_length": self._max_text_length,
             "previous": previous,
             "skippable": skippable,
+            "any_words": True,
         }
         return await step.prompt(
             self.text_prompt, PromptOptions(prompt=prompt_of(question, card), validations=rules)

@@ -2,28 +2,27 @@
 
 The submit is parsed with `UpdateSubmit` and checked again on the server: who may record, the round
 still open, the grade real, the text within limits. Anything wrong is refused in plain words and
-nothing is saved. Once saved, the form is replaced by a read-only card; each form carries a form_id
-that becomes the update's activity key, so a second submit of the same form saves nothing more.
+nothing is saved. Once saved, the form is replaced by a read-only card; each form carries a form_id,
+the intent it saves (dialogs/saving.py), so a second submit of the same form saves nothing more.
 """
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from botbuilder.core import TurnContext
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from cards import messages
-from cards.grades import grade_words
 from cards.update import saved_card, update_form_card
-from dialogs.context import card_message, local_time, replace_card
+from dialogs.context import card_message, replace_card
+from dialogs.saving import UpdateSaver, form_intent
 from documents.errors import UserFacingError
 from documents.grades import Grade
 from store.db import Database
-from store.models import Person, UpdateSource
-from store.updates import action_for_update, record_update, require_may_record, update_saved_by_activity
+from store.updates import action_for_update, require_may_record
+from store.views import DraftAnswer
 
 
 def _grade(value: Any) -> Any:
@@ -75,7 +74,7 @@ class UpdateForm:
     def __init__(self, db: Database, *, max_text_length: int, time_zone: str = "Europe/London") -> None:
         self._db = db
         self._max_text_length = max_text_length
-        self._zone = ZoneInfo(time_zone)
+        self.saver = UpdateSaver(db, max_text_length=max_text_length, time_zone=time_zone)
 
     async def send_form(
         self, turn_context: TurnContext, *, person_id: int | None, is_admin: bool, action_id: int
@@ -103,47 +102,23 @@ class UpdateForm:
         if submit.grade is None:
             await turn_context.send_activity(messages.FORM_NOT_SAVED.format(problem=messages.GRADE_NEEDED))
             return
-        form_key = f"form:{submit.form_id}"
         try:
-            async with self._db.session() as session:
-                await require_may_record(
-                    session, person_id=person_id, is_admin=is_admin, action_id=submit.action_id
-                )
-                already = await update_saved_by_activity(session, activity_id=form_key)
-                if already is None:
-                    await record_update(
-                        session,
-                        action_id=submit.action_id,
-                        round_id=submit.round_id,
-                        evidence=submit.evidence,
-                        grade=submit.grade,
-                        explanation=submit.explanation,
-                        impact=submit.impact,
-                        by_person_id=person_id,
-                        source=UpdateSource.TEAMS,
-                        activity_id=form_key,
-                        max_text_length=self._max_text_length,
-                    )
-                view = await action_for_update(session, action_id=submit.action_id)
-                if already is not None:  # a second press of the same form: who saved it, and when
-                    saver = (
-                        await session.get(Person, already.recorded_by_id) if already.recorded_by_id else None
-                    )
-                    reply = messages.SAVED_ALREADY.format(
-                        action=view.name,
-                        round_label=view.round_label,
-                        who=saver.name if saver else messages.SOMEONE,
-                        time=local_time(already.recorded_at, self._zone),
-                    )
+            saved = await self.saver.save(
+                intent=form_intent(submit.form_id),
+                action_id=submit.action_id,
+                round_id=submit.round_id,
+                answer=DraftAnswer(
+                    evidence=submit.evidence,
+                    grade=submit.grade,
+                    explanation=submit.explanation,
+                    impact=submit.impact,
+                ),
+                person_id=person_id,
+                is_admin=is_admin,
+            )
         except UserFacingError as refusal:
             await turn_context.send_activity(messages.FORM_NOT_SAVED.format(problem=str(refusal)))
             return
-        assert view.current is not None
-        if already is None:
-            saved = messages.SAVED if view.answers_return is None else messages.SAVED_RESUBMITTED
-            reply = saved.format(
-                action=view.name, grade=grade_words(view.current.grade), round_label=view.round_label
-            )
-        await turn_context.send_activity(reply)
+        await turn_context.send_activity(saved.words)
         # Saved all the same if it cannot be replaced: a second submit of the old form saves nothing more.
-        await replace_card(turn_context, saved_card(view, view.current))
+        await replace_card(turn_context, saved_card(saved.view, saved.answer))

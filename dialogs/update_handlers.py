@@ -8,21 +8,19 @@ registry.verb("save_update", handlers.save_update, records=True)
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from typing import Any
 
 from botbuilder.core import StatePropertyAccessor
 from botbuilder.dialogs import DialogContext
 
 from cards import messages
-from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
-from dialogs.context import Caller, Handler, post_below, submitted
-from dialogs.update_dialog import UpdateDialog
+from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB, saved_card
+from dialogs.context import Caller, Handler, card_message, post_below, submitted
+from dialogs.saving import draft_intent
+from dialogs.update_dialog import UPDATE_TARGET, UpdateDialog
 from dialogs.update_form import OpenUpdate, UpdateForm
 from store.db import Database
-
-# "7", "recommendation 7", "7.2", "7 2", "7/2": a recommendation, perhaps one of its actions.
-_TARGET = re.compile(r"^(?:rec(?:ommendation)?\s*)?(\d+)(?:\s*(?:[./,]|\s|action)\s*(\d+))?$", re.I)
 
 
 def dialog_options(dc: DialogContext, caller: Caller, **more: Any) -> dict[str, Any]:
@@ -61,7 +59,7 @@ class UpdateHandlers:
         text = str(args or "").strip().strip(".?!")
         target: dict[str, Any] = {}
         if text:
-            match = _TARGET.match(text)
+            match = UPDATE_TARGET.match(text)
             if match is None:
                 await dc.context.send_activity(messages.UPDATE_ARGUMENT_NOT_UNDERSTOOD)
                 return
@@ -96,6 +94,19 @@ class UpdateHandlers:
         await self.form.send_form(
             dc.context, person_id=caller.person_id, is_admin=caller.is_admin, action_id=request.action_id
         )
+
+    async def late_answer(self, dc: DialogContext, value: Mapping[str, Any]) -> bool:
+        """The guided update's Save pressed after its dialog ended (a second press, another client,
+        another worker's turn first): what that draft saved, and nothing saved again."""
+        draft = value.get("draft")
+        if value.get("answer") != "save" or not isinstance(draft, str) or not 8 <= len(draft) <= 64:
+            return False
+        saved = await self.form.saver.saved_for(draft_intent(draft))
+        if saved is None:
+            return False
+        await dc.context.send_activity(saved.words)
+        await dc.context.send_activity(card_message(saved_card(saved.view, saved.answer)))
+        return True
 
     async def save_update(self, dc: DialogContext, caller: Caller, value: Any) -> None:
         await self.form.save(

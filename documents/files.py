@@ -75,6 +75,11 @@ def write_document(plan: PlanDocument, *, path: Path, fmt: DocumentFormat) -> No
         content = write_markdown(plan).encode()
     else:
         content = plan.to_json().encode() + b"\n"
+    write_file(path, content)
+
+
+def write_file(path: Path, content: bytes) -> None:
+    """Write the whole file or leave what was there: a half-written file is never left."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:

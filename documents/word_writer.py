@@ -44,13 +44,33 @@ _LABEL_FILL = "D9E2F3"
 
 def write_docx(plan: PlanDocument) -> bytes:
     """The progress-update document for the committee, in the seed's layout, with every round."""
+    document = new_document()
+    add_progress_update(document, plan)
+    return saved(document)
+
+
+def new_document() -> Any:
+    """An empty document on the seed's page, in its body text (Arial 11pt), with a hyperlink style."""
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Twips(_PAGE_WIDTH), Twips(_PAGE_HEIGHT)
     section.left_margin = section.right_margin = Twips(_SIDE_MARGIN)
     section.top_margin = section.bottom_margin = Twips(_TOP_MARGIN)
     _set_normal_style(document)
+    _style_headings(document)
     _add_hyperlink_style(document)
+    return document
+
+
+def saved(document: Any) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def add_progress_update(document: Any, plan: PlanDocument) -> None:
+    """The progress update, from its header table to the grading key, at the end of `document` (made
+    by new_document): alone, or appended to the committee's covering report (documents/cover_report.py)."""
     writer = _Writer(document)
 
     header = [("Review:", plan.review)]
@@ -86,9 +106,6 @@ def write_docx(plan: PlanDocument) -> bytes:
         document.add_paragraph()
     writer.grading_key()
     document.add_paragraph()
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def _cell(table: Table, row: int, column: int) -> _Cell:
@@ -176,7 +193,7 @@ class _Writer:
             if line.startswith("- "):
                 paragraph.style = self.document.styles["List Bullet"]
                 line = line[2:]
-            _write_inline(paragraph, line, bold=bold)
+            write_inline(paragraph, line, bold=bold)
 
     def recommendation(
         self,
@@ -313,7 +330,7 @@ def _shade(cell: _Cell) -> None:
 # --- inline text ---------------------------------------------------------------------------
 
 
-def _write_inline(paragraph: Paragraph, text: str, *, bold: bool) -> None:
+def write_inline(paragraph: Paragraph, text: str, *, bold: bool) -> None:
     for piece in inline(text):
         if piece.url is not None:
             _add_hyperlink(paragraph, piece.text, piece.url)
@@ -357,6 +374,23 @@ def _set_normal_style(document: Any) -> None:
         fonts.set(qn(attribute), "Arial")
     normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
+
+
+def _style_headings(document: Any) -> None:
+    """Headings (the covering report's, the overview's) in the body's Arial, bold and black, as
+    councils' reports have them, not the template's blue."""
+    for name, size in (("Heading 1", 12), ("Heading 2", 11)):
+        style = document.styles[name]
+        style.font.name = "Arial"
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt(12)
+        style.paragraph_format.space_after = Pt(6)
+        fonts = style.element.rPr.rFonts
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)  # a theme font would win over the Arial named here
 
 
 def _add_hyperlink_style(document: Any) -> None:

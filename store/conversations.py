@@ -1,4 +1,4 @@
-"""Where the bot may speak unprompted: the channels it was added to and the 1:1 chats it was installed in."""
+"""Where the bot may speak unprompted: channels it was added to, 1:1 chats it was installed or written in."""
 
 from __future__ import annotations
 
@@ -74,6 +74,51 @@ async def remember_conversation(
     row.updated_at = utcnow()
     await session.flush()
     return newly
+
+
+async def seen_in_personal_chat(
+    session: AsyncSession,
+    *,
+    conversation_id: str,
+    person_id: int,
+    service_url: str,
+    reference: dict[str, object],
+    tenant_id: str | None,
+) -> None:
+    """Someone reached the bot in their 1:1 chat (a message, a card pressed): it is where to tell them
+    things from now on, whether or not Teams ever said the app was installed there. Never greets:
+    `remember_conversation`, for installs, does that."""
+    conversation_id = base_conversation_id(conversation_id)
+    await session.execute(
+        insert_or_ignore(
+            session,
+            TeamsConversation,
+            conversation_id=conversation_id,
+            kind=ConversationKind.PERSONAL,
+            service_url=service_url,
+            reference=reference,
+            tenant_id=tenant_id,
+            person_id=person_id,
+            installed=True,
+            updated_at=utcnow(),
+        )
+    )
+    values: dict[str, object] = {
+        "service_url": service_url,
+        "reference": reference,
+        "person_id": person_id,
+        "installed": True,  # they are writing in it: whatever was recorded, the app is there
+        "blocked_at": None,
+        "updated_at": utcnow(),
+    }
+    if tenant_id:
+        values["tenant_id"] = tenant_id
+    await session.execute(
+        update(TeamsConversation)
+        .where(TeamsConversation.conversation_id == conversation_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def forget_conversation(

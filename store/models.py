@@ -362,7 +362,8 @@ class ConversationKind(enum.StrEnum):
 
 
 class TeamsConversation(Base):
-    """Where the bot may speak unprompted: a channel it was added to, a 1:1 chat it was installed in."""
+    """Where the bot may speak unprompted: a channel it was added to, a 1:1 chat it was installed or
+    written in."""
 
     __tablename__ = "teams_conversations"
 
@@ -406,6 +407,7 @@ class DeliveryKind(enum.StrEnum):
     ACCEPTED = "accepted"  # an officer hears, once a day at most, which updates were accepted
     TO_REVIEW = "to_review"  # the scrutiny officer hears, after the deadline, what is still waiting
     EXTENSION = "extension"  # an officer hears whether their new date was approved
+    UNREACHABLE = "unreachable"  # a link officer hears whom the bot could not tell, and what
 
 
 class SummarySchedule(Base):
@@ -448,3 +450,24 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     conversation_id: Mapped[str | None] = mapped_column(String(500))  # where it went
     last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class PendingNotice(Base):
+    """A personal notice (a returned update, a decided date, ...) for someone the bot has no way to
+    reach yet: kept with the card it would have sent, and sent when they are first seen in Teams.
+    It is claimed under the delivery key it would have had (kind, "person:ID", slot), so it goes out
+    once, whichever turn or tick sends it (store/notices.py)."""
+
+    __tablename__ = "pending_notices"
+    __table_args__ = (UniqueConstraint("person_id", "kind", "slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[DeliveryKind] = mapped_column(Enum(DeliveryKind, native_enum=False, length=30))
+    slot: Mapped[str] = mapped_column(String(200))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    card: Mapped[dict[str, object]] = mapped_column(JSON)
+    summary: Mapped[str] = mapped_column(Text)
+    kept_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The review's link officers were told (or could not be): whom the bot could not reach, and what.
+    link_officers_told: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -239,6 +240,27 @@ async def decided_since(session: AsyncSession, *, verdict: Verdict, since: datet
     return told
 
 
+async def _refuse_if_decided(session: AsyncSession, found: ReturnForReview) -> None:
+    earlier = (
+        await session.execute(
+            select(ReturnDecision.verdict, ReturnDecision.decided_at, Person.name)
+            .outerjoin(Person, Person.id == ReturnDecision.decided_by_id)
+            .where(ReturnDecision.update_id == found.update_id)
+        )
+    ).one_or_none()
+    if earlier is not None:
+        name = action_name(found.recommendation_number, found.position)
+        who = f" by {earlier.name}" if earlier.name else ""
+        raise AlreadyDecided(
+            f"{name}'s {found.round_label} update was already {earlier.verdict.value}{who} "
+            f"at {earlier.decided_at:%H:%M on %-d %B} UTC: nothing was changed.",
+            decided=found,
+            verdict=earlier.verdict,
+            who=earlier.name,
+            at=earlier.decided_at,
+        )
+
+
 async def decide(
     session: AsyncSession,
     *,
@@ -268,24 +290,8 @@ async def decide(
         raise UserFacingError(
             f"Only the review's scrutiny officer or an admin can accept or return updates: ask {whom}."
         )
+    await _refuse_if_decided(session, found)
     name = action_name(found.recommendation_number, found.position)
-    earlier = (
-        await session.execute(
-            select(ReturnDecision.verdict, ReturnDecision.decided_at, Person.name)
-            .outerjoin(Person, Person.id == ReturnDecision.decided_by_id)
-            .where(ReturnDecision.update_id == update_id)
-        )
-    ).one_or_none()
-    if earlier is not None:
-        who = f" by {earlier.name}" if earlier.name else ""
-        raise AlreadyDecided(
-            f"{name}'s {found.round_label} update was already {earlier.verdict.value}{who} "
-            f"at {earlier.decided_at:%H:%M on %-d %B} UTC: nothing was changed.",
-            decided=found,
-            verdict=earlier.verdict,
-            who=earlier.name,
-            at=earlier.decided_at,
-        )
     if not found.current:
         action = await require_action(session, found.action_id)
         raise StaleReturn(
@@ -299,16 +305,22 @@ async def decide(
         raise UserFacingError("Say why it goes back: the officer reads your reason, and nothing was changed.")
     if reason is not None and len(reason) > REASON_LIMIT:
         raise UserFacingError(f"The reason is {len(reason):,} characters; keep it under {REASON_LIMIT:,}.")
-    session.add(
-        ReturnDecision(
-            update_id=update_id,
-            verdict=verdict,
-            reason=reason if verdict is Verdict.RETURNED else None,
-            decided_by_id=person_id,
-            activity_id=activity_id,
-        )
-    )
-    await session.flush()
+    try:
+        # A savepoint: the same update decided at this moment by another worker (two presses of
+        # Accept reaching two replicas) loses cleanly, and is told who decided it.
+        async with session.begin_nested():
+            session.add(
+                ReturnDecision(
+                    update_id=update_id,
+                    verdict=verdict,
+                    reason=reason if verdict is Verdict.RETURNED else None,
+                    decided_by_id=person_id,
+                    activity_id=activity_id,
+                )
+            )
+    except IntegrityError:
+        await _refuse_if_decided(session, found)
+        raise
     forget_action(session, found.action_id)  # read again: the decision is part of what it shows now
     decided = await return_for_review(session, update_id=update_id)
     assert decided is not None

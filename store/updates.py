@@ -321,7 +321,12 @@ def _on_behalf_of(action: ActionRows, *, round_id: int, person_id: int | None) -
     return deputy[1]
 
 
-async def record_update(
+async def record_update(session: AsyncSession, **update: Any) -> ProgressUpdate:
+    """Append a new version of the action's answer for the round (see `record_update_once`)."""
+    return (await record_update_once(session, **update))[0]
+
+
+async def record_update_once(
     session: AsyncSession,
     *,
     action_id: int,
@@ -334,16 +339,18 @@ async def record_update(
     source: UpdateSource,
     activity_id: str | None = None,
     max_text_length: int,
-) -> ProgressUpdate:
-    """Append a new version of the action's answer for the round; refused in plain words.
+) -> tuple[ProgressUpdate, bool]:
+    """Append a new version of the action's answer for the round; refused in plain words. With it,
+    whether this call saved it.
 
-    The same `activity_id` twice (Teams delivering a message again, a form submitted twice) returns
-    the update already saved and adds nothing.
+    `activity_id` is the intent: the same one twice (Teams delivering a message again, a form or a
+    dialog's Save pressed twice, even on two workers at once) returns the update already saved, with
+    False, and adds nothing.
     """
     if activity_id is not None:
         saved = await update_saved_by_activity(session, activity_id=activity_id)
         if saved is not None:
-            return saved
+            return saved, False
     action = await require_action(session, action_id)
     round_ = next((r for r in action.rounds if r.id == round_id), None)
     if round_ is None:
@@ -381,7 +388,7 @@ async def record_update(
         saved = await update_saved_by_activity(session, activity_id=activity_id)
         if saved is None:
             raise
-        return saved
+        return saved, False
     await session.refresh(update, ["recorded_by", "on_behalf_of"])
     # The loaded action's history gains the new version as if read so, for whatever this unit of work
     # shows next (the saved card), without a reload.
@@ -403,7 +410,7 @@ async def record_update(
             on_behalf_of=update.on_behalf_of.name if update.on_behalf_of else None,
         )
     )
-    return update
+    return update, True
 
 
 async def holds_any_action(session: AsyncSession, *, person_id: int) -> bool:

@@ -53,6 +53,7 @@ KINDS = {
     "review-extension",
     "review-extension-decided",
     "review-extension-told",
+    "review-unreachable",
     "update-saved-in-place",
     "notice",
     "summary-yours",

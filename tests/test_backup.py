@@ -85,7 +85,7 @@ def test_backup_then_restore_elsewhere_answers_the_same(
     asyncio.run(_a_round_with_a_decided_update(source.database_url))
     dump = tmp_path / "council.backup.json"
     said = source.ok("backup", "-o", dump)
-    assert said.startswith(f"Wrote {dump}:") and "(migration 0004)" in said
+    assert said.startswith(f"Wrote {dump}:") and "(migration 0005)" in said
 
     target = Cli(database_url)  # fresh and migrated: SQLite, or PostgreSQL on that run
     assert source.ok("status", "7") and target.ok("restore", dump).startswith("Restored ")

@@ -34,7 +34,7 @@ def test_good_settings_are_all_well(database_url: str) -> None:
     assert "✓ MicrosoftAppId is set and shaped like an app registration's id." in said
     assert "✓ MicrosoftAppPassword is set (not shown)." in said
     assert "✓ People reach the bot at scrutiny.example.gov.uk" in said
-    assert "✓ Its tables are up to date (migration 0004)." in said
+    assert "✓ Its tables are up to date (migration 0005)." in said
     assert said.endswith("All is well.") and SECRET not in said
 
 
@@ -80,7 +80,7 @@ def test_bad_settings_are_each_said_in_words(database_url: str, tmp_path: Path) 
     unmigrated = f"sqlite:///{tmp_path / 'empty.db'}"
     code, said = doctor({**GOOD, "DATABASE_URL": unmigrated})
     assert (
-        code == 1 and "✗ Its tables are at migration none, not 0004: run `scrutiny-bot db upgrade`." in said
+        code == 1 and "✗ Its tables are at migration none, not 0005: run `scrutiny-bot db upgrade`." in said
     )
 
     code, said = doctor({**GOOD, "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/scrutiny"})

@@ -214,7 +214,7 @@ def test_more_than_one_worker_needs_postgresql(tmp_path: Any) -> None:
 
 
 @dataclass
-class _Workers:
+class Workers:
     """Worker processes serving at `url`, as a Chat expects its harness to be."""
 
     url: str
@@ -258,7 +258,7 @@ async def test_two_workers_share_the_port_and_stop_cleanly(
     settings = Settings(_env_file=None, database_url=database_url, port=port, workers=2)  # type: ignore[call-arg]
     processes = start_workers(settings)
     try:
-        served = _Workers(f"http://127.0.0.1:{port}", fake_connector)
+        served = Workers(f"http://127.0.0.1:{port}", fake_connector)
         await served.started()
         fake_connector.add_member(DEFAULT_USER)
         for _ in range(12):

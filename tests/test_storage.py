@@ -248,6 +248,20 @@ async def test_sql_conversation_state_writes_only_what_changed_and_keeps_e_tag_c
     assert data == {"Counter": 3}
 
 
+async def test_two_first_turns_of_a_new_conversation_cannot_both_create_its_state(db: Database) -> None:
+    adapter = TestAdapter(lambda context: asyncio.sleep(0))
+    first, second = (adapter.create_turn_context(copy(adapter.template)) for _ in range(2))
+    states = [SqlConversationState(SqlStorage(db)) for _ in range(2)]
+    for n, (state, context) in enumerate(zip(states, (first, second), strict=True)):
+        await state.load(context)
+        await state.create_property("Started").set(context, f"turn {n}")
+    await states[0].save_changes(first)
+    with pytest.raises(ETagConflict):
+        await states[1].save_changes(second)
+    [(data, _)] = (await _rows(db)).values()
+    assert data == {"Started": "turn 0"}
+
+
 def test_a_waiting_question_is_asked_again_however_it_was_kept() -> None:
     """A prompt's question is kept in the dialog state as one JSON string; dialogs begun before that
     kept a dict, and an officer mid-update across an upgrade must still get their question again."""

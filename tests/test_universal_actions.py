@@ -93,7 +93,7 @@ async def test_update_save_and_replay_change_the_card_in_place(make_chat: MakeCh
     # The same form pressed again (another copy of the card, or a tampered replay): nothing more saved.
     again = await lorraine.execute(save["data"], inputs={"evidence": "Something else", "grade": "4"})
     notice = again.card["body"][0]["items"][0]["text"]
-    assert notice.startswith("That form was already saved by Lorraine Dixon at ")
+    assert notice.startswith("That was saved already, by Lorraine Dixon at ")
     assert await september_updates(db, "1.2") == [(EVIDENCE, Grade.ON_TRACK)]
 
 

@@ -360,7 +360,9 @@ async def test_a_confirmation_delivered_again_after_a_crash_saves_once(db: Datab
         await session.execute(delete(BotStateItem))
         session.add_all(BotStateItem(key=key, data=data, e_tag=e_tag) for key, data, e_tag in before)
     replies = await chat._send(Activity(type=ActivityTypes.message, text="save", id="confirm-1"))
-    assert said(replies) == "Saved: Recommendation 7, action 2 — On-Track for September 2020."
+    # Told it was saved (and what), not saved twice.
+    assert replies[0].text.startswith("That was saved already, by Craig Taylor at ")
+    assert "Saved: Recommendation 7, action 2 · September 2020 update" in said(replies[1:])
     assert len(await updates_for(db, seeded.actions["7.2"])) == 2  # March's import and this one
 
 
@@ -405,7 +407,7 @@ async def test_the_same_form_submitted_twice_saves_once(db: Database, seeded: Se
     submit = filled(form, evidence="Six sessions.", grade="2")
     await chat.press(submit, reply_to_id=form_message)
     replies = await chat.press({**submit, "evidence": "Changed on a stale client"}, reply_to_id=form_message)
-    assert "already saved" in said(replies)
+    assert "That was saved already, by " in said(replies)
     assert [u.evidence for u in await updates_for(db, seeded.actions["7.2"])][1:] == ["Six sessions."]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import ReviewOption, fail, find_review, load_settings, plain_errors, run, terminal
 from documents.errors import UserFacingError
+from documents.papers import CoverReport
 from documents.plan_format import PlanDocument
 from store.plan import export_plan, import_plan
 
@@ -112,9 +113,40 @@ def export(
             help="Also updates the scrutiny officer has not accepted, marked “(not yet reviewed)”.",
         ),
     ] = False,
+    cover: Annotated[
+        bool,
+        typer.Option(
+            "--cover",
+            help="The covering report for the committee's meeting, the progress update appended (.docx).",
+        ),
+    ] = False,
+    overview: Annotated[
+        bool,
+        typer.Option(
+            "--overview",
+            help="The impact of scrutiny: every review's recommendations achieved, slipped, outstanding.",
+        ),
+    ] = False,
 ) -> None:
-    """Write a review's progress update for the committee (.docx, Markdown) or as a plan (JSON/YAML)."""
+    """Write a review's progress update for the committee (.docx, Markdown) or as a plan (JSON/YAML).
+
+    With --cover, the covering report for the committee's meeting with the progress update appended,
+    as one Word document; with --overview, every review's outcome (.docx or Markdown).
+    """
     chosen = _format_of(output, fmt)
+    if cover and overview:
+        fail("Choose one: --cover writes one review's papers, --overview every review's outcome.")
+    if cover:
+        _export_cover(output, chosen, review, round_label, include_unreviewed)
+        return
+    if overview:
+        if review or round_label or include_unreviewed:
+            fail(
+                "The overview covers every review as the committees read them: "
+                "leave out --review, --round and --include-unreviewed."
+            )
+        _export_overview(output, chosen)
+        return
 
     async def work(session: AsyncSession) -> PlanDocument:
         found = await find_review(session, review)
@@ -138,3 +170,50 @@ def export(
 
             write_document(plan, path=output, fmt=DOCUMENT_FORMATS[chosen])
     terminal().print(f"Wrote {output} (“{plan.review}”, rounds: {', '.join(plan.round_labels()) or 'none'}).")
+
+
+def _export_cover(
+    output: Path, chosen: Format, review: str | None, round_label: str | None, include_unreviewed: bool
+) -> None:
+    from documents.cover_report import write_cover_docx
+    from documents.files import write_file
+    from store.papers import cover_report
+
+    if chosen is not Format.DOCX:
+        fail("The covering report is a Word document: write it to a .docx file (or --format docx).")
+    settings = load_settings()
+
+    async def work(session: AsyncSession) -> CoverReport:
+        found = await find_review(session, review)
+        return await cover_report(
+            session,
+            title=found.title,
+            up_to=round_label,
+            include_unreviewed=include_unreviewed,
+            link_base=settings.public_url or None,
+        )
+
+    papers = run(work, settings=settings)
+    with plain_errors():
+        write_file(output, write_cover_docx(papers))
+    terminal().print(
+        f"Wrote {output}: the covering report on the {papers.latest.round_label} round of "
+        f"“{papers.review}”, with its progress update appended.",
+        markup=False,
+    )
+
+
+def _export_overview(output: Path, chosen: Format) -> None:
+    from documents.files import write_file
+    from documents.overview import write_overview_docx, write_overview_markdown
+    from store.papers import scrutiny_overview
+
+    if chosen not in (Format.DOCX, Format.MD):
+        fail("The overview is written as Word (.docx) or Markdown (.md).")
+    found = run(scrutiny_overview)
+    with plain_errors():
+        if chosen is Format.DOCX:
+            write_file(output, write_overview_docx(found))
+        else:
+            write_file(output, write_overview_markdown(found).encode())
+    terminal().print(f"Wrote {output}: the impact of scrutiny, {len(found.reviews)} reviews.", markup=False)
