@@ -232,10 +232,10 @@ def _name_key(name: str) -> str:
 
 
 # Two spellings this alike (rapidfuzz's ratio, 0-100) are one owner: a letter's slip in a long name,
-# "Digital Service Group" for "Digital Services Group" (97.7). Short names are never this alike when
-# a letter differs ("Jon Smith" and "John Smith", 94.7, may well be two people), and a name spelt
-# exactly as someone's already here is always that someone: `people unmerge` relies on it.
-SAME_OWNER = 95
+# "Digital Service Group" for "Digital Services Group" (97.7), "Loraine Dixon" (96.3). A letter in
+# a short name is not ("Carl Dixon" and "Carly Dixon", 95.2, may well be two people), and a name
+# spelt exactly as someone's already here is always that someone: `people unmerge` relies on it.
+SAME_OWNER = 96
 
 
 async def _people_named(
@@ -250,8 +250,8 @@ async def _people_named(
         for person in await session.scalars(select(Person).order_by(Person.id)):
             known.setdefault(person.name.lower(), person)
     found = {key: known[key] for key in wanted if key in known}
-    # The spelling most actions use first: the slip is the rarer one.
-    for key in sorted(wanted.keys() - found.keys(), key=lambda key: -uses[key]):
+    # The spelling most actions use first, the document's order between equals: the slip is the rarer.
+    for key in sorted((key for key in wanted if key not in found), key=lambda key: -uses[key]):
         name = wanted[key]
         group = is_group_name(name)
         alike = process.extractOne(
