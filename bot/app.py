@@ -104,10 +104,15 @@ async def _recommendation_page(request: web.Request) -> web.Response:
     review_id, number = int(request.match_info["review_id"]), int(request.match_info["number"])
     async with request.app[DATABASE].session() as session:
         found = await queries.reviews(session, review_id=review_id)
+        known = bool(found) and await queries.has_recommendation(session, review_id=review_id, number=number)
     if not found:
         body = messages.LINK_PAGE_GONE.format(number=number)
         return web.Response(text=_page(body), content_type="text/html", status=404)
-    body = messages.LINK_PAGE.format(number=number, review=html.escape(found[0].title))
+    review = html.escape(found[0].title)
+    if not known:  # a link to nothing: said so, as a removed review is
+        body = messages.LINK_PAGE_NO_RECOMMENDATION.format(number=number, review=review)
+        return web.Response(text=_page(body), content_type="text/html", status=404)
+    body = messages.LINK_PAGE.format(number=number, review=review)
     return web.Response(text=_page(body), content_type="text/html")
 
 

@@ -38,7 +38,7 @@ from bot.response_reminders import remind_responses_due
 from bot.settings import Settings
 from cards import messages
 from cards.reminder import after_deadline_card, reminder_card
-from cards.review import accepted_card, extension_told_card, returned_card, to_review_card
+from cards.review import accepted_card, extension_told_card, returned_card, to_review_card, waiting_words
 from dialogs.summary import WEEK, default_weekly, refreshing_summary
 from store.activities import forget_old_activities
 from store.conversations import installed_conversations, remember_conversation
@@ -464,10 +464,8 @@ class Scheduler:
         since = now - NOTICE_WINDOW
         async with self.db.session() as session:
             returned = await decided_since(session, verdict=Verdict.RETURNED, since=since)
-            sent = await sent_slots(
-                session, kind=DeliveryKind.RETURNED, slots=[f"decision {d.decision_id}" for d in returned]
-            )
-            returned = [d for d in returned if f"decision {d.decision_id}" not in sent]
+            sent = await sent_slots(session, kind=DeliveryKind.RETURNED, slots=[d.slot for d in returned])
+            returned = [d for d in returned if d.slot not in sent]
             accepted = await decided_since(session, verdict=Verdict.ACCEPTED, since=since)
             extensions = await decided_extensions_since(session, since=since)
             sent = await sent_slots(
@@ -483,15 +481,14 @@ class Scheduler:
             item = items[decided.update_id]
             if item is None:
                 continue
-            card = returned_card(item, reviewer=decided.reviewer or "The scrutiny officer")
-            summary = messages.RETURNED_SUMMARY.format(
-                round=item.round_label, name=item.name, reason=item.reason
+            card = returned_card(
+                item, reviewer=decided.reviewer or "The scrutiny officer", deputy=decided.deputy
             )
-            slot = f"decision {decided.decision_id}"
+            summary = str(card["body"][0]["text"]) + f": {item.reason}"
             await self._tell(
                 people[decided.officer_id],
                 DeliveryKind.RETURNED,
-                slot,
+                decided.slot,
                 item.review_id,
                 card,
                 summary,
@@ -519,16 +516,16 @@ class Scheduler:
                     continue  # one a day: today's has gone
                 told = await last_sent(session, kind=DeliveryKind.ACCEPTED, target=target)
                 fresh = [
-                    await return_for_review(session, update_id=d.update_id)
+                    (item, d.deputy)
                     for d in decisions
-                    if told is None or d.decided_at > told
+                    if (told is None or d.decided_at > told)
+                    and (item := await return_for_review(session, update_id=d.update_id)) is not None
                 ]
-            shown = [item for item in fresh if item is not None]
-            if shown:
-                card = accepted_card(shown)
+            if fresh:
+                card = accepted_card(fresh)
                 summary = str(card["body"][0]["text"])
                 # The review named, for the link officer to hear of it should the officer be unreachable.
-                review_id = shown[0].review_id
+                review_id = fresh[0][0].review_id
                 await self._tell(
                     people[officer_id], DeliveryKind.ACCEPTED, today, review_id, card, summary, now, report
                 )
@@ -543,7 +540,9 @@ class Scheduler:
         if not waiting:
             return
         card = to_review_card(round_label=round_.label, items=waiting)
-        summary = messages.TO_REVIEW_TITLE.format(round=round_.label, count=len(waiting))
+        summary = messages.TO_REVIEW_TITLE.format(
+            round=round_.label, updates=waiting_words(updates=len(waiting))
+        )
         for reviewer in reviewers:
             await self._tell(reviewer, DeliveryKind.TO_REVIEW, slot, review.id, card, summary, now, report)
 

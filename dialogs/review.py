@@ -15,7 +15,7 @@ from botbuilder.dialogs import DialogContext
 from pydantic import BaseModel
 
 from cards import messages
-from cards.review import decided_card, extension_card, extension_decided_card, return_card
+from cards.review import decided_card, extension_card, extension_decided_card, return_card, waiting_words
 from dialogs.context import Caller, card_message, local_time, post_below, replace_card, submitted
 from documents.errors import UserFacingError
 from store.db import Database
@@ -76,7 +76,8 @@ class ReviewHandlers:
         if not total:
             await dc.context.send_activity(messages.REVIEW_NOTHING_WAITING)
             return
-        await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(count=total))
+        counted = waiting_words(updates=waiting, dates=len(extensions))
+        await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(waiting=counted))
         for card in cards[:QUEUE_CARDS]:
             await dc.context.send_activity(card_message(card))
         if total > QUEUE_CARDS:
