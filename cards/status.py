@@ -31,7 +31,7 @@ from microsoft_teams.cards import (
 )
 from pydantic import BaseModel
 
-from cards import messages
+from cards import life_messages, messages
 from cards.actions import execute, with_refresh
 from cards.charts import NOT_ASSESSED_STYLE, grade_distribution
 from cards.evidence import evidence_links_block
@@ -145,8 +145,8 @@ def plan_text(text: str, limit: int, *, subtle: bool = False) -> RichTextBlock:
 
 def response_line(response: ResponseView) -> str:
     """ "Executive response: Accepted (1 May 2019): reason"."""
-    return messages.RESPONSE_LINE.format(
-        response=messages.RESPONSE_CHOICES[response.response.value],
+    return life_messages.RESPONSE_LINE.format(
+        response=life_messages.RESPONSE_CHOICES[response.response.value],
         date=f" ({day_of(response.date)})" if response.date else "",
         reason=f": {response.reason}" if response.reason else "",
     )
@@ -337,7 +337,7 @@ def recommendation_card(
         if recommendation.response is not None:
             body.append(plain(response_line(recommendation.response), 1_000))
         if recommendation.response is not None and not recommendation.response.monitored:
-            body.append(_note(messages.RESPONSE_NOT_MONITORED))
+            body.append(_note(life_messages.RESPONSE_NOT_MONITORED))
         elif not recommendation.actions:
             body.append(_note(messages.STATUS_NO_ACTIONS))
         body += [_action_block(a, may_update=a.id in updatable, full_limit=full_limit) for a in actions]
@@ -375,7 +375,7 @@ def _round_line(overview: ReviewOverview) -> str:
 def _badge_words(line: RecommendationSummary) -> str | None:
     """What a recommendation's line says in place of a grade: not monitored, or no actions yet."""
     if line.response is not None and not line.response.monitored:
-        return messages.RESPONSE_CHOICES["not_accepted"]
+        return life_messages.RESPONSE_CHOICES["not_accepted"]
     return None if line.actions else messages.STATUS_NO_ACTIONS_SHORT
 
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import ReviewOption, find_review, load_settings, run, terminal
-from cards import messages
+from cards import life_messages, messages
 from cards.grades import look
 from cards.life import life_lines
 from cards.status import response_line
@@ -128,7 +128,7 @@ def _print_overview(
 def _without_actions(rec: RecommendationView) -> str:
     """What a recommendation without actions says: not accepted (so not monitored), or none agreed yet."""
     if rec.response is not None and not rec.response.monitored:
-        return messages.RESPONSE_NOT_MONITORED
+        return life_messages.RESPONSE_NOT_MONITORED
     return messages.STATUS_NO_ACTIONS
 
 
@@ -184,7 +184,7 @@ def _print_recommendation(console: Console, rec: RecommendationView) -> None:
     if rec.response is not None:
         console.print(response_line(rec.response), markup=False)
         if not rec.response.monitored:
-            console.print(Text(messages.RESPONSE_NOT_MONITORED, style="dim"))
+            console.print(Text(life_messages.RESPONSE_NOT_MONITORED, style="dim"))
     for action in rec.actions:
         console.print()
         console.print(_action_block(action))
