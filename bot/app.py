@@ -22,6 +22,7 @@ from botframework.connector.auth import AuthenticationConstants
 from sqlalchemy import text
 
 from bot.adapter import ScrutinyAdapter
+from bot.clients import ClientCards
 from bot.commands import CommandRegistry
 from bot.connector import ReusedClients
 from bot.features import build_dialogs, build_evidence, build_registry, build_search, build_understanding
@@ -176,6 +177,8 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     ):
         dialogs.add(dialog)
 
+    # Buttons every Teams client can press, chosen as cards leave: in a turn, and when posting unprompted.
+    client_cards = ClientCards(database, setting=settings.card_actions)
     config = bot_framework_config(settings)
     install_signing_keys(
         config.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL, config.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
@@ -190,6 +193,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
         registry=registry,
         evidence=evidence,
         search=build_search(database, settings, understanding),
+        client_cards=client_cards,
     )
     adapter.on_turn_error = bot.on_turn_error
 
@@ -209,6 +213,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
             adapter=adapter,
             app_id=settings.app_id,
             pacer=Pacer(app_per_second=max(1, APP_PER_SECOND // settings.workers)),
+            buttons=client_cards.for_reference,
         ),
     )
     app[SCHEDULER] = scheduler

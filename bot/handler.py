@@ -19,6 +19,7 @@ from botbuilder.schema.teams import (
     MessagingExtensionResponse,
 )
 
+from bot.clients import ClientCards, client_platform
 from bot.commands import CommandRegistry
 from bot.execute import EXECUTE_INVOKE, answer, execute_value, hold_replies, refused, submitted_value
 from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
@@ -116,8 +117,10 @@ class ScrutinyBot(TeamsActivityHandler):
         registry: CommandRegistry,
         evidence: EvidenceHandlers,
         search: SearchHandlers,
+        client_cards: ClientCards,
     ) -> None:
         self._db = db
+        self._client_cards = client_cards
         self._evidence = evidence
         self._search = search
         self._settings = settings
@@ -137,6 +140,7 @@ class ScrutinyBot(TeamsActivityHandler):
         activity = turn_context.activity
         conversation_id = activity.conversation.id if activity.conversation else None
         with turn_ids(activity.id, conversation_id):
+            self._client_cards.for_turn(turn_context)
             async with self._locks.hold(conversation_id):
                 await self._turn(turn_context, conversation_id)
 
@@ -167,6 +171,7 @@ class ScrutinyBot(TeamsActivityHandler):
             if stored_as and service_url and self._service_urls.get(stored_as) != service_url:
                 await refresh_service_url(session, conversation_id=stored_as, service_url=service_url)
                 stored = (stored_as, service_url)
+            await self._client_cards.remember(session, activity, stored_as)
             message = activity.type == ActivityTypes.message or activity.name == EXECUTE_INVOKE
             # Who it is, also for any other invoke in a 1:1 chat: reaching the bot there counts as seen.
             if message or _in_the_bots_personal_chat(activity):
@@ -356,6 +361,7 @@ class ScrutinyBot(TeamsActivityHandler):
                 service_url=activity.service_url,
                 reference=TurnContext.get_conversation_reference(activity).serialize(),
                 tenant_id=_tenant_id(turn_context),
+                client_platform=client_platform(activity),
             )
         self._remember_seen(conversation_id, seen)
         outbox: Outbox | None = turn_context.turn_state.get(OUTBOX_KEY)
