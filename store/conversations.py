@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from typing import cast
+
+from sqlalchemy import Table, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.db import insert_or_ignore
@@ -172,12 +174,14 @@ async def installed_conversations(
 
 
 async def remember_client(session: AsyncSession, *, conversation_id: str, platform: str) -> None:
-    """The Teams client ("android", "windows"…) a 1:1 chat's newest message came from, if it changed."""
+    """The Teams client ("android", "windows"…) a 1:1 chat's newest message came from, if it changed.
+    Every message asks: a plain statement on the table, which changes nothing while the client stays."""
+    table = cast(Table, TeamsConversation.__table__)
     await session.execute(
-        update(TeamsConversation)
+        update(table)
         .where(
-            TeamsConversation.conversation_id == base_conversation_id(conversation_id),
-            or_(TeamsConversation.client_platform.is_(None), TeamsConversation.client_platform != platform),
+            table.c.conversation_id == base_conversation_id(conversation_id),
+            table.c.client_platform.is_distinct_from(platform),
         )
         .values(client_platform=platform)
     )
