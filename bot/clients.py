@@ -17,6 +17,7 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ResourceResponse
+from botbuilder.schema.teams import MessagingExtensionResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.actions import Buttons, buttons_for, for_clients
@@ -90,6 +91,16 @@ class ClientCards:
 
         turn_context.on_send_activities(on_send)
         turn_context.on_update_activity(on_update)
+
+    def for_compose_box(self, response: MessagingExtensionResponse) -> MessagingExtensionResponse:
+        """A card put into a chat from its compose box (a search's choice, a link unfurled) is read by
+        whoever is in that chat, on any client: a Submit fallback on each button, or Submit only."""
+        buttons: Buttons = "submit" if self._setting == "submit" else "fallback"
+        result = response.compose_extension
+        for attachment in (result.attachments if result is not None else None) or []:
+            if attachment.content_type == CARD and isinstance(attachment.content, dict):
+                attachment.content = for_clients(attachment.content, buttons)
+        return response
 
     async def remember(self, session: AsyncSession, activity: Activity, conversation_id: str | None) -> None:
         """Keep the client of a 1:1 chat's newest message, for the cards the bot later posts there."""

@@ -424,12 +424,14 @@ class ScrutinyBot(TeamsActivityHandler):
     async def on_teams_messaging_extension_select_item(
         self, turn_context: TurnContext, query: Any
     ) -> MessagingExtensionResponse:
-        return await self._search.chosen(query, viewer=viewer_id(turn_context))
+        chosen = await self._search.chosen(query, viewer=viewer_id(turn_context))
+        return self._client_cards.for_compose_box(chosen)
 
     async def on_teams_app_based_link_query(
         self, turn_context: TurnContext, query: AppBasedLinkQuery
     ) -> MessagingExtensionResponse:
-        return await self._search.unfurl(query.url if query else None, viewer=viewer_id(turn_context))
+        unfurled = await self._search.unfurl(query.url if query else None, viewer=viewer_id(turn_context))
+        return self._client_cards.for_compose_box(unfurled)
 
     # --- the "Add as evidence" message action (a message extension's action command) ---
 

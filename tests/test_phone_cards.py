@@ -19,6 +19,7 @@ from sqlalchemy import select
 from test_all_cards import large_gallery, seed_gallery  # noqa: F401 (fixtures)
 from test_review_loop import SAM, reason_submit, return_cards
 from test_scheduler import Bot, fixture_bot, london, officer, open_september, seed_sample  # noqa: F401
+from test_search import inserted
 from test_universal_actions import september_updates
 
 from bot.app import REGISTRY
@@ -396,7 +397,12 @@ async def test_submit_only_cards_when_the_council_says_so(
     pressed = await w.craig.execute(
         {"verb": "open_update", "action_id": button(status.cards[0], f"Update {w.ref}")["data"]["action_id"]}
     )
-    for card in (*status.cards, *listed.cards, *summary.cards, pressed.card):
+    # A recommendation put into the channel from the compose box, and its link unfurled there.
+    chosen = await inserted(channel, "composeExtension/selectItem", {"review_id": 1, "number": 7})
+    link = f"{harness.settings().link_base}/recommendations/1/7"
+    unfurled = await inserted(channel, "composeExtension/queryLink", {"url": link})
+    assert chosen["body"][0]["text"] == unfurled["body"][0]["text"] == "Recommendation 7"
+    for card in (*status.cards, *listed.cards, *summary.cards, pressed.card, chosen, unfurled):
         assert_valid_card(card)
         assert "Action.Execute" not in everything(card) and "refresh" not in card
     assert button(pressed.card, "Save")["type"] == "Action.Submit"
