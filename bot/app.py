@@ -178,7 +178,9 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
         dialogs.add(dialog)
 
     # Buttons every Teams client can press, chosen as cards leave: in a turn, and when posting unprompted.
-    client_cards = ClientCards(database, setting=settings.card_actions)
+    client_cards = ClientCards(
+        database, setting=settings.card_actions, kept=conversation_state.create_property("ClientPlatform")
+    )
     config = bot_framework_config(settings)
     install_signing_keys(
         config.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL, config.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from botbuilder.core import TurnContext
+from botbuilder.core import StatePropertyAccessor, TurnContext
 from botbuilder.schema import Activity, ResourceResponse
 from botbuilder.schema.teams import MessagingExtensionResponse
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,11 +56,13 @@ def with_buttons(activity: Activity, buttons: Buttons) -> None:
 
 class ClientCards:
     """Chooses each card's buttons: `setting` is the council's SCRUTINY_CARD_ACTIONS ("submit": every
-    card Action.Submit, for staff mostly on phones)."""
+    card Action.Submit, for staff mostly on phones); `kept`, a conversation state property."""
 
-    def __init__(self, db: Database, *, setting: str) -> None:
+    def __init__(self, db: Database, *, setting: str, kept: StatePropertyAccessor) -> None:
         self._db = db
         self._setting = setting
+        # In the conversation's state: the client last kept for a 1:1 chat.
+        self._kept = kept
 
     def for_turn(self, turn_context: TurnContext) -> None:
         """Every card this turn sends or puts in place of another gets the buttons its reader's client
@@ -102,11 +104,23 @@ class ClientCards:
                 attachment.content = for_clients(attachment.content, buttons)
         return response
 
-    async def remember(self, session: AsyncSession, activity: Activity, conversation_id: str | None) -> None:
-        """Keep the client of a 1:1 chat's newest message, for the cards the bot later posts there."""
+    async def remember(self, session: AsyncSession, turn_context: TurnContext) -> None:
+        """Keep the client of a 1:1 chat's newest message, for the cards the bot later posts there. The
+        conversation's state, read already, says which client was kept last: a message from the same
+        client as the one before costs no statement (and, read afresh each turn, it holds across
+        workers and replicas, where a process's own memory would not)."""
+        activity = turn_context.activity
         platform = client_platform(activity)
-        if platform and conversation_id and _conversation_type(activity) in (None, "personal"):
-            await remember_client(session, conversation_id=conversation_id, platform=platform)
+        if (
+            not platform
+            or _conversation_type(activity) not in (None, "personal")
+            or not activity.conversation
+        ):
+            return
+        if await self._kept.get(turn_context) == platform:
+            return
+        await remember_client(session, conversation_id=activity.conversation.id, platform=platform)
+        await self._kept.set(turn_context, platform)
 
     async def for_reference(self, reference: dict[str, Any]) -> Buttons:
         """The buttons for a post to this stored conversation: by its kind, and in a 1:1 chat by the

@@ -171,7 +171,6 @@ class ScrutinyBot(TeamsActivityHandler):
             if stored_as and service_url and self._service_urls.get(stored_as) != service_url:
                 await refresh_service_url(session, conversation_id=stored_as, service_url=service_url)
                 stored = (stored_as, service_url)
-            await self._client_cards.remember(session, activity, stored_as)
             message = activity.type == ActivityTypes.message or activity.name == EXECUTE_INVOKE
             # Who it is, also for any other invoke in a 1:1 chat: reaching the bot there counts as seen.
             if message or _in_the_bots_personal_chat(activity):
@@ -181,6 +180,7 @@ class ScrutinyBot(TeamsActivityHandler):
             if message:
                 # What every message needs, read in this unit of work rather than in one each.
                 await self._conversation_state.load(turn_context, session=session)
+                await self._client_cards.remember(session, turn_context)
         if stored is not None:  # now committed
             if len(self._service_urls) >= _SERVICE_URLS_KEPT:
                 self._service_urls.clear()
