@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from test_universal_actions import september_updates
 from bot.app import REGISTRY
 from cards import messages
 from cards.actions import for_clients
+from cards.responses import response_due_card
 from cards.review import to_review_card
 from documents.grades import Grade
 from store.db import Database
@@ -76,6 +78,7 @@ class World:
     db: Database
     craig: Chat
     sam: Chat
+    lorraine: Chat  # the review's link officer
     ref: str  # Craig's action, "7.2"
 
     async def updates(self) -> list[tuple[str, Grade | None]]:
@@ -112,7 +115,8 @@ async def a_world(
     (ref, *_) = [a.ref for r in recommendations for a in r.actions if a.owners == [CRAIG.name]]
     craig = await make_chat(CRAIG, platform=platform)
     sam = await make_chat(SAM, platform=platform)
-    return World(db=db, craig=craig, sam=sam, ref=ref)
+    lorraine = await make_chat(officer("Lorraine Dixon"), platform=platform)
+    return World(db=db, craig=craig, sam=sam, lorraine=lorraine, ref=ref)
 
 
 @dataclass
@@ -214,6 +218,25 @@ async def refuse_extension(w: World) -> Press:
     return Press(w.sam, refuse["data"], {"reason": REASON}, reply)
 
 
+def by_verb(card: dict[str, Any], verb: str) -> dict[str, Any]:
+    (found,) = [b for b in buttons_of(card, "Action.Execute") if b["data"]["verb"] == verb]
+    return found
+
+
+async def show_responses(w: World) -> Press:
+    # The card the scheduler sends the link officers before the executive's response is due.
+    card = response_due_card(
+        review_id=1, review_title="Digital Optimisation", due=date(2026, 12, 18), waiting=[]
+    )
+    return Press(w.lorraine, by_verb(card, "show_responses")["data"], {}, Reply(raw={}))
+
+
+async def save_responses(w: World) -> Press:
+    (form,) = [reply for reply in await w.lorraine.say("respond") if reply.cards]
+    answer = {"date": "2019-05-01", "response_3": "not_accepted", "reason_3": REASON}
+    return Press(w.lorraine, by_verb(form.cards[0], "save_responses")["data"], answer, form)
+
+
 # Each verb, the card it is pressed on, and words its answer must hold (so "out of date" never passes).
 VERBS: dict[str, tuple[Callable[[World], Awaitable[Press]], str]] = {
     "open_update": (open_update, "September 2020 update"),
@@ -222,11 +245,13 @@ VERBS: dict[str, tuple[Callable[[World], Awaitable[Press]], str]] = {
     "status_page": (status_page, "Showing 21–"),
     "status_recommendation": (status_recommendation, "Recommendation "),
     "status_review": (status_review, "Showing 1–20"),
-    "review_queue": (review_queue, "waiting for review"),
+    "review_queue": (review_queue, "oldest first"),
     "accept_return": (accept_return, "Accepted: "),
     "return_return": (return_return, "Returned to Craig Taylor: "),
     "approve_extension": (approve_extension, "Approved: "),
     "refuse_extension": (refuse_extension, "Refused: "),
+    "show_responses": (show_responses, "Save the responses"),
+    "save_responses": (save_responses, "Saved the executive's response"),
 }
 
 
@@ -285,6 +310,7 @@ async def test_each_verb_answers_the_same_as_an_execute_and_as_a_submit(
     expected = VERBS[verb][1]
     assert any(expected in word for word in executed), executed
     assert submitted == executed
+    print("WORDS", verb, executed[:4])
 
 
 # --- phones ---
