@@ -17,7 +17,7 @@ import pytest
 import yaml
 from chat import DEFAULT_USER, Chat
 from fake_connector import FakeConnector
-from test_hosting import _Workers
+from test_hosting import Workers
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / "var/docker"
@@ -82,7 +82,7 @@ async def test_the_image_answers_readyz_and_a_teams_activity(fake_connector: Fak
     assert started.returncode == 0, started.stderr
     container = started.stdout.strip()
     try:
-        served = _Workers(f"http://127.0.0.1:{port}", fake_connector)
+        served = Workers(f"http://127.0.0.1:{port}", fake_connector)
         await served.started(seconds=30)
         async with aiohttp.ClientSession() as http, http.get(f"{served.url}/readyz") as ready:
             assert ready.status == 200 and (await ready.json())["status"] == "ready"

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from chat import Harness, MakeChat
 from fake_connector import FakeConnector
-from test_hosting import _Workers
+from test_hosting import Workers
 from test_status import LORRAINE, seeded  # noqa: F401
 from test_universal_actions import EVIDENCE, button
 
@@ -114,7 +114,7 @@ async def test_serve_says_where_to_talk_to_it_and_how_to_stop_then_stays_quiet(t
             stderr=subprocess.STDOUT,
         )
         try:
-            served = _Workers(f"http://127.0.0.1:{port}", FakeConnector())
+            served = Workers(f"http://127.0.0.1:{port}", FakeConnector())
             await served.started(seconds=30)
             assert await served.healthy()  # a request, for the access log
             bot.send_signal(signal.SIGINT)  # Ctrl+C
