@@ -8,6 +8,7 @@ The officer hears of a returned update, and once a day of accepted ones, from th
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from botbuilder.dialogs import DialogContext
 from pydantic import BaseModel
 
 from cards import messages
+from cards.drafting_words import DRAFTS_QUEUE_INTRO
 from cards.review import decided_card, extension_card, extension_decided_card, return_card
 from dialogs.context import Caller, card_message, local_time, post_below, replace_card, submitted
 from documents.errors import UserFacingError
@@ -54,10 +56,17 @@ _EXTEND = re.compile(
 )
 
 
+# The cards of the drafts of action plans waiting for the caller (dialogs/drafts.py).
+DraftQueue = Callable[[DialogContext, Caller], Awaitable[list[dict[str, Any]]]]
+
+
 class ReviewHandlers:
-    def __init__(self, db: Database, *, time_zone: str = "Europe/London") -> None:
+    def __init__(
+        self, db: Database, *, time_zone: str = "Europe/London", drafts: DraftQueue | None = None
+    ) -> None:
         self._db = db
         self._zone = ZoneInfo(time_zone)
+        self._drafts = drafts
 
     async def queue(self, dc: DialogContext, caller: Caller, args: Any) -> None:
         """The returns and new dates waiting for this reviewer, oldest first, a card each."""
@@ -71,10 +80,18 @@ class ReviewHandlers:
                 session, person_id=person_id, is_admin=is_admin, limit=QUEUE_CARDS
             )
             extensions = await pending_extensions(session, person_id=person_id, is_admin=is_admin)
+        drafts = await self._drafts(dc, caller) if self._drafts else []
         cards = [return_card(item) for item in returns] + [extension_card(view) for view in extensions]
         total = waiting + len(extensions)
-        if not total:
+        if not total and not drafts:
             await dc.context.send_activity(messages.REVIEW_NOTHING_WAITING)
+            return
+        # A plan's drafts come first: the committee cannot agree it until they are read.
+        if drafts:
+            await dc.context.send_activity(DRAFTS_QUEUE_INTRO.format(count=len(drafts)))
+            for card in drafts[:QUEUE_CARDS]:
+                await dc.context.send_activity(card_message(card))
+        if not total:
             return
         await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(count=total))
         for card in cards[:QUEUE_CARDS]:
