@@ -15,6 +15,7 @@ from cards import drafting_words, messages
 from cards.drafts import (
     ACCEPT_DRAFT_VERB,
     ADD_DRAFT_ACTION_VERB,
+    EDIT_DRAFT_ACTION_VERB,
     REMOVE_DRAFT_ACTION_VERB,
     RETURN_DRAFT_VERB,
     SAVE_DRAFT_ACTION_VERB,
@@ -216,6 +217,7 @@ def build_registry(
     )
     registry.verb(SHOW_DRAFT_VERB, drafts.show, records=True)
     registry.verb(ADD_DRAFT_ACTION_VERB, drafts.add, records=True)
+    registry.verb(EDIT_DRAFT_ACTION_VERB, drafts.edit, records=True)
     registry.verb(SAVE_DRAFT_ACTION_VERB, drafts.save, records=True)
     registry.verb(REMOVE_DRAFT_ACTION_VERB, drafts.remove, records=True)
     registry.verb(SEND_DRAFT_VERB, drafts.send, records=True)

@@ -35,6 +35,7 @@ from store.views import DraftAction, DraftState, DraftView
 
 SHOW_DRAFT_VERB = "show_draft"  # {"recommendation_id"}
 ADD_DRAFT_ACTION_VERB = "add_draft_action"  # {"recommendation_id", "<field>_new"...}
+EDIT_DRAFT_ACTION_VERB = "edit_draft_action"  # {"action_id"}: its form in the draft's place
 SAVE_DRAFT_ACTION_VERB = "save_draft_action"  # {"action_id", "<field>_<action id>"...}
 REMOVE_DRAFT_ACTION_VERB = "remove_draft_action"  # {"action_id"}
 SEND_DRAFT_VERB = "send_draft"  # {"recommendation_id"}
@@ -102,14 +103,10 @@ def _action_block(action: DraftAction, *, editable: bool) -> Container:
         *labelled(words.DRAFT_LABELS["success_measure"], action.success_measure, 1_000),
     ]
     if editable:
-        save = execute(
-            title=words.DRAFT_SAVE_BUTTON,
-            style="positive",
-            data={"verb": SAVE_DRAFT_ACTION_VERB, "action_id": action.id},
-        )
-        edit = ShowCardAction(
-            title=words.DRAFT_EDIT_BUTTON,
-            card=AdaptiveCard(version="1.5", body=_inputs(action.id, action), actions=[save]),
+        # The form comes in the draft's place when asked for: a form per action inside the draft
+        # would carry every action's words twice, past Teams' limit for a long recommendation.
+        edit = execute(
+            title=words.DRAFT_EDIT_BUTTON, data={"verb": EDIT_DRAFT_ACTION_VERB, "action_id": action.id}
         )
         remove = execute(
             title=words.DRAFT_REMOVE_BUTTON,
@@ -174,6 +171,26 @@ def draft_card(view: DraftView) -> dict[str, Any]:
         data={"verb": SEND_DRAFT_VERB, "recommendation_id": view.recommendation_id},
     )
     return _card(body, [add, send])
+
+
+def draft_edit_card(view: DraftView, action_id: int) -> dict[str, Any]:
+    """One action of the draft as a form, filled with its words: Save changes, or back to the draft."""
+    action = next(a for a in view.actions if a.id == action_id)
+    body: list[CardElement] = [
+        heading(words.DRAFT_EDIT_TITLE.format(position=action.position, number=view.number)),
+        *_about(view),
+        *_inputs(action.id, action),
+    ]
+    save = execute(
+        title=words.DRAFT_SAVE_BUTTON,
+        style="positive",
+        data={"verb": SAVE_DRAFT_ACTION_VERB, "action_id": action.id},
+    )
+    back = execute(
+        title=words.DRAFT_BACK_BUTTON,
+        data={"verb": SHOW_DRAFT_VERB, "recommendation_id": view.recommendation_id},
+    )
+    return _card(body, [save, back])
 
 
 def draft_choice_card(views: Sequence[DraftView]) -> dict[str, Any]:

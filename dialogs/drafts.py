@@ -27,6 +27,7 @@ from cards.drafts import (
     draft_card,
     draft_choice_card,
     draft_decided_card,
+    draft_edit_card,
     draft_returned_card,
     draft_review_card,
     draft_waits_card,
@@ -41,6 +42,7 @@ from store.drafts import (
     add_action,
     change_action,
     decide_draft,
+    draft_of_action,
     drafter_of,
     drafts_waiting,
     find_drafts,
@@ -67,7 +69,7 @@ class SendDraft(BaseModel):
     recommendation_id: int
 
 
-class RemoveDraftAction(BaseModel):
+class OneAction(BaseModel):
     action_id: int
 
 
@@ -154,6 +156,21 @@ class DraftHandlers:
             return
         await dc.context.send_activity(card_message(draft_card(view)))
 
+    async def edit(self, dc: DialogContext, caller: Caller, value: Any) -> None:
+        """Edit…: the action's form in the draft's place."""
+        asked = await submitted(dc.context, OneAction, value, refusal=messages.CARD_OUT_OF_DATE)
+        if asked is None:
+            return
+        try:
+            async with self._db.session() as session:
+                view = await draft_of_action(
+                    session, action_id=asked.action_id, person_id=caller.person_id, is_admin=caller.is_admin
+                )
+        except UserFacingError as refusal:
+            await dc.context.send_activity(str(refusal))
+            return
+        await replace_card(dc.context, draft_edit_card(view, asked.action_id))
+
     async def add(self, dc: DialogContext, caller: Caller, value: Any) -> None:
         form = await submitted(dc.context, AddDraftAction, value, refusal=messages.CARD_OUT_OF_DATE)
         if form is None:
@@ -208,7 +225,7 @@ class DraftHandlers:
         await self._changed(dc, view, said + _after_edit(before))
 
     async def remove(self, dc: DialogContext, caller: Caller, value: Any) -> None:
-        asked = await submitted(dc.context, RemoveDraftAction, value, refusal=messages.CARD_OUT_OF_DATE)
+        asked = await submitted(dc.context, OneAction, value, refusal=messages.CARD_OUT_OF_DATE)
         if asked is None:
             return
         try:

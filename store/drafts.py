@@ -173,6 +173,17 @@ async def open_draft(
     return await draft_view(session, recommendation_id=recommendation_id)
 
 
+async def draft_of_action(
+    session: AsyncSession, *, action_id: int, person_id: int | None, is_admin: bool
+) -> DraftView:
+    """The draft an action is in, to change it: refused for someone who may not, or once agreed."""
+    action = await _action(session, action_id)
+    recommendation = await _loaded(session, action.recommendation_id)
+    _require_drafter(recommendation, person_id=person_id, is_admin=is_admin)
+    _require_open(recommendation)
+    return await draft_view(session, recommendation_id=recommendation.id)
+
+
 async def find_drafts(
     session: AsyncSession, *, number: int | None, title: str, person_id: int | None, is_admin: bool
 ) -> list[DraftView]:

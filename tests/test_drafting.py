@@ -58,6 +58,10 @@ def inputs_for(key: int | str, values: dict[str, str]) -> dict[str, str]:
     return {f"{field}_{key}": value for field, value in values.items()}
 
 
+def form_values(card: dict[str, Any]) -> dict[str, str]:
+    return {i["id"]: i.get("value", "") for i in blocks(card["body"], "Input.Text")}
+
+
 def card_of(replies: list[Reply]) -> dict[str, Any]:
     (card,) = [card for reply in replies for card in reply.cards]
     return card
@@ -232,8 +236,12 @@ async def test_two_link_officers_draft_one_is_returned_changed_and_both_accepted
         **WIFI,
         "agreed_action": "Offer free wifi in Stockton, Thornaby and Billingham libraries.",
     }
+    form = (await craig.execute(data(opened.card, "Edit…", action_id=wifi_id))).card
+    assert_valid_card(form)
+    assert "Action 1 of Recommendation 4 · change it" in lines(form)
+    assert form_values(form) == inputs_for(wifi_id, WIFI)
     changed = await craig.execute(
-        data(opened.card, "Save changes", action_id=wifi_id), inputs=inputs_for(wifi_id, changed_words)
+        data(form, "Save changes", action_id=wifi_id), inputs=inputs_for(wifi_id, changed_words)
     )
     assert "Saved the changes to action 1 of Recommendation 4." in notes(changed)
     assert (await draft_actions(db, 4))[0][1] == changed_words["agreed_action"]
