@@ -192,16 +192,25 @@ async def find_drafts(
     if title:
         review = await require_review(session, title)
     else:
-        query = select(Review).where(Review.agreed_on.is_(None), Review.completed_on.is_(None))
-        if not is_admin:
-            query = query.where(Review.link_officers.any(id=person_id))
-        reviews = list(await session.scalars(query.order_by(Review.title)))
+        every = list(
+            await session.scalars(
+                select(Review)
+                .where(Review.completed_on.is_(None))
+                .options(selectinload(Review.link_officers))
+                .order_by(Review.title)
+            )
+        )
+        # Plans still drafted first; once all are agreed, their frozen drafts can still be read.
+        pool = [r for r in every if r.agreed_on is None] or every
+        led = [r for r in pool if is_admin or person_id in {p.id for p in r.link_officers}]
+        # Someone who leads none of them hears who does, when there is only one to ask about.
+        reviews = led or (pool if len(pool) == 1 else [])
         if not reviews:
             raise UserFacingError(
                 "There is no plan being drafted that you lead: the review's link officers and admins "
                 "draft its actions, before the committee agrees the plan."
                 if not is_admin
-                else "There is no plan being drafted: every review's plan is agreed (or there is none)."
+                else "There is no review to draft yet: import the committee's report first."
             )
         if len(reviews) > 1:
             titles = "; ".join(f"“{r.title}”" for r in reviews)

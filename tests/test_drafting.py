@@ -6,15 +6,18 @@ input refused with nothing changed."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from cardcheck import assert_valid_card, shown
 from chat import Chat, MakeChat, Reply
 from fake_connector import TeamsUser
 from records import import_document
 from sqlalchemy import func, select
+from test_cli import Cli
 from test_scheduler import ADMIN, Bot, fixture_bot, lines, london, officer  # noqa: F401 (fixtures)
 from test_status import blocks
 
@@ -267,3 +270,165 @@ async def action_id(db: Database, number: int, position: int) -> int:
         )
         assert found is not None
         return found
+
+
+async def test_bad_input_is_refused_with_nothing_changed(drafting: Drafting, db: Database) -> None:
+    await drafting.add(LORRAINE, 1, MY_STOCKTON)
+    before = await draft_actions(db, 1)
+    lorraine = await drafting.chat(LORRAINE)
+    card = await drafting.draft(LORRAINE, 1)
+    add = data(card, "Add this action")
+
+    no_one = await lorraine.execute(add, inputs=inputs_for("new", {**MY_STOCKTON, "responsibility": " "}))
+    assert "Say who is responsible for the action" in notes(no_one)
+    unreadable = await lorraine.execute(add, inputs=inputs_for("new", {**MY_STOCKTON, "date": "soon-ish"}))
+    assert (
+        "I can't read “soon-ish” as the action's date: write a month and year (“April 2019”), “Ongoing”, "
+        "or both (“April 2019 – ongoing”)." in notes(unreadable)
+    )
+    nothing = await lorraine.execute(add)
+    assert "Nothing was given for the action" in notes(nothing)
+    # Changing an action to no responsibility is refused the same way, and keeps its words.
+    first = await action_id(db, 1, 1)
+    emptied = await lorraine.execute(
+        {"verb": "save_draft_action", "action_id": first},
+        inputs=inputs_for(first, {**MY_STOCKTON, "responsibility": ""}),
+    )
+    assert "Say who is responsible for the action" in notes(emptied)
+
+    # Someone neither a link officer nor an admin: told who may, on the command and on a card's button.
+    andrew = await drafting.chat(ANDREW)
+    (refused,) = await andrew.say("draft 1")
+    assert refused.text == (
+        "Only its link officers (Craig Taylor, Lorraine Dixon) or an admin may draft the actions of "
+        "“Digital Optimisation”."
+    )
+    pressed = await andrew.execute(add, inputs=inputs_for("new", WIFI))
+    assert "Only its link officers (Craig Taylor, Lorraine Dixon) or an admin" in notes(pressed)
+    removed = await andrew.execute({"verb": "remove_draft_action", "action_id": first})
+    assert "Only its link officers" in notes(removed)
+    # Nor may a link officer decide a draft: only the scrutiny officer or an admin.
+    await drafting.send(LORRAINE, 1)
+    (queue,) = await lorraine.say("review")
+    assert "only for scrutiny officers" in queue.text or "scrutiny" in queue.text
+    sent_at = (await draft_view_sent_at(db, 1)).isoformat()
+    self_accept = await lorraine.execute({"verb": "accept_draft", "recommendation_id": 1, "sent_at": sent_at})
+    assert "Only the review's scrutiny officer or an admin may accept or return a draft." in notes(
+        self_accept
+    )
+    assert (await draft_state(db, 1))[0] is DraftState.WAITING
+    # Returned without a reason: refused (the card asks for one; a tampered press is answered).
+    sam = await drafting.chat(SAM)
+    no_reason = await sam.execute({"verb": "return_draft", "recommendation_id": 1, "sent_at": sent_at})
+    assert "Say why the draft goes back" in notes(no_reason)
+
+    # Tampered presses: an id that is no number, an input that is no text, an action that is not there.
+    for value in (
+        {"verb": "add_draft_action", "recommendation_id": "one"},
+        {"verb": "add_draft_action", "recommendation_id": 1, "agreed_action_new": ["a", "list"]},
+        {"verb": "save_draft_action"},
+        {"verb": "accept_draft", "recommendation_id": 1, "sent_at": "yesterday"},
+    ):
+        tampered = await lorraine.execute(value)
+        assert "That card is out of date" in notes(tampered), value
+    gone = await lorraine.execute({"verb": "remove_draft_action", "action_id": 99_999})
+    assert "That action is no longer in the draft" in notes(gone)
+
+    assert await draft_actions(db, 1) == before
+    assert await count_actions(db) == len(before)
+    assert (await draft_state(db, 1))[0] is DraftState.WAITING
+
+
+async def draft_view_sent_at(db: Database, number: int) -> Any:
+    async with db.session() as session:
+        sent = await session.scalar(
+            select(Recommendation.draft_sent_at).where(Recommendation.number == number)
+        )
+        assert sent is not None
+        return sent
+
+
+async def test_the_plan_is_agreed_only_with_every_accepted_recommendation_drafted_then_frozen(
+    drafting: Drafting, db: Database
+) -> None:
+    admin = await drafting.chat(ADMIN)
+    await drafting.add(LORRAINE, 1, MY_STOCKTON)
+    await drafting.add(CRAIG, 4, WIFI)
+    (early,) = await admin.say("plan agreed 1 December 2026")
+    assert early.text.startswith(
+        "Recommendation 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13 of “Digital Optimisation”"
+    )
+    assert (
+        "has no agreed action yet. A plan is agreed once every accepted recommendation has at least one."
+        in (early.text)
+    )
+    # An admin drafts the rest in one go (the same card), and the plan is agreed.
+    for number in range(2, 14):
+        if number != 4:
+            await drafting.add(
+                ADMIN, number, {**WIFI, "agreed_action": f"Action for recommendation {number}."}
+            )
+    (agreed,) = await admin.say("plan agreed 1 December 2026")
+    assert "agreed on 1 December 2026, and is now frozen" in agreed.text
+
+    # Frozen: the draft card shows what was agreed with nothing to press, and every change is refused.
+    frozen = await drafting.draft(LORRAINE, 1)
+    assert (
+        "The plan was agreed on 1 December 2026: its actions are fixed, and changes are revisions."
+        in lines(frozen)
+    )
+    assert [a for a in blocks(frozen, "Action.Execute")] == []
+    lorraine = await drafting.chat(LORRAINE)
+    first = await action_id(db, 1, 1)
+    for value in (
+        {
+            "verb": "save_draft_action",
+            "action_id": first,
+            **inputs_for(first, {**MY_STOCKTON, "date": "May 2019"}),
+        },
+        {"verb": "edit_draft_action", "action_id": first},
+        {"verb": "remove_draft_action", "action_id": first},
+        {"verb": "add_draft_action", "recommendation_id": 1, **inputs_for("new", WIFI)},
+        {"verb": "send_draft", "recommendation_id": 1},
+    ):
+        refused = await lorraine.execute(value)
+        assert (
+            "The plan for “Digital Optimisation” was agreed on 1 December 2026, so its actions are fixed and "
+            "nothing was changed. A change now is a revision the committee sees" in notes(refused)
+        ), value
+    assert await draft_actions(db, 1) == [
+        (1, MY_STOCKTON["agreed_action"], "Lorraine Dixon / Liz Purdy", "April 2019")
+    ]
+    assert await count_actions(db) == 13
+
+
+async def test_export_writes_the_draft_plan_as_the_councils_action_plan_document(
+    drafting: Drafting, db: Database, tmp_path: Path
+) -> None:
+    """The Word export of a review with no rounds is already the action plan: the progress update's
+    tables without a progress row; a recommendation with no action yet says so."""
+    await drafting.add(LORRAINE, 1, MY_STOCKTON)
+    await drafting.add(CRAIG, 4, WIFI)
+    out = tmp_path / "plan.docx"
+    said = await asyncio.to_thread(Cli(drafting.bot.harness.database_url).ok, "export", "-o", out)
+    assert "(“Digital Optimisation”, rounds: none)" in said
+    document = docx.Document(str(out))
+    rows = {
+        table.cell(0, 1).text[:40]: [row.cells[0].text for row in table.rows]
+        for table in document.tables[1:-1]
+    }
+    assert len(rows) == 13  # every recommendation, in its own table
+    (first,) = [labels for words, labels in rows.items() if words.startswith("A review of My Stockton")]
+    assert first == [
+        "Recommendation 1:",
+        "Responsibility:",
+        "Date:",
+        "Agreed Action:",
+        "Agreed Success Measure:",
+    ]
+    texts = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert MY_STOCKTON["agreed_action"] in texts and WIFI["success_measure"] in texts
+    assert not any(text.startswith(("Evidence of Progress (", "Assessment of Progress (")) for text in texts)
+    header = [row.cells[0].text for row in document.tables[0].rows]
+    assert header[1:] == ["Review:", "Committee:", "Link Officer/s:", "Action Plan Agreed:"]
+    assert sum(p.text == "No agreed actions yet." for p in document.paragraphs) == 11
