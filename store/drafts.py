@@ -53,7 +53,12 @@ def day(moment: date) -> str:
 
 def checked(words: DraftWords) -> DraftWords:
     """The words, trimmed, or a refusal saying what is missing or cannot be read."""
-    words = DraftWords(*(" ".join(part.split()) if i == 2 else part.strip() for i, part in enumerate(words)))
+    words = DraftWords(
+        agreed_action=words.agreed_action.strip(),
+        responsibility=words.responsibility.strip(),
+        date=" ".join(words.date.split()),  # one line, as the plan's dates are written
+        success_measure=words.success_measure.strip(),
+    )
     if not words.agreed_action:
         raise UserFacingError("Say what the action is: the agreed action is empty.")
     if not words.responsibility:
@@ -216,14 +221,17 @@ async def find_drafts(
             titles = "; ".join(f"“{r.title}”" for r in reviews)
             raise UserFacingError(f"Which review? Say **draft 3 Digital Optimisation**, one of: {titles}.")
         review = reviews[0]
-    recommendations = list(
+    found = list(
         await session.scalars(
-            select(Recommendation.id)
+            select(Recommendation)
             .where(Recommendation.review_id == review.id)
+            .options(
+                selectinload(Recommendation.review).selectinload(Review.link_officers),
+                selectinload(Recommendation.actions),
+            )
             .order_by(Recommendation.number)
         )
     )
-    found = [await _loaded(session, rec_id) for rec_id in recommendations]
     if found:
         _require_drafter(found[0], person_id=person_id, is_admin=is_admin)
     if number is not None:
@@ -370,10 +378,12 @@ async def send_draft(
 
 
 async def drafts_waiting(session: AsyncSession, *, person_id: int | None, is_admin: bool) -> list[DraftView]:
-    """The drafts waiting for this scrutiny officer (or admin), oldest first."""
+    """The drafts waiting for this scrutiny officer (or admin), oldest first. One still waiting when its
+    plan was agreed is frozen with the plan, and waits no more."""
     query = (
         select(Recommendation.id)
-        .where(Recommendation.draft_state == DraftState.WAITING)
+        .join(Review, Review.id == Recommendation.review_id)
+        .where(Recommendation.draft_state == DraftState.WAITING, Review.agreed_on.is_(None))
         .order_by(Recommendation.draft_sent_at, Recommendation.id)
     )
     reviews = await reviewed_by(session, person_id, is_admin)

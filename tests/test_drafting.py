@@ -168,6 +168,7 @@ async def fixture_drafting(bot: Bot, db: Database, make_chat: MakeChat, samples:
 async def test_two_link_officers_draft_one_is_returned_changed_and_both_accepted(
     drafting: Drafting, bot: Bot, db: Database
 ) -> None:
+    sam = await drafting.chat(SAM)  # seen in Teams: told at the next tick
     # "draft" alone: the choice of the review's recommendations, each with its state.
     choice = card_of(await (await drafting.chat(LORRAINE)).say("draft"))
     assert_valid_card(choice)
@@ -208,7 +209,6 @@ async def test_two_link_officers_draft_one_is_returned_changed_and_both_accepted
     assert (await draft_state(db, 1))[0] is DraftState.WAITING
 
     # The scrutiny officer's "review" lists both drafts, oldest first, with Accept and Return….
-    sam = await drafting.chat(SAM)
     replies = await sam.say("review")
     assert replies[0].text == "2 draft action plan(s) waiting for review, oldest first."
     wifi_card, stockton_card = replies[1].cards[0], replies[2].cards[0]
@@ -221,10 +221,15 @@ async def test_two_link_officers_draft_one_is_returned_changed_and_both_accepted
     assert "Accepted Recommendation 1's draft actions for “Digital Optimisation”." in notes(accepted)
     assert "Accepted: Recommendation 1's draft actions" in lines(accepted.card)
 
-    # Craig hears why at the next tick, once, with a button to his draft.
+    # Craig hears why at the next tick, once, with a button to his draft; Sam heard of each draft sent.
     craig = await drafting.chat(CRAIG)
     await bot.scheduler.tick(now=london("2026-12-07 10:00"))
     await bot.scheduler.tick(now=london("2026-12-07 10:05"))
+    to_sam = [lines(r.body["attachments"][0]["content"]) for r in bot.posts(sam.conversation["id"])]
+    assert [text[0] for text in to_sam if text and "wait for your review" in text[0]] == [
+        "Recommendation 4 of “Digital Optimisation”: draft actions wait for your review",
+        "Recommendation 1 of “Digital Optimisation”: draft actions wait for your review",
+    ]
     told = [r for r in bot.posts(craig.conversation["id"]) if r.body.get("attachments")]
     assert len(told) == 1
     told_card = told[0].body["attachments"][0]["content"]
@@ -368,8 +373,12 @@ async def test_the_plan_is_agreed_only_with_every_accepted_recommendation_drafte
             await drafting.add(
                 ADMIN, number, {**WIFI, "agreed_action": f"Action for recommendation {number}."}
             )
+    await drafting.send(LORRAINE, 1)  # still waiting for the scrutiny officer when the plan is agreed
     (agreed,) = await admin.say("plan agreed 1 December 2026")
     assert "agreed on 1 December 2026, and is now frozen" in agreed.text
+    # Frozen with the plan, it waits no more.
+    (nothing,) = await (await drafting.chat(SAM)).say("review")
+    assert nothing.text == "Nothing is waiting for review. Thank you!"
 
     # Frozen: the draft card shows what was agreed with nothing to press, and every change is refused.
     frozen = await drafting.draft(LORRAINE, 1)
