@@ -22,6 +22,7 @@ from botframework.connector.auth import AuthenticationConstants
 from sqlalchemy import text
 
 from bot.adapter import ScrutinyAdapter
+from bot.clients import ClientCards
 from bot.commands import CommandRegistry
 from bot.connector import ReusedClients
 from bot.features import build_dialogs, build_evidence, build_registry, build_search, build_understanding
@@ -104,10 +105,15 @@ async def _recommendation_page(request: web.Request) -> web.Response:
     review_id, number = int(request.match_info["review_id"]), int(request.match_info["number"])
     async with request.app[DATABASE].session() as session:
         found = await queries.reviews(session, review_id=review_id)
+        known = bool(found) and await queries.has_recommendation(session, review_id=review_id, number=number)
     if not found:
         body = messages.LINK_PAGE_GONE.format(number=number)
         return web.Response(text=_page(body), content_type="text/html", status=404)
-    body = messages.LINK_PAGE.format(number=number, review=html.escape(found[0].title))
+    review = html.escape(found[0].title)
+    if not known:  # a link to nothing: said so, as a removed review is
+        body = messages.LINK_PAGE_NO_RECOMMENDATION.format(number=number, review=review)
+        return web.Response(text=_page(body), content_type="text/html", status=404)
+    body = messages.LINK_PAGE.format(number=number, review=review)
     return web.Response(text=_page(body), content_type="text/html")
 
 
@@ -171,6 +177,10 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     ):
         dialogs.add(dialog)
 
+    # Buttons every Teams client can press, chosen as cards leave: in a turn, and when posting unprompted.
+    client_cards = ClientCards(
+        database, setting=settings.card_actions, kept=conversation_state.create_property("ClientPlatform")
+    )
     config = bot_framework_config(settings)
     install_signing_keys(
         config.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL, config.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
@@ -185,6 +195,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
         registry=registry,
         evidence=evidence,
         search=build_search(database, settings, understanding),
+        client_cards=client_cards,
     )
     adapter.on_turn_error = bot.on_turn_error
 
@@ -204,6 +215,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
             adapter=adapter,
             app_id=settings.app_id,
             pacer=Pacer(app_per_second=max(1, APP_PER_SECOND // settings.workers)),
+            buttons=client_cards.for_reference,
         ),
     )
     app[SCHEDULER] = scheduler

@@ -11,7 +11,7 @@ from botbuilder.dialogs import Dialog, DialogContext
 from bot.commands import CommandRegistry
 from bot.settings import Settings
 from bot.storage import SqlConversationState, SqlStorage
-from cards import drafting_words, messages
+from cards import life_messages, messages
 from cards.drafts import (
     ACCEPT_DRAFT_VERB,
     ADD_DRAFT_ACTION_VERB,
@@ -186,21 +186,21 @@ def build_registry(
 
     life = LifecycleHandlers(db, plan=round_plan(settings), time_zone=settings.time_zone, clock=utcnow)
     registry.command(
-        "plan agreed", life.agree, help=messages.PLAN_AGREED_HELP, usage=messages.PLAN_AGREED_USAGE
+        "plan agreed", life.agree, help=life_messages.PLAN_AGREED_HELP, usage=life_messages.PLAN_AGREED_USAGE
     )
     registry.command(
         "review signed off",
         life.sign_off,
-        help=messages.SIGNED_OFF_HELP,
-        usage=messages.SIGNED_OFF_USAGE,
+        help=life_messages.SIGNED_OFF_HELP,
+        usage=life_messages.SIGNED_OFF_USAGE,
         aliases=("review sign off",),
     )
     responses = ResponseHandlers(db, time_zone=settings.time_zone, due_months=settings.response_due_months)
     registry.command(
         "respond",
         responses.respond,
-        help=messages.RESPOND_COMMAND_HELP,
-        usage=messages.RESPOND_USAGE,
+        help=life_messages.RESPOND_COMMAND_HELP,
+        usage=life_messages.RESPOND_USAGE,
         aliases=("responses", "executive response"),
         records=True,
     )
@@ -210,8 +210,8 @@ def build_registry(
     registry.command(
         "draft",
         drafts.draft,
-        help=drafting_words.DRAFT_COMMAND_HELP,
-        usage=drafting_words.DRAFT_USAGE,
+        help=life_messages.DRAFT_COMMAND_HELP,
+        usage=life_messages.DRAFT_USAGE,
         aliases=("draft actions", "draft plan"),
         records=True,
     )

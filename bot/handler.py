@@ -19,6 +19,7 @@ from botbuilder.schema.teams import (
     MessagingExtensionResponse,
 )
 
+from bot.clients import ClientCards, client_platform
 from bot.commands import CommandRegistry
 from bot.execute import EXECUTE_INVOKE, answer, execute_value, hold_replies, refused, submitted_value
 from bot.identity import caller_for, known_sender, roster_refusal, teams_caller
@@ -116,8 +117,10 @@ class ScrutinyBot(TeamsActivityHandler):
         registry: CommandRegistry,
         evidence: EvidenceHandlers,
         search: SearchHandlers,
+        client_cards: ClientCards,
     ) -> None:
         self._db = db
+        self._client_cards = client_cards
         self._evidence = evidence
         self._search = search
         self._settings = settings
@@ -137,6 +140,7 @@ class ScrutinyBot(TeamsActivityHandler):
         activity = turn_context.activity
         conversation_id = activity.conversation.id if activity.conversation else None
         with turn_ids(activity.id, conversation_id):
+            self._client_cards.for_turn(turn_context)
             async with self._locks.hold(conversation_id):
                 await self._turn(turn_context, conversation_id)
 
@@ -176,6 +180,7 @@ class ScrutinyBot(TeamsActivityHandler):
             if message:
                 # What every message needs, read in this unit of work rather than in one each.
                 await self._conversation_state.load(turn_context, session=session)
+                await self._client_cards.remember(session, turn_context)
         if stored is not None:  # now committed
             if len(self._service_urls) >= _SERVICE_URLS_KEPT:
                 self._service_urls.clear()
@@ -356,6 +361,7 @@ class ScrutinyBot(TeamsActivityHandler):
                 service_url=activity.service_url,
                 reference=TurnContext.get_conversation_reference(activity).serialize(),
                 tenant_id=_tenant_id(turn_context),
+                client_platform=client_platform(activity),
             )
         self._remember_seen(conversation_id, seen)
         outbox: Outbox | None = turn_context.turn_state.get(OUTBOX_KEY)
@@ -418,12 +424,14 @@ class ScrutinyBot(TeamsActivityHandler):
     async def on_teams_messaging_extension_select_item(
         self, turn_context: TurnContext, query: Any
     ) -> MessagingExtensionResponse:
-        return await self._search.chosen(query, viewer=viewer_id(turn_context))
+        chosen = await self._search.chosen(query, viewer=viewer_id(turn_context))
+        return self._client_cards.for_compose_box(chosen)
 
     async def on_teams_app_based_link_query(
         self, turn_context: TurnContext, query: AppBasedLinkQuery
     ) -> MessagingExtensionResponse:
-        return await self._search.unfurl(query.url if query else None, viewer=viewer_id(turn_context))
+        unfurled = await self._search.unfurl(query.url if query else None, viewer=viewer_id(turn_context))
+        return self._client_cards.for_compose_box(unfurled)
 
     # --- the "Add as evidence" message action (a message extension's action command) ---
 

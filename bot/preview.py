@@ -99,6 +99,9 @@ RENDERER = Path(__file__).resolve().parents[1] / "tools" / "card-renderer"
 EXAMPLE_VIEWER = "29:1example-officer"
 
 
+RETURNED_BECAUSE = "A promise, not evidence: say what has been done."
+
+
 async def _largest_review(session: AsyncSession, known: list[ReviewSummary]) -> ReviewSummary:
     sizes = dict(
         (
@@ -273,10 +276,15 @@ async def card_gallery(
         ),
         "update-confirm": update_summary_card(view, draft),
         "update-saved": saved_card(view, saved),
-        # The saved card as an Action.Execute answers the Save: what the bot said, at its top.
+        # The saved card as an Action.Execute answers the Save of an answer to a return: what the bot
+        # said, at its top.
         "update-saved-in-place": with_notice(
-            saved_card(view, saved),
-            [messages.SAVED.format(action=view.name, grade="Slipped", round_label=view.round_label)],
+            saved_card(view.model_copy(update={"answers_return": RETURNED_BECAUSE}), saved),
+            [
+                messages.SAVED_RESUBMITTED.format(
+                    action=view.name, grade="Slipped", round_label=view.round_label
+                )
+            ],
         ),
         "notice": notice_card([messages.RECOMMENDATION_GONE.format(number=99)]),
         "update-form": update_form_card(view, form_id="0" * 32, max_text_length=settings.max_text_length),
@@ -292,7 +300,7 @@ async def card_gallery(
         last_round=view.last_round,
         state=ReturnState.WAITING,
         reason=None,
-        returned_before="A promise, not evidence: say what has been done.",
+        returned_before=RETURNED_BECAUSE,
         current=True,
         evidence_links=[
             EvidenceLink(
@@ -324,7 +332,7 @@ async def card_gallery(
         "review-return": return_card(waiting),
         "review-decided": decided_card(returned),
         "review-returned": returned_card(returned, reviewer="The scrutiny officer"),
-        "review-accepted": accepted_card([waiting, waiting]),
+        "review-accepted": accepted_card([(waiting, None), (waiting, "Liz Purdy")]),
         "review-to-review": to_review_card(round_label=view.round_label, items=[waiting] * 5),
         "review-extension": extension_card(extension),
         "review-extension-decided": extension_decided_card(

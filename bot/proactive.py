@@ -28,7 +28,9 @@ from botbuilder.schema import (
 )
 from botframework.connector import Channels
 
+from bot.clients import with_buttons
 from bot.outbound import Pacer, RetryPolicy, send_politely
+from cards.actions import Buttons
 from dialogs.context import card_message
 
 
@@ -47,6 +49,8 @@ class Proactive:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     # Tests inject a sleep that only records, so retries take no real time.
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
+    # The buttons a card needs in a stored conversation (bot/clients.py); None: as built.
+    buttons: Callable[[dict[str, Any]], Awaitable[Buttons]] | None = None
 
     async def send(self, *, reference: dict[str, Any], activity: Activity) -> str | None:
         """Post one activity to the conversation; the id Teams gave it. Raises ConversationBlocked
@@ -55,6 +59,7 @@ class Proactive:
         # The stored reference names the activity it came from: kept, the post would be a reply to that
         # (the install event) in its thread, rather than a new post in the channel.
         ref.activity_id = None
+        buttons = await self.buttons(reference) if self.buttons is not None else "execute"
 
         async def attempt() -> str | None:
             outcome: dict[str, Any] = {}
@@ -67,6 +72,7 @@ class Proactive:
                     outgoing = TurnContext.apply_conversation_reference(
                         Activity().deserialize(activity.serialize()), ref
                     )
+                    with_buttons(outgoing, buttons)
                     response = await connector.conversations.send_to_conversation(
                         ref.conversation.id, outgoing
                     )

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import selectinload
 
-from cards import messages
+from cards import life_messages
 from cards.responses import response_due_card
 from cards.status import day_of
 from store.db import Database
@@ -75,7 +75,7 @@ async def remind_responses_due(
         card = response_due_card(
             review_id=review.review_id, review_title=review.review_title, due=due, waiting=review.waiting
         )
-        summary = messages.RESPONSE_DUE_TITLE.format(review=review.review_title, due=day_of(due))
+        summary = life_messages.RESPONSE_DUE_TITLE.format(review=review.review_title, due=day_of(due))
         failed_before = report.failed
         for officer in officers:
             await tell(officer, DeliveryKind.RESPONSE_DUE, slot, review.review_id, card, summary, now, report)

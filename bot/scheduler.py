@@ -26,10 +26,11 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from bot.decisions_told import tell_decisions
 from bot.lifecycle import advance_reviews
 from bot.notices import KeptNotices, Reach, Send
 from bot.outbound import ConversationBlocked, DeliveryFailed
@@ -38,7 +39,7 @@ from bot.response_reminders import remind_responses_due
 from bot.settings import Settings
 from cards import messages
 from cards.reminder import after_deadline_card, reminder_card
-from cards.review import accepted_card, extension_told_card, returned_card, to_review_card
+from cards.review import to_review_card, waiting_words
 from dialogs.summary import WEEK, default_weekly, refreshing_summary
 from store.activities import forget_old_activities
 from store.conversations import installed_conversations, remember_conversation
@@ -54,15 +55,13 @@ from store.deliveries import (
     people_by_id,
     personal_conversation,
     release_delivery,
-    sent_slots,
     summary_schedule,
     weekly_of,
 )
 from store.deputies import deputies_for
-from store.extensions import decided_extensions_since
-from store.models import ConversationKind, DeliveryKind, Person, Review, Verdict, utcnow
+from store.models import ConversationKind, DeliveryKind, Person, Review, utcnow
 from store.queries import missing_updates, reviews
-from store.returns import Decided, decided_since, return_for_review, returns_to_review, reviewers_of
+from store.returns import returns_to_review, reviewers_of
 from store.schedule import reminder_moment, within_working_hours
 from store.views import ActionView, ReviewSummary, RoundView
 
@@ -70,8 +69,6 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60.0
 CHANNELS_AT_ONCE = 12  # at Teams' 4 posts a second for each, together about the app's 45 (bot/outbound.py)
-# Decisions older than this are not looked at again: their officers have been told, or cannot be.
-NOTICE_WINDOW = timedelta(days=7)
 Outcome = Literal["sent", "failed", "blocked"]
 
 
@@ -459,79 +456,7 @@ class Scheduler:
     # --- the scrutiny officer's decisions, and what waits for them ---
 
     async def tell_officers(self, now: datetime, report: TickReport) -> None:
-        """A returned update, or a decided new date, reaches its officer at the next tick; accepted
-        updates, one line a day. Only what has not gone out yet is worked out again."""
-        since = now - NOTICE_WINDOW
-        async with self.db.session() as session:
-            returned = await decided_since(session, verdict=Verdict.RETURNED, since=since)
-            sent = await sent_slots(
-                session, kind=DeliveryKind.RETURNED, slots=[f"decision {d.decision_id}" for d in returned]
-            )
-            returned = [d for d in returned if f"decision {d.decision_id}" not in sent]
-            accepted = await decided_since(session, verdict=Verdict.ACCEPTED, since=since)
-            extensions = await decided_extensions_since(session, since=since)
-            sent = await sent_slots(
-                session, kind=DeliveryKind.EXTENSION, slots=[f"extension {e.request_id}" for e in extensions]
-            )
-            extensions = [e for e in extensions if f"extension {e.request_id}" not in sent]
-            ids = {d.officer_id for d in [*returned, *accepted]} | {
-                e.asked_by_id for e in extensions if e.asked_by_id
-            }
-            people = await people_by_id(session, ids=ids)
-            items = {d.update_id: await return_for_review(session, update_id=d.update_id) for d in returned}
-        for decided in returned:
-            item = items[decided.update_id]
-            if item is None:
-                continue
-            card = returned_card(item, reviewer=decided.reviewer or "The scrutiny officer")
-            summary = messages.RETURNED_SUMMARY.format(
-                round=item.round_label, name=item.name, reason=item.reason
-            )
-            slot = f"decision {decided.decision_id}"
-            await self._tell(
-                people[decided.officer_id],
-                DeliveryKind.RETURNED,
-                slot,
-                item.review_id,
-                card,
-                summary,
-                now,
-                report,
-            )
-        for extension in extensions:
-            if extension.asked_by_id not in people:
-                continue
-            card = extension_told_card(extension)
-            text = str(card["body"][0]["inlines"][0]["text"])
-            slot = f"extension {extension.request_id}"
-            person = people[extension.asked_by_id]  # type: ignore[index]
-            await self._tell(
-                person, DeliveryKind.EXTENSION, slot, extension.review_id, card, text, now, report
-            )
-        by_officer: dict[int, list[Decided]] = {}
-        for decided in accepted:
-            by_officer.setdefault(decided.officer_id, []).append(decided)
-        today = now.astimezone(ZoneInfo(self.zone)).date().isoformat()
-        for officer_id, decisions in by_officer.items():
-            async with self.db.session() as session:
-                target = f"person:{officer_id}"
-                if await sent_slots(session, kind=DeliveryKind.ACCEPTED, slots=[today], target=target):
-                    continue  # one a day: today's has gone
-                told = await last_sent(session, kind=DeliveryKind.ACCEPTED, target=target)
-                fresh = [
-                    await return_for_review(session, update_id=d.update_id)
-                    for d in decisions
-                    if told is None or d.decided_at > told
-                ]
-            shown = [item for item in fresh if item is not None]
-            if shown:
-                card = accepted_card(shown)
-                summary = str(card["body"][0]["text"])
-                # The review named, for the link officer to hear of it should the officer be unreachable.
-                review_id = shown[0].review_id
-                await self._tell(
-                    people[officer_id], DeliveryKind.ACCEPTED, today, review_id, card, summary, now, report
-                )
+        await tell_decisions(self.db, now=now, report=report, zone=self.zone, tell=self._tell)
 
     async def _to_review(
         self, review: ReviewSummary, round_: RoundView, slot: str, now: datetime, report: TickReport
@@ -543,7 +468,9 @@ class Scheduler:
         if not waiting:
             return
         card = to_review_card(round_label=round_.label, items=waiting)
-        summary = messages.TO_REVIEW_TITLE.format(round=round_.label, count=len(waiting))
+        summary = messages.TO_REVIEW_TITLE.format(
+            round=round_.label, updates=waiting_words(updates=len(waiting))
+        )
         for reviewer in reviewers:
             await self._tell(reviewer, DeliveryKind.TO_REVIEW, slot, review.id, card, summary, now, report)
 

@@ -101,6 +101,13 @@ class Settings(BaseSettings):
     # The council's own words for things its plans name: "DSG=Digital Services Group; HR=Human
     # Resources". Questions using either side find what the plans say with the other.
     synonyms_text: str = Field("", validation_alias=_env("SCRUTINY_SYNONYMS"))
+    # How cards' buttons reach the bot. "execute": Action.Execute (the card changes in place), with
+    # Action.Submit in a 1:1 chat whose last message came from Teams' phone apps (they do not run
+    # Execute) and as a fallback in channels and group chats. "submit": Action.Submit everywhere, for a
+    # council whose staff are mostly on phones.
+    card_actions: Literal["execute", "submit"] = Field(
+        "execute", validation_alias=_env("SCRUTINY_CARD_ACTIONS")
+    )
 
     @property
     def synonyms(self) -> dict[str, str]:

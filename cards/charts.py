@@ -6,6 +6,7 @@ server to host them: a stacked bar of coloured columns reads the same everywhere
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from microsoft_teams.cards import Column, ColumnSet, TextBlock
@@ -18,23 +19,23 @@ from store.views import GradeCounts
 # On a white card, the "default" style of an action nobody has assessed would be invisible: every
 # picture of grades (this bar, status cards' trend cells and badges) draws it in this one instead.
 NOT_ASSESSED_STYLE: ContainerStyle = "emphasis"
-_LABELLED_SHARE = 0.08
+# Every part of the bar carries its number: one smaller than this share of the bar is drawn this wide,
+# a little more than its share, so that its number is not cut off on a phone.
+_NUMBER_SHARE = 0.08
 
 
 def _segment(count: int, total: int, shown: GradeLook, style: ContainerStyle | None = None) -> Column:
-    # A number squeezed into a sliver is cut off on a phone: the legend gives every count anyway.
-    number = str(count) if count / total >= _LABELLED_SHARE else None
     return Column(
-        width=float(count),
+        width=float(max(count, math.ceil(total * _NUMBER_SHARE))),
         style=style or shown.style,
         spacing="None",
         min_height="28px",
         vertical_content_alignment="Center",
         items=[
-            TextBlock(text=number, weight="Bolder", horizontal_alignment="Center", wrap=False, spacing="None")
-        ]
-        if number
-        else None,
+            TextBlock(
+                text=str(count), weight="Bolder", horizontal_alignment="Center", wrap=False, spacing="None"
+            )
+        ],
     )
 
 

@@ -23,7 +23,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards import drafting_words as words
+from cards import life_messages as words
 from cards import messages
 from cards.actions import execute
 from cards.review import REVIEW_QUEUE_VERB, with_reason

@@ -6,10 +6,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from microsoft_teams.cards import AdaptiveCard, CardElement, Choice, ChoiceSetInput, SubmitAction, TextBlock
+from microsoft_teams.cards import (
+    AdaptiveCard,
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    RichTextBlock,
+    SubmitAction,
+    TextBlock,
+)
 
 from cards import messages
 from cards.size import trimmed
+from cards.text import link_run
+from documents.layout import plain_words
 from store.views import EvidenceLink
 
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "[]()*_`\\<>#~|"})
@@ -33,7 +43,7 @@ def choose_action_card(choices: Sequence[tuple[int, str]]) -> dict[str, Any]:
                 is_required=True,
                 error_message=messages.EVIDENCE_CHOOSE_ACTION,
                 value=str(choices[0][0]),
-                choices=[Choice(title=trimmed(title, 120), value=str(action)) for action, title in choices],
+                choices=[Choice(title=trimmed(plain_words(t), 120), value=str(a)) for a, t in choices],
             ),
         ],
         # A submit: this card is shown in a Teams dialog (a task module), which takes no Action.Execute.
@@ -44,13 +54,17 @@ def choose_action_card(choices: Sequence[tuple[int, str]]) -> dict[str, Any]:
 
 
 def evidence_links_block(links: Sequence[EvidenceLink]) -> list[CardElement]:
-    """ "Attached: [report.pdf](link)" a line each: names escaped, so only the link is markup."""
+    """ "Attached:" and a link a line: each name as written, opening its file or message."""
     if not links:
         return []
-    lines = [f"- [{markdown_free(trimmed(link.name, 120))}]({link.url})" for link in links[:10]]
+    lines: list[CardElement] = []
+    for link in links[:10]:
+        run: CardElement = link_run(trimmed(link.name, 120), link.url, small=True)
+        lines.append(RichTextBlock(inlines=[run], spacing="None"))
     if len(links) > 10:
-        lines.append(messages.EVIDENCE_MORE.format(count=len(links) - 10))
+        more = messages.EVIDENCE_MORE.format(count=len(links) - 10)
+        lines.append(TextBlock(text=more, wrap=True, size="Small", spacing="None"))
     return [
         TextBlock(text=messages.EVIDENCE_ATTACHED, weight="Bolder", size="Small", wrap=True, spacing="Small"),
-        TextBlock(text="\n".join(lines), wrap=True, size="Small", spacing="None"),
+        *lines,
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cards import messages
+from cards import life_messages
 from store.views import Agreement, ReviewLife, RoundPlan
 
 
@@ -14,7 +14,7 @@ def day(moment: date) -> str:
 
 
 def outcome_line(life: ReviewLife) -> str:
-    return messages.OUTCOME_LINE.format(
+    return life_messages.OUTCOME_LINE.format(
         accepted=life.accepted, achieved=life.achieved, not_achieved=life.not_achieved
     )
 
@@ -24,10 +24,10 @@ def life_lines(life: ReviewLife | None) -> list[str]:
     if life is None:
         return []
     if life.completed_on is not None:
-        how = messages.COMPLETE_HOW.get(life.completed_how or "", life.completed_how or "")
-        return [messages.COMPLETE_LINE.format(day=day(life.completed_on), how=how), outcome_line(life)]
+        how = life_messages.COMPLETE_HOW.get(life.completed_how or "", life.completed_how or "")
+        return [life_messages.COMPLETE_LINE.format(day=day(life.completed_on), how=how), outcome_line(life)]
     if life.next_round_on is not None:
-        return [messages.NEXT_ROUND_LINE.format(day=day(life.next_round_on))]
+        return [life_messages.NEXT_ROUND_LINE.format(day=day(life.next_round_on))]
     return []
 
 
@@ -41,4 +41,4 @@ def agreed_reply(agreement: Agreement, plan: RoundPlan) -> str:
         "days": plan.deadline_days,
     }
     late = agreement.next_round_on != agreement.first_round_on
-    return (messages.PLAN_AGREED_LATE if late else messages.PLAN_AGREED_DONE).format(**words)
+    return (life_messages.PLAN_AGREED_LATE if late else life_messages.PLAN_AGREED_DONE).format(**words)

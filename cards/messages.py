@@ -77,6 +77,11 @@ UPDATE_ARGUMENT_NOT_UNDERSTOOD = (
 UPDATE_NOTHING_TO_DO = (
     "There is nothing for you to update just now: none of your actions is in an open monitoring round."
 )
+# Someone no action names (a chair, a councillor): nothing to update, and what they can ask instead.
+UPDATE_NO_ACTIONS = (
+    "No agreed action names you, so there is nothing for you to update. You can ask how things "
+    "stand: **status**, **status 7**, **slipped**, **summary**, or a question in your own words."
+)
 UPDATE_NO_RECOMMENDATION = "There is no Recommendation {number} among the actions you can update."
 UPDATE_NO_ACTION = "Recommendation {number} has no action {position} among the actions you can update."
 
@@ -132,6 +137,11 @@ HELP_FOR_QUESTION = {
 CANCELLED = "Cancelled: nothing was saved."
 BACK_AT_START = "This is the first question, so there is nothing to go back to. Say **cancel** to stop."
 SAVED = "Saved: {action} — {grade} for {round_label}."
+# Saved in answer to a return: it is the scrutiny officer's to read again.
+SAVED_RESUBMITTED = "Saved and sent back to the scrutiny officer: {action} — {grade} for {round_label}."
+SAVED_CARD_RESUBMITTED = "Sent back to the scrutiny officer, who had returned it because: {reason}"
+ASSESSMENT_LABEL = "Assessment of progress"
+EVIDENCE_LABEL = "Evidence of progress"
 # A command typed at a question that takes any words ("update 13" at "Evidence of progress?").
 COMMAND_OR_ANSWER = "{start}, or keep “{command}” as your {answer}?"
 START_AGAIN_WITH = "Start again with {what}"
@@ -186,6 +196,10 @@ SUMMARY_OPEN_ROUND = "{round} round, open."
 SUMMARY_OPEN_ROUND_DUE = "{round} round, updates due by {deadline}."
 SUMMARY_CHANGES_HEADING = "Since {since}"
 SUMMARY_NO_CHANGES = "No new updates."
+# A round brought in from the council's document: one line, not a change per action.
+SUMMARY_IMPORTED_LINE = "{round} imported: {count}"
+SUMMARY_IMPORTED_UPDATE = " update"
+SUMMARY_IMPORTED_UPDATES = " updates"
 SUMMARY_CHANGE_LINE = "{round}: {grade}{who}"  # after the action's number
 SUMMARY_CARRIED = "N/A (Fully Achieved)"
 SUMMARY_NO_GRADE = "not graded yet"
@@ -198,6 +212,7 @@ SUMMARY_MISSING_HEADING_CLOSED = "Updates"
 SUMMARY_NO_OPEN_ROUND = "No round is open, so no updates are being asked for."
 SUMMARY_NONE_MISSING = "Every action has its update. Thank you!"
 SUMMARY_MISSING_LINE = "{owner}: {refs}"
+SUMMARY_SHARED = "{ref} (with {others})"  # an action with several owners, in one owner's line
 SUMMARY_MORE = "…and {count} more — say “{say}” to see them all."
 SUMMARY_SAY_MISSING = "missing"
 SUMMARY_SAY_MY_ACTIONS = "my actions"
@@ -279,6 +294,10 @@ LINK_PAGE = (
     "<b>status {number}</b>, or paste this link into any chat to see its card."
 )
 LINK_PAGE_GONE = "Recommendation {number}'s review is no longer in the plans."
+LINK_PAGE_NO_RECOMMENDATION = (
+    "<b>{review}</b> has no Recommendation {number}. In Microsoft Teams, ask the Scrutiny bot "
+    "<b>status</b> to see the recommendations it has."
+)
 STATUS_LINK = "Paste this recommendation anywhere in Teams: [{link}]({link})"
 STATUS_NO_ACTIONS = "No agreed actions yet."
 STATUS_NO_ACTIONS_SHORT = "No agreed actions yet"  # in the badge at the end of a recommendation's line
@@ -315,6 +334,7 @@ STATUS_OVERDUE_SUBTITLE = "{review} — past their date on {today}, not Fully Ac
 STATUS_OVERDUE_NONE = "No action is past its date without being Fully Achieved."
 STATUS_MY_ACTIONS_TITLE = "Your actions"
 STATUS_MY_ACTIONS_NONE = "No agreed action names you as responsible."
+STATUS_DEPUTY_FOR = "Yours to record this round, for {owners}"  # a deputy's line in "my actions"
 STATUS_NO_REVIEWS = "No action plan has been loaded yet, so there is no status to show."
 STATUS_NO_SUCH_RECOMMENDATION = (
     "“{review}” has no Recommendation {number}: its recommendations are numbered {first}–{last}."
@@ -387,7 +407,12 @@ REVIEW_NOT_A_REVIEWER = (
     "**waiting** or **returned**."
 )
 REVIEW_NOTHING_WAITING = "Nothing is waiting for review. Thank you!"
-REVIEW_QUEUE_INTRO = "{count} update(s) waiting for review, oldest first."
+# "3 updates and 1 new date wait for you, oldest first.": each kind counted in words.
+REVIEW_QUEUE_INTRO = "{waiting} for you, oldest first."
+REVIEW_QUEUE_UPDATES = ("{count} update", "{count} updates")
+REVIEW_QUEUE_DATES = ("{count} new date", "{count} new dates")
+REVIEW_QUEUE_AND = "{first} and {second}"
+REVIEW_QUEUE_WAIT = ("waits", "wait")
 REVIEW_QUEUE_MORE = "…and {count} more: accept or return these, then say **review** again."
 REVIEW_CARD_TITLE = "{name} · {round} update"
 REVIEW_RESUBMITTED = "Resubmitted. It was returned because: {reason}"
@@ -405,6 +430,7 @@ REVIEW_STATE_WAITING = "waiting for review"
 REVIEW_STATE_RETURNED = "returned"
 REVIEW_STATE_ACCEPTED = "accepted"
 RETURNED_TITLE = "Your {round} update for {name} was returned"
+RETURNED_TITLE_DEPUTY = "The {round} update for {name}, recorded on your behalf by {deputy}, was returned"
 RETURNED_REASON = "{who} says: {reason}"
 RETURNED_BUTTON = "Change my update"
 RETURNED_SUMMARY = "Your {round} update for {name} was returned: {reason}"
@@ -415,7 +441,8 @@ UNREACHABLE_TITLE = "I couldn't tell {name} this: they haven't used the app in T
 UNREACHABLE_LATER = "I'll tell them the first time they message me; you may want to pass it on meanwhile."
 UNREACHABLE_SUMMARY = "I couldn't reach {name} in Teams"
 ACCEPTED_LINE = "Accepted by the scrutiny officer: {names}."
-TO_REVIEW_TITLE = "The {round} deadline has passed: {count} update(s) wait for your review"
+ACCEPTED_ITEM_DEPUTY = "{name} ({round}, recorded on your behalf by {deputy})"
+TO_REVIEW_TITLE = "The {round} deadline has passed: {updates} for your review"
 TO_REVIEW_BUTTON = "Review them"
 WAITING_COMMAND_HELP = "Updates waiting for the scrutiny officer's review."
 RETURNED_COMMAND_HELP = "Updates returned to their officers, and by whom they are to be answered."
@@ -423,7 +450,8 @@ STATUS_WAITING_TITLE = "Waiting for review"
 STATUS_WAITING_NONE = "Nothing is waiting for review."
 STATUS_RETURNED_TITLE = "Returned to their officers"
 STATUS_RETURNED_NONE = "No update has been returned."
-SUMMARY_REVIEW_LINE = "Waiting for review: {waiting}. Returned: {returned}{owners}."  # owners: " (names)"
+SUMMARY_REVIEW_LINE = "Waiting for review: {waiting}. Returned: {returned}{owners}."
+SUMMARY_RETURNED_TO = " (to {names})"  # who each return went back to: who recorded it
 CLOSE_ROUND_COMMAND_HELP = "Close the open round (admins); refused while updates wait for review."
 CLOSE_ROUND_USAGE = "close round [anyway]"
 CLOSE_ROUND_ADMINS_ONLY = "Only an admin can close a round."
@@ -526,85 +554,3 @@ PREVIEW_INSTALL_FAILED = (
     "Wrote {count} cards as JSON to {folder}, but no pictures: the card renderer could not be "
     "installed ({reason})."
 )
-
-# --- a review's life: its plan agreed, rounds on their own day, complete (dialogs/lifecycle.py) ---
-
-PLAN_AGREED_HELP = (
-    "Record the day the committee agreed a review's action plan (admins): the plan is frozen and its "
-    "monitoring rounds then open by themselves."
-)
-PLAN_AGREED_USAGE = "plan agreed 12 March 2019 [review]"
-PLAN_AGREED_ADMINS_ONLY = (
-    "Only an admin can record that a plan was agreed. Ask one of the scrutiny team's admins to do it."
-)
-PLAN_AGREED_NO_DATE = (
-    "I couldn't read a date there. Say the day the committee agreed the plan, for example "
-    "“plan agreed 12 March 2019”."
-)
-PLAN_AGREED_DONE = (
-    "Recorded: the action plan for “{review}” was agreed on {agreed}, and is now frozen. The first "
-    "monitoring round opens by itself on **{first}**, then one every {every} months; officers have "
-    "{days} days to give their updates each time."
-)
-PLAN_AGREED_LATE = (
-    "Recorded: the action plan for “{review}” was agreed on {agreed}, and is now frozen. Its first round "
-    "would have opened on {first}, which has passed, so no round is back-dated: the next opens by itself "
-    "on **{next}**, then one every {every} months. If a round is needed sooner, an admin can open one "
-    "now (“scrutiny-bot round open”)."
-)
-SIGNED_OFF_HELP = (
-    "Record that the committee signed a review off (admins): it is complete, with no more rounds."
-)
-SIGNED_OFF_USAGE = "review signed off [review]"
-SIGNED_OFF_ADMINS_ONLY = "Only an admin can record that the committee signed a review off."
-SIGNED_OFF_DONE = "Recorded: “{review}” is signed off by the committee and complete. {outcome}"
-WHICH_REVIEW = "There are {count} reviews; say which, for example “{example}”. Reviews: {titles}."
-COMPLETE_HOW = {"all achieved": "every action Fully Achieved", "signed off": "signed off by the committee"}
-COMPLETE_LINE = "Complete since {day} ({how})."
-OUTCOME_LINE = "{accepted} recommendations accepted: {achieved} achieved, {not_achieved} not achieved."
-NEXT_ROUND_LINE = "The next round opens by itself on {day}."
-ASK_NEXT_ROUND = "{review}: the next round opens by itself on **{day}**."
-ASK_REVIEW_COMPLETE = "{review} is complete, since {day}: it has no more rounds."
-# --- The executive's response to each recommendation (dialogs/responses.py, cards/responses.py) ---
-
-RESPOND_COMMAND_HELP = (
-    "Record the executive's response to each recommendation: accepted, partially accepted or not "
-    "accepted, with the reason (the review's link officers and admins)."
-)
-RESPOND_USAGE = "respond [review]"
-RESPONSE_CHOICES = {
-    "accepted": "Accepted",
-    "partially_accepted": "Partially accepted",
-    "not_accepted": "Not accepted",
-}
-# "Executive response: Accepted (1 May 2019): reason", on status cards and `scrutiny-bot status`.
-RESPONSE_LINE = "Executive response: {response}{date}{reason}"
-RESPONSE_NOT_MONITORED = "Not accepted, so no actions are asked of it and its progress is not monitored."
-RESPONSES_TITLE = "The executive's response: {review}"
-RESPONSES_INTRO = (
-    "Choose the executive's response to each recommendation. Say why where one is not accepted: "
-    "it then needs no actions and is not monitored."
-)
-RESPONSES_DUE = "Due by {due}: the committee reported on {report}."
-RESPONSES_DATE_LABEL = "Date of the response"
-RESPONSES_CHOICE_LABEL = "Response"
-RESPONSES_NOT_GIVEN = "Not given yet"
-RESPONSES_REASON_LABEL = "Reason (needed if not accepted)"
-RESPONSES_SAVE_BUTTON = "Save the responses"
-RESPONSES_MORE = "{count} more recommendation(s): save these, then say **respond** again."
-RESPONSES_SAVED = "Saved the executive's response to {count} recommendation(s) of “{review}”: {counts}."
-RESPONSES_SAVED_NOT_MONITORED = " Not accepted, so no longer monitored: {numbers}."
-RESPONSES_NOTHING_CHANGED = "Nothing changed: choose a response, or change one, then save."
-RESPONSES_REASON_WITHOUT_RESPONSE = (
-    "Recommendation {number} has a reason but no response: choose one for it, then save."
-)
-RESPONSES_BAD_DATE = "“{text}” is not a date: choose the day the executive responded."
-RESPONSES_WHICH_REVIEW = "Which review? Say **respond** and its title: {titles}."
-RESPONSES_NOT_A_LEAD = (
-    "Only a review's link officers or an admin may record the executive's response, and you aren't "
-    "a link officer of any review."
-)
-RESPONSE_DUE_TITLE = "The executive's response to “{review}” is due by {due}"
-RESPONSE_DUE_INTRO = "These recommendations have no response yet:"
-RESPONSE_DUE_BUTTON = "Record the responses"
-RESPONSE_DUE_MORE = "…and {count} more."

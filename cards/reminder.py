@@ -15,8 +15,9 @@ from microsoft_teams.cards import ActionSet, Container, TextBlock
 
 from cards import messages
 from cards.actions import execute
-from cards.size import CARD_BYTE_LIMIT, card_bytes, trimmed
+from cards.size import CARD_BYTE_LIMIT, card_bytes
 from cards.summary import day, plain
+from cards.text import one_line
 from cards.update import open_update_data
 from store.views import ActionView
 
@@ -64,7 +65,7 @@ def reminder_card(
                 title=messages.REMINDER_BUTTON.format(ref=action.ref),
                 data=open_update_data(action.id, guided=True),
             )
-            line = plain((action.ref, True), (" " + trimmed(action.agreed_action, ACTION_TEXT), False))
+            line = plain((action.ref, True), (" " + one_line(action.agreed_action, ACTION_TEXT), False))
             buttons = _dump(ActionSet(actions=[button]))
             body.append({**_dump(Container(separator=True, items=[])), "items": [line, buttons]})
         body += _more(limit, len(actions), "update")
@@ -98,7 +99,7 @@ def after_deadline_card(
         ]
         for action in actions[:limit]:
             line = messages.AFTER_DEADLINE_LINE.format(
-                owners=action.responsibility, action=trimmed(action.agreed_action, 90)
+                owners=action.responsibility, action=one_line(action.agreed_action, 90)
             )
             body.append(plain((action.ref, True), (" " + line, False)))
         body += _more(limit, len(actions), messages.SUMMARY_SAY_MISSING)

@@ -24,7 +24,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from cards import messages
+from cards import life_messages
 from cards.actions import execute
 from cards.size import fitted
 from cards.status import day_of, plan_text, response_line
@@ -73,28 +73,30 @@ def responses_card(
     ordered = sorted(recommendations, key=lambda r: (r.response is not None, r.number))
     shown = ordered[:RESPONSES_PER_CARD]
     body: list[CardElement] = [
-        heading(messages.RESPONSES_TITLE.format(review=review_title)),
-        TextBlock(text=messages.RESPONSES_INTRO, wrap=True),
+        heading(life_messages.RESPONSES_TITLE.format(review=review_title)),
+        TextBlock(text=life_messages.RESPONSES_INTRO, wrap=True),
     ]
     if due is not None and report_date is not None:
-        due_line = messages.RESPONSES_DUE.format(due=day_of(due), report=day_of(report_date))
+        due_line = life_messages.RESPONSES_DUE.format(due=day_of(due), report=day_of(report_date))
         body.append(TextBlock(text=due_line, is_subtle=True, wrap=True))
-    body.append(DateInput(id="date", label=messages.RESPONSES_DATE_LABEL, value=today.isoformat()))
+    body.append(DateInput(id="date", label=life_messages.RESPONSES_DATE_LABEL, value=today.isoformat()))
     for rec in shown:
         current = rec.response
-        choices = [Choice(title=messages.RESPONSE_CHOICES[r.value], value=r.value) for r in ExecutiveResponse]
+        choices = [
+            Choice(title=life_messages.RESPONSE_CHOICES[r.value], value=r.value) for r in ExecutiveResponse
+        ]
         inputs: list[CardElement] = [
             ChoiceSetInput(
                 id=response_input_id(rec.number),
-                label=messages.RESPONSES_CHOICE_LABEL,
+                label=life_messages.RESPONSES_CHOICE_LABEL,
                 style="compact",
-                placeholder=messages.RESPONSES_NOT_GIVEN,
+                placeholder=life_messages.RESPONSES_NOT_GIVEN,
                 value=current.response.value if current else None,
                 choices=choices,
             ),
             TextInput(
                 id=reason_input_id(rec.number),
-                label=messages.RESPONSES_REASON_LABEL,
+                label=life_messages.RESPONSES_REASON_LABEL,
                 is_multiline=True,
                 max_length=REASON_LIMIT,
                 value=current.reason if current and current.reason else None,
@@ -102,10 +104,10 @@ def responses_card(
         ]
         body.append(Container(separator=True, spacing="Medium", items=[*_recommendation(rec), *inputs]))
     if len(ordered) > len(shown):
-        more = messages.RESPONSES_MORE.format(count=len(ordered) - len(shown))
+        more = life_messages.RESPONSES_MORE.format(count=len(ordered) - len(shown))
         body.append(TextBlock(text=more, is_subtle=True, wrap=True))
     save = execute(
-        title=messages.RESPONSES_SAVE_BUTTON,
+        title=life_messages.RESPONSES_SAVE_BUTTON,
         style="positive",
         data={"verb": SAVE_RESPONSES_VERB, "review_id": review_id},
     )
@@ -116,9 +118,9 @@ def responses_saved_card(
     *, review_title: str, recommendations: Sequence[RecommendationResponse]
 ) -> dict[str, Any]:
     """The form once saved: each recommendation's response as status shows it, nothing to press."""
-    body: list[CardElement] = [heading(messages.RESPONSES_TITLE.format(review=review_title))]
+    body: list[CardElement] = [heading(life_messages.RESPONSES_TITLE.format(review=review_title))]
     for rec in recommendations:
-        said = response_line(rec.response) if rec.response else messages.RESPONSES_NOT_GIVEN
+        said = response_line(rec.response) if rec.response else life_messages.RESPONSES_NOT_GIVEN
         body.append(Container(separator=True, items=[*_recommendation(rec), verbatim(said, 1_000)]))
     return _card(body)
 
@@ -128,15 +130,15 @@ def response_due_card(
 ) -> dict[str, Any]:
     """To the review's link officers before the response is due: what has none yet, and the form."""
     body: list[CardElement] = [
-        heading(messages.RESPONSE_DUE_TITLE.format(review=review_title, due=f"{due:%A} {day_of(due)}")),
-        TextBlock(text=messages.RESPONSE_DUE_INTRO, wrap=True),
+        heading(life_messages.RESPONSE_DUE_TITLE.format(review=review_title, due=f"{due:%A} {day_of(due)}")),
+        TextBlock(text=life_messages.RESPONSE_DUE_INTRO, wrap=True),
     ]
     body += [plan_text(f"{rec.number}. {rec.text}", 160) for rec in waiting[:20]]
     if len(waiting) > 20:
-        more = messages.RESPONSE_DUE_MORE.format(count=len(waiting) - 20)
+        more = life_messages.RESPONSE_DUE_MORE.format(count=len(waiting) - 20)
         body.append(TextBlock(text=more, is_subtle=True, wrap=True))
     button = execute(
-        title=messages.RESPONSE_DUE_BUTTON,
+        title=life_messages.RESPONSE_DUE_BUTTON,
         style="positive",
         data={"verb": SHOW_RESPONSES_VERB, "review_id": review_id},
     )

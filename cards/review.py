@@ -45,6 +45,21 @@ RETURN_RETURN_VERB = "return_return"  # {"update_id", "reason"}
 REVIEW_QUEUE_VERB = "review_queue"  # the queue again, from a card's button
 
 
+def counted(count: int, words: tuple[str, str]) -> str:
+    """ "1 update" or "3 updates": (one, many) from messages."""
+    return (words[0] if count == 1 else words[1]).format(count=count)
+
+
+def waiting_words(*, updates: int, dates: int = 0) -> str:
+    """ "3 updates and 1 new date wait", "1 update waits": what waits for the reviewer, each kind
+    counted on its own."""
+    kinds = [counted(updates, messages.REVIEW_QUEUE_UPDATES)] if updates else []
+    kinds += [counted(dates, messages.REVIEW_QUEUE_DATES)] if dates else []
+    what = messages.REVIEW_QUEUE_AND.format(first=kinds[0], second=kinds[1]) if len(kinds) > 1 else kinds[0]
+    wait = messages.REVIEW_QUEUE_WAIT[0] if updates + dates == 1 else messages.REVIEW_QUEUE_WAIT[1]
+    return f"{what} {wait}"
+
+
 def _card(
     body: Sequence[CardElement], actions: Sequence[ExecuteAction | ShowCardAction] = ()
 ) -> dict[str, Any]:
@@ -137,27 +152,39 @@ def decided_card(item: ReturnForReview) -> dict[str, Any]:
     return _card(body)
 
 
-def returned_card(item: ReturnForReview, *, reviewer: str) -> dict[str, Any]:
-    """To the officer: their update came back, why, and a button to the form filled with what they wrote."""
+def returned_card(item: ReturnForReview, *, reviewer: str, deputy: str | None = None) -> dict[str, Any]:
+    """To the officer: their update came back, why, and a button to the form filled with what they
+    wrote; to the officer a `deputy` recorded it for, the same, told as the deputy's."""
+    if deputy is None:
+        title = messages.RETURNED_TITLE.format(round=item.round_label, name=item.name)
+    else:
+        title = messages.RETURNED_TITLE_DEPUTY.format(deputy=deputy, round=item.round_label, name=item.name)
     body: list[CardElement] = [
-        heading(messages.RETURNED_TITLE.format(round=item.round_label, name=item.name)),
+        heading(title),
         verbatim(messages.RETURNED_REASON.format(who=reviewer, reason=item.reason or ""), 2_000),
         *labelled("Agreed action", item.agreed_action, 600),
-        *labelled("What you wrote", item.answer.evidence, 600),
+        *labelled("What they wrote" if deputy else "What you wrote", item.answer.evidence, 600),
     ]
     change = execute(title=messages.RETURNED_BUTTON, style="positive", data=open_update_data(item.action_id))
     return _card(body, [change])
 
 
-def accepted_card(items: Sequence[ReturnForReview]) -> dict[str, Any]:
-    """The day's one line to an officer: which of their updates the scrutiny officer accepted."""
-    names = "; ".join(f"{item.name} ({item.round_label})" for item in items)
+def accepted_card(items: Sequence[tuple[ReturnForReview, str | None]]) -> dict[str, Any]:
+    """The day's one line to an officer: which of their updates the scrutiny officer accepted, each
+    with the deputy who recorded it for them, if one did."""
+    names = "; ".join(
+        messages.ACCEPTED_ITEM_DEPUTY.format(name=item.name, round=item.round_label, deputy=deputy)
+        if deputy
+        else f"{item.name} ({item.round_label})"
+        for item, deputy in items
+    )
     return _card([TextBlock(text=messages.ACCEPTED_LINE.format(names=names), wrap=True)])
 
 
 def to_review_card(*, round_label: str, items: Sequence[ReturnForReview]) -> dict[str, Any]:
     """To the scrutiny officer once a round's deadline has passed: what still waits for them."""
-    body: list[CardElement] = [heading(messages.TO_REVIEW_TITLE.format(round=round_label, count=len(items)))]
+    title = messages.TO_REVIEW_TITLE.format(round=round_label, updates=waiting_words(updates=len(items)))
+    body: list[CardElement] = [heading(title)]
     for item in items[:40]:
         who = item.answer.recorded_by or item.responsibility
         body.append(

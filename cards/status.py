@@ -8,7 +8,6 @@ and a full text kept one tap away is trimmed too, saying so, when a council's da
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -28,18 +27,18 @@ from microsoft_teams.cards import (
     FactSet,
     RichTextBlock,
     TextBlock,
-    TextRun,
     ToggleVisibilityAction,
 )
 from pydantic import BaseModel
 
-from cards import messages
+from cards import life_messages, messages
 from cards.actions import execute, with_refresh
 from cards.charts import NOT_ASSESSED_STYLE, grade_distribution
 from cards.evidence import evidence_links_block
 from cards.grades import look
 from cards.life import life_lines
 from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted, trimmed
+from cards.text import marked
 from cards.update import open_update_data
 from documents.grades import Grade
 from store.views import (
@@ -103,14 +102,8 @@ def asked_again(card: dict[str, Any], page: Page, viewers: Sequence[str]) -> dic
 def plain(
     text: str, limit: int, *, subtle: bool = False, bold: bool = False, small: bool = False
 ) -> RichTextBlock:
-    """Text shown exactly as written: a TextRun is never read as Markdown or HTML."""
-    run: CardElement = TextRun(
-        text=trimmed(text, limit) or "—",
-        is_subtle=subtle or None,
-        weight="Bolder" if bold else None,
-        size="Small" if small else None,
-    )
-    return RichTextBlock(inlines=[run], spacing="Small")
+    """Text as written, the plan's markup drawn (cards/text.py)."""
+    return marked(text, limit, subtle=subtle, bold=bold, small=small)
 
 
 def _heading(text: str) -> TextBlock:
@@ -145,49 +138,15 @@ def grade_badge(grade: Grade | None, *, done: bool = False, words: str | None = 
     )
 
 
-_EMPHASIS = re.compile(r"\*\*(?P<bold>[^*\n]+)\*\*|\*(?P<italic>[^*\n]+)\*")
-
-
-def _emphasised(text: str) -> list[tuple[str, str | None]]:
-    """(text, "bold" | "italic" | None) pieces of a plan's cell text."""
-    pieces: list[tuple[str, str | None]] = []
-    position = 0
-    for match in _EMPHASIS.finditer(text):
-        if match.start() > position:
-            pieces.append((text[position : match.start()], None))
-        kind = "bold" if match.group("bold") else "italic"
-        pieces.append((match.group(kind), kind))
-        position = match.end()
-    if position < len(text):
-        pieces.append((text[position:], None))
-    return pieces
-
-
 def plan_text(text: str, limit: int, *, subtle: bool = False) -> RichTextBlock:
-    """Text from a plan, whose Word cells mark italics `*so*` and bold `**so**` (documents/layout.py):
-    shown with that emphasis (trimmed to `limit` characters with "…"), nothing else read as markup."""
-    runs: list[CardElement] = []
-    room = limit
-    for piece, kind in _emphasised(text.strip()) or [("—", None)]:
-        if room <= 0:
-            break
-        shown = piece if len(piece) <= room else piece[:room].rstrip() + "…"
-        room -= len(piece)
-        runs.append(
-            TextRun(
-                text=shown,
-                weight="Bolder" if kind == "bold" else None,
-                italic=True if kind == "italic" else None,
-                is_subtle=subtle or None,
-            )
-        )
-    return RichTextBlock(inlines=runs, spacing="Small")
+    """Text from a plan, with its emphasis (trimmed to `limit` characters with "…")."""
+    return marked(text, limit, subtle=subtle)
 
 
 def response_line(response: ResponseView) -> str:
     """ "Executive response: Accepted (1 May 2019): reason"."""
-    return messages.RESPONSE_LINE.format(
-        response=messages.RESPONSE_CHOICES[response.response.value],
+    return life_messages.RESPONSE_LINE.format(
+        response=life_messages.RESPONSE_CHOICES[response.response.value],
         date=f" ({day_of(response.date)})" if response.date else "",
         reason=f": {response.reason}" if response.reason else "",
     )
@@ -378,7 +337,7 @@ def recommendation_card(
         if recommendation.response is not None:
             body.append(plain(response_line(recommendation.response), 1_000))
         if recommendation.response is not None and not recommendation.response.monitored:
-            body.append(_note(messages.RESPONSE_NOT_MONITORED))
+            body.append(_note(life_messages.RESPONSE_NOT_MONITORED))
         elif not recommendation.actions:
             body.append(_note(messages.STATUS_NO_ACTIONS))
         body += [_action_block(a, may_update=a.id in updatable, full_limit=full_limit) for a in actions]
@@ -416,7 +375,7 @@ def _round_line(overview: ReviewOverview) -> str:
 def _badge_words(line: RecommendationSummary) -> str | None:
     """What a recommendation's line says in place of a grade: not monitored, or no actions yet."""
     if line.response is not None and not line.response.monitored:
-        return messages.RESPONSE_CHOICES["not_accepted"]
+        return life_messages.RESPONSE_CHOICES["not_accepted"]
     return None if line.actions else messages.STATUS_NO_ACTIONS_SHORT
 
 
@@ -472,10 +431,14 @@ class ListKind(BaseModel):
     empty: str  # what to say when there are none
 
 
-def _action_line(action: ActionView) -> ColumnSet:
+def _action_line(action: ActionView, *, deputy: int | None = None) -> ColumnSet:
+    """One action in a list; `deputy`'s, when they record it this round for its officer, says so."""
+    who = action.responsibility
+    if deputy is not None and deputy in action.deputy_ids and deputy not in action.owner_ids:
+        who = messages.STATUS_DEPUTY_FOR.format(owners=action.responsibility)
     detail = " · ".join(
         part
-        for part in (action.responsibility, action.date_text, REVIEW_MARKS.get(action.review_state))  # type: ignore[arg-type]
+        for part in (who, action.date_text, REVIEW_MARKS.get(action.review_state))  # type: ignore[arg-type]
         if part
     )
     return ColumnSet(
@@ -500,10 +463,17 @@ def _action_line(action: ActionView) -> ColumnSet:
 
 
 def action_list_card(
-    title: str, actions: Sequence[ActionView], *, page: Page, subtitle: str | None = None, empty: str
+    title: str,
+    actions: Sequence[ActionView],
+    *,
+    page: Page,
+    subtitle: str | None = None,
+    empty: str,
+    deputy: int | None = None,
 ) -> dict[str, Any]:
     """A compact table: reference, the action with who and when, its latest grade (tap for the
-    recommendation). Actions from several reviews are grouped under each review's title."""
+    recommendation). Actions from several reviews are grouped under each review's title; those the
+    `deputy` records this round for their officer say so."""
     shown, start, page = _slice(actions, page, PAGE_SIZE)
     body: list[CardElement] = [_heading(messages.STATUS_LIST_TITLE.format(title=title, count=len(actions)))]
     if subtitle:
@@ -517,7 +487,7 @@ def action_list_card(
         if several_reviews and action.review_id != review_id:
             review_id = action.review_id
             body.append(plain(action.review_title, 200, bold=True))
-        body.append(_action_line(action))
+        body.append(_action_line(action, deputy=deputy))
     body += _pager(
         page, shown_from=start + 1, shown_to=start + len(shown), total=len(actions), size=PAGE_SIZE
     )

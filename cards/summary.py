@@ -23,7 +23,6 @@ from microsoft_teams.cards import (
     RichTextBlock,
     TeamsCardProperties,
     TextBlock,
-    TextRun,
 )
 from pydantic import BaseModel, ConfigDict
 
@@ -32,10 +31,11 @@ from cards.actions import execute
 from cards.charts import grade_distribution
 from cards.grades import grade_words
 from cards.life import life_lines
-from cards.size import CARD_BYTE_LIMIT, card_bytes, trimmed
+from cards.size import CARD_BYTE_LIMIT, card_bytes
+from cards.text import one_line, runs
 from cards.update import open_update_data
 from documents.grades import Grade
-from store.views import ActionView, ChangeView, GradeCounts, ReviewLife
+from store.views import ActionView, ChangeView, GradeCounts, ImportedRound, ReviewLife
 
 # One review's summary as it is now: {"review_id", "since", "weekly"}.
 SUMMARY_REFRESH_VERB = "summary_refresh"
@@ -64,7 +64,7 @@ class SummaryView(BaseModel):
     deadline: date | None
     counts: GradeCounts | None
     since: datetime
-    changes: list[ChangeView]
+    changes: list[ChangeView]  # what people recorded
     slipped: list[ActionView]  # latest grade Slipped or Not Achieved, not done
     missing: list[ActionView]  # no update yet for the open round
     owners: dict[int, Owner]  # person id -> how to name them
@@ -72,6 +72,7 @@ class SummaryView(BaseModel):
     returned: list[ActionView] = []  # ... was returned to its officer, to answer again
     asked_now: list[ActionView] = []  # not done, asked about in the open round: someone may update them
     life: ReviewLife | None = None  # complete, or when its next round opens
+    imported: list[ImportedRound] = []  # rounds brought in from a document: one line each
 
 
 def day(moment: date | datetime) -> str:
@@ -83,10 +84,10 @@ def _block(text: str, **style: Any) -> dict[str, Any]:
     return block.model_dump(mode="json", by_alias=True, exclude_none=True)  # type: ignore[no-any-return]
 
 
-def plain(*runs: tuple[str, bool], spacing: str = "Small") -> dict[str, Any]:
-    """Text from the plan or from people, in TextRuns, which Teams never reads as Markdown: a
-    "*My Stockton*" in an agreed action stays as written. Each run is (text, bold)."""
-    inlines = [TextRun(text=text, weight="Bolder" if bold else None) for text, bold in runs if text]
+def plain(*parts: tuple[str, bool], spacing: str = "Small") -> dict[str, Any]:
+    """Text from the plan or from people, in TextRuns, which Teams never reads as Markdown, with the
+    plan's own markup drawn: a "*My Stockton*" in an agreed action in italics. Each part is (text, bold)."""
+    inlines = [run for text, bold in parts if text for run in runs(text, len(text), bold=bold)]
     block = RichTextBlock(inlines=inlines, spacing=spacing)  # type: ignore[arg-type]
     return block.model_dump(mode="json", by_alias=True, exclude_none=True)  # type: ignore[no-any-return]
 
@@ -146,7 +147,15 @@ def _arrow(change: ChangeView) -> str:
 
 def _changes(view: SummaryView, lines: int) -> list[dict[str, Any]]:
     elements = [_heading(messages.SUMMARY_CHANGES_HEADING.format(since=day(view.since)))]
+    for imported in view.imported:
+        one = imported.actions == 1
+        line = messages.SUMMARY_IMPORTED_LINE.format(round=imported.round_label, count=imported.actions)
+        elements.append(
+            _block(line + (messages.SUMMARY_IMPORTED_UPDATE if one else messages.SUMMARY_IMPORTED_UPDATES))
+        )
     if not view.changes:
+        if view.imported:
+            return elements
         return [*elements, _block(messages.SUMMARY_NO_CHANGES, is_subtle=True)]
     for change in view.changes[:lines]:
         who = f" ({change.recorded_by})" if change.recorded_by else ""
@@ -163,7 +172,7 @@ def _slipped(view: SummaryView, mentions: _Mentions, lines: int) -> list[dict[st
         line = messages.SUMMARY_SLIPPED_LINE.format(
             grade=grade_words(action.latest_grade),
             owners=mentions.names(action, mention=False),
-            action=trimmed(action.agreed_action, ACTION_TEXT),
+            action=one_line(action.agreed_action, ACTION_TEXT),
         )
         elements.append(plain((action.ref, True), (" " + line, False)))
     return elements + _more(lines, len(view.slipped), messages.SUMMARY_SAY_SLIPPED)
@@ -177,17 +186,25 @@ def _missing(view: SummaryView, mentions: _Mentions, lines: int) -> list[dict[st
         return [*elements, _block(messages.SUMMARY_NONE_MISSING, is_subtle=True)]
     # By owner: each person reads one line with their own actions, and is mentioned once.
     by_owner: dict[tuple[int | None, str], list[str]] = {}
+    shared = {action.ref: action.owners for action in view.missing if len(action.owners) > 1}
     for action in view.missing:
         owners: list[tuple[int | None, str]] = list(zip(action.owner_ids, action.owners, strict=True))
         owners = owners or [(None, action.responsibility)]
         for person_id, name in owners:
             by_owner.setdefault((person_id, name), []).append(action.ref)
     for (person_id, name), refs in list(by_owner.items())[:lines]:
+        refs = [_shared(ref, name, shared) for ref in refs]
         who = mentions.name(person_id, name, mention=True)
         elements.append(
             _block(messages.SUMMARY_MISSING_LINE.format(owner=who, refs=", ".join(refs)), spacing="Small")
         )
     return elements + _more(lines, len(by_owner), messages.SUMMARY_SAY_MISSING)
+
+
+def _shared(ref: str, owner: str, shared: dict[str, list[str]]) -> str:
+    """ "13.1 (with Liz Purdy)": an action several own is listed under each, and says so."""
+    others = [name for name in shared.get(ref, []) if name != owner]
+    return messages.SUMMARY_SHARED.format(ref=ref, others=", ".join(others)) if others else ref
 
 
 def _round_line(view: SummaryView) -> str:
@@ -209,7 +226,7 @@ def _yours(yours: Sequence[ActionView], lines: int) -> list[dict[str, Any]]:
         button = execute(
             title=messages.STATUS_UPDATE_BUTTON.format(ref=action.ref), data=open_update_data(action.id)
         )
-        elements.append(plain((action.ref, True), (" " + trimmed(action.agreed_action, ACTION_TEXT), False)))
+        elements.append(plain((action.ref, True), (" " + one_line(action.agreed_action, ACTION_TEXT), False)))
         elements.append(
             ActionSet(actions=[button], spacing="Small").model_dump(
                 mode="json", by_alias=True, exclude_none=True
@@ -229,11 +246,12 @@ def _build(view: SummaryView, lines: int, *, weekly: bool, yours: Sequence[Actio
     if view.counts is not None:
         body.extend(grade_distribution(view.counts))
     if view.waiting or view.returned:
-        owners = sorted({name for action in view.returned for name in action.owners})
+        # Who each went back to: the officer who recorded it, not every joint owner of the action.
+        owners = sorted({action.last_recorded_by or action.responsibility for action in view.returned})
         line = messages.SUMMARY_REVIEW_LINE.format(
             waiting=len(view.waiting),
             returned=len(view.returned),
-            owners=f" ({', '.join(owners)})" if owners else "",
+            owners=messages.SUMMARY_RETURNED_TO.format(names=", ".join(owners)) if owners else "",
         )
         body.append(_block(line, spacing="Medium"))
     body += _yours(yours, lines)

@@ -1,7 +1,8 @@
 """Cards for giving a progress update: the action in context, questions, the summary, the form.
 
 Text that people typed (evidence, explanations) and text from the plan is shown in TextRuns, which
-Adaptive Cards never read as Markdown, so "**" or "<b>" appear exactly as written. Read-only cards
+Adaptive Cards never read as Markdown, so "<b>" appears exactly as written; the plan's own markup
+(italics, bold, lists, links) is drawn (cards/text.py). Read-only cards
 trim long text with "…" to stay under the message size limit; the form never trims what it sends
 back, and leaves a field empty rather than send a card too big for Teams.
 
@@ -32,8 +33,10 @@ from microsoft_teams.cards import (
 from cards import messages
 from cards.actions import execute
 from cards.grades import GRADES, look
-from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted, trimmed
+from cards.size import CARD_BYTE_LIMIT, card_bytes, fitted
+from cards.text import marked
 from documents.grades import Grade
+from documents.layout import plain_words
 from store.views import ActionForUpdate, DraftAnswer, ReturnForReview, RoundAnswer
 
 LONG_TEXT = 1_500  # characters of a long text shown in a read-only card
@@ -64,8 +67,8 @@ def label_block(text: str) -> TextBlock:
 
 
 def verbatim(text: str, limit: int = LONG_TEXT, *, subtle: bool = False) -> RichTextBlock:
-    run: CardElement = TextRun(text=trimmed(text, limit) or "—", is_subtle=subtle or None)
-    return RichTextBlock(inlines=[run])
+    """Text from the plan or from people as written, its markup drawn (cards/text.py)."""
+    return marked(text, limit, subtle=subtle)
 
 
 def labelled(label: str, text: str | None, limit: int = LONG_TEXT) -> list[CardElement]:
@@ -90,8 +93,14 @@ def day(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
-def answer_block(answer: RoundAnswer, limit: int = LONG_TEXT) -> list[CardElement]:
-    items: list[CardElement] = [_grade(answer.grade), verbatim(answer.evidence, limit)]
+def answer_block(answer: RoundAnswer, limit: int = LONG_TEXT, *, labels: bool = False) -> list[CardElement]:
+    """A round's answer: its grade, then its evidence; `labels` heads each with the form's words."""
+    items: list[CardElement] = [label_block(messages.ASSESSMENT_LABEL)] if labels else []
+    items.append(_grade(answer.grade))
+    if labels:
+        items += labelled(messages.EVIDENCE_LABEL, answer.evidence, limit)
+    else:
+        items.append(verbatim(answer.evidence, limit))
     if answer.explanation:
         items += labelled("Explanation", answer.explanation, limit)
     if answer.impact:
@@ -196,7 +205,8 @@ def choice_card(question: str, choices: Sequence[tuple[str, str]]) -> dict[str, 
         wrap=True,
         is_required=True,
         error_message=messages.NOT_A_CHOICE,
-        choices=[Choice(title=title, value=answer) for answer, title in choices],
+        # A choice's title draws no text styles: the plan's "*My Stockton*" reads "My Stockton".
+        choices=[Choice(title=plain_words(title), value=answer) for answer, title in choices],
     )
     return _card([choice_set], [SubmitAction(title=messages.NEXT_BUTTON)])
 
@@ -244,10 +254,10 @@ def saved_card(view: ActionForUpdate, saved: RoundAnswer) -> dict[str, Any]:
             wrap=True,
             is_subtle=True,
         ),
-        *_verbatim_context(view),
-        label_block("Evidence of progress"),
-        *answer_block(saved),
     ]
+    if view.answers_return is not None:  # its answer to a return: the scrutiny officer reads it again
+        body.append(verbatim(messages.SAVED_CARD_RESUBMITTED.format(reason=view.answers_return), 2_000))
+    body += [*_verbatim_context(view), *answer_block(saved, labels=True)]
     return _card(body)
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from rapidfuzz import fuzz
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cards import messages
+from cards import life_messages, messages
 from documents.grades import Grade, grade_text
 from store import queries
 from store.plan_words import PlanText, plan_text, plan_version
@@ -216,14 +216,14 @@ def round_due_answer(review: ReviewSummary, actions: Sequence[ActionView], *, ro
     open_round = review.open_round
     scheduled = review.next_round_on
     if review.completed_on is not None and open_round is None:
-        return messages.ASK_REVIEW_COMPLETE.format(review=review.title, day=day(review.completed_on))
+        return life_messages.ASK_REVIEW_COMPLETE.format(review=review.title, day=day(review.completed_on))
     if open_round is None or (round_label and round_label != open_round.label):
         if scheduled and (not round_label or round_label == f"{scheduled:%B %Y}"):
-            return messages.ASK_NEXT_ROUND.format(review=review.title, day=day(scheduled))
+            return life_messages.ASK_NEXT_ROUND.format(review=review.title, day=day(scheduled))
         if round_label:
             return messages.ASK_ROUND_CLOSED.format(review=review.title, round=round_label)
         return messages.ASK_ROUND_NONE_OPEN.format(review=review.title)
-    following = " " + messages.NEXT_ROUND_LINE.format(day=day(scheduled)) if scheduled else ""
+    following = " " + life_messages.NEXT_ROUND_LINE.format(day=day(scheduled)) if scheduled else ""
     asked = [a for a in actions if a.asked_now]
     missing = [a for a in asked if (g := a.in_round(open_round.id)) is not None and not g.has_update]
     line = messages.ASK_ROUND_MISSING.format(count=len(missing), asked=len(asked))

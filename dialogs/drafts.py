@@ -19,7 +19,7 @@ from botbuilder.dialogs import DialogContext
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cards import drafting_words as words
+from cards import life_messages as words
 from cards import messages
 from cards.drafts import (
     FIELDS,

@@ -13,7 +13,7 @@ from botbuilder.dialogs import DialogContext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cards import messages
+from cards import life_messages
 from cards.life import agreed_reply, outcome_line
 from dialogs.context import Caller
 from documents.dates import find_day
@@ -44,7 +44,7 @@ async def named_or_only(session: AsyncSession, title: str, *, example: str) -> R
         raise UserFacingError("There are no reviews yet. Import a plan first.")
     if len(titles) > 1:
         raise UserFacingError(
-            messages.WHICH_REVIEW.format(
+            life_messages.WHICH_REVIEW.format(
                 count=len(titles), example=f"{example} {titles[0]}", titles="; ".join(titles)
             )
         )
@@ -66,11 +66,11 @@ class LifecycleHandlers:
     async def agree(self, dc: DialogContext, caller: Caller, args: Any) -> None:
         """ "plan agreed 12 March 2019 [review]"."""
         if not caller.is_admin:
-            await dc.context.send_activity(messages.PLAN_AGREED_ADMINS_ONLY)
+            await dc.context.send_activity(life_messages.PLAN_AGREED_ADMINS_ONLY)
             return
         found = find_day(str(args or ""))
         if found is None:
-            await dc.context.send_activity(messages.PLAN_AGREED_NO_DATE)
+            await dc.context.send_activity(life_messages.PLAN_AGREED_NO_DATE)
             return
         agreed_on, rest = found
         try:
@@ -92,7 +92,7 @@ class LifecycleHandlers:
     async def sign_off(self, dc: DialogContext, caller: Caller, args: Any) -> None:
         """ "review signed off [review]"."""
         if not caller.is_admin:
-            await dc.context.send_activity(messages.SIGNED_OFF_ADMINS_ONLY)
+            await dc.context.send_activity(life_messages.SIGNED_OFF_ADMINS_ONLY)
             return
         try:
             async with self._db.session() as session:
@@ -102,7 +102,7 @@ class LifecycleHandlers:
                 title, life = await signed_off(
                     session, review_id=review.id, today=self._today(), by_person_id=caller.person_id
                 )
-            reply = messages.SIGNED_OFF_DONE.format(review=title, outcome=outcome_line(life))
+            reply = life_messages.SIGNED_OFF_DONE.format(review=title, outcome=outcome_line(life))
         except UserFacingError as refusal:
             reply = str(refusal)
         await dc.context.send_activity(reply)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from botbuilder.dialogs import DialogContext
 from pydantic import BaseModel, ConfigDict
 
-from cards import messages
+from cards import life_messages, messages
 from cards.responses import responses_card, responses_saved_card
 from dialogs.context import Caller, card_message, replace_card, submitted
 from documents.errors import UserFacingError
@@ -67,7 +67,7 @@ def _changed(
         words, reason = values.get("response", ""), values.get("reason", "")
         if not words:
             if reason and (number not in current or current[number].response is None):
-                raise UserFacingError(messages.RESPONSES_REASON_WITHOUT_RESPONSE.format(number=number))
+                raise UserFacingError(life_messages.RESPONSES_REASON_WITHOUT_RESPONSE.format(number=number))
             continue
         response = ExecutiveResponse.named(words)
         before = current[number].response if number in current else None
@@ -101,9 +101,9 @@ class ResponseHandlers:
         if isinstance(found, list):
             titles = "; ".join(f"“{title}”" for title in found)
             await dc.context.send_activity(
-                messages.RESPONSES_WHICH_REVIEW.format(titles=titles)
+                life_messages.RESPONSES_WHICH_REVIEW.format(titles=titles)
                 if found
-                else messages.RESPONSES_NOT_A_LEAD
+                else life_messages.RESPONSES_NOT_A_LEAD
             )
             return
         await self._show(dc, caller, found.id)
@@ -147,7 +147,7 @@ class ResponseHandlers:
         try:
             on = date.fromisoformat(form.date) if form.date else self._today()
         except ValueError:
-            await dc.context.send_activity(messages.RESPONSES_BAD_DATE.format(text=form.date[:40]))
+            await dc.context.send_activity(life_messages.RESPONSES_BAD_DATE.format(text=form.date[:40]))
             return
         try:
             async with self._db.session() as session:
@@ -156,7 +156,7 @@ class ResponseHandlers:
                 )
                 answers = _changed(given, {r.number: r for r in before})
                 if not answers:
-                    raise UserFacingError(messages.RESPONSES_NOTHING_CHANGED)
+                    raise UserFacingError(life_messages.RESPONSES_NOTHING_CHANGED)
                 await record_responses(
                     session,
                     review_id=form.review_id,
@@ -174,13 +174,13 @@ class ResponseHandlers:
             return
         counts = Counter(answer.response for answer in answers)
         said = ", ".join(
-            f"{counts[r]} {messages.RESPONSE_CHOICES[r.value].lower()}"
+            f"{counts[r]} {life_messages.RESPONSE_CHOICES[r.value].lower()}"
             for r in ExecutiveResponse
             if counts[r]
         )
-        reply = messages.RESPONSES_SAVED.format(count=len(answers), review=title, counts=said)
+        reply = life_messages.RESPONSES_SAVED.format(count=len(answers), review=title, counts=said)
         not_accepted = [str(a.number) for a in answers if a.response is ExecutiveResponse.NOT_ACCEPTED]
         if not_accepted:
-            reply += messages.RESPONSES_SAVED_NOT_MONITORED.format(numbers=", ".join(not_accepted))
+            reply += life_messages.RESPONSES_SAVED_NOT_MONITORED.format(numbers=", ".join(not_accepted))
         await dc.context.send_activity(reply)
         await replace_card(dc.context, responses_saved_card(review_title=title, recommendations=after))

@@ -16,8 +16,15 @@ from botbuilder.dialogs import DialogContext
 from pydantic import BaseModel
 
 from cards import messages
-from cards.drafting_words import DRAFTS_QUEUE_INTRO
-from cards.review import decided_card, extension_card, extension_decided_card, return_card
+from cards.life_messages import DRAFTS_QUEUE
+from cards.review import (
+    counted,
+    decided_card,
+    extension_card,
+    extension_decided_card,
+    return_card,
+    waiting_words,
+)
 from dialogs.context import Caller, card_message, local_time, post_below, replace_card, submitted
 from documents.errors import UserFacingError
 from store.db import Database
@@ -88,12 +95,15 @@ class ReviewHandlers:
             return
         # A plan's drafts come first: the committee cannot agree it until they are read.
         if drafts:
-            await dc.context.send_activity(DRAFTS_QUEUE_INTRO.format(count=len(drafts)))
+            wait = messages.REVIEW_QUEUE_WAIT[0] if len(drafts) == 1 else messages.REVIEW_QUEUE_WAIT[1]
+            said = f"{counted(len(drafts), DRAFTS_QUEUE)} {wait}"
+            await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(waiting=said))
             for card in drafts[:QUEUE_CARDS]:
                 await dc.context.send_activity(card_message(card))
         if not total:
             return
-        await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(count=total))
+        said = waiting_words(updates=waiting, dates=len(extensions))
+        await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(waiting=said))
         for card in cards[:QUEUE_CARDS]:
             await dc.context.send_activity(card_message(card))
         if total > QUEUE_CARDS:

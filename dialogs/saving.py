@@ -81,10 +81,10 @@ class UpdateSaver:
             else:
                 first = False
             view = await action_for_update(session, action_id=already.action_id)
+            # An answer to a return goes back to the scrutiny officer: the officer is told so.
+            said = messages.SAVED if view.answers_return is None else messages.SAVED_RESUBMITTED
             words = (
-                messages.SAVED.format(
-                    action=view.name, grade=grade_words(already.grade), round_label=view.round_label
-                )
+                said.format(action=view.name, grade=grade_words(already.grade), round_label=view.round_label)
                 if first
                 else await self._saved_already(session, already, view)
             )

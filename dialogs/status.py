@@ -501,13 +501,14 @@ class StatusHandlers:
             return await not_on_roster(
                 session, admin_emails=self._admin_emails, consequence=messages.NOT_ON_ROSTER_YOURS
             )
-        actions = await queries.actions_owned_by(session, person_id=caller.person_id)
+        actions = await queries.actions_for(session, person_id=caller.person_id)
         card = action_list_card(
             messages.STATUS_MY_ACTIONS_TITLE,
             actions,
             page=page,
             subtitle=caller.name,
             empty=messages.STATUS_MY_ACTIONS_NONE,
+            deputy=caller.person_id,
         )
         return _refreshing(dc, card, page)
 

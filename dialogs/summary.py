@@ -32,7 +32,7 @@ from store.deliveries import last_sent, people_by_id, set_summary_schedule, summ
 from store.models import ConversationKind, DeliveryKind, Review
 from store.outcome import life_of
 from store.people import teams_user_ids
-from store.queries import changes_since, counts_in_round, review_status, reviews
+from store.queries import changes_since, counts_in_round, imported_since, review_status, reviews
 from store.schedule import Weekly, parse_weekly
 from store.views import ReturnState, ReviewSummary
 
@@ -94,6 +94,7 @@ async def review_summary(session: AsyncSession, *, review: ReviewSummary, since:
         returned=[a for a in actions if a.review_state is ReturnState.RETURNED],
         asked_now=[a for a in actions if a.asked_now and not a.done],
         life=life_of(review_row, recommendations) if review_row is not None else None,
+        imported=await imported_since(session, review_id=review.id, since=since),
     )
 
 

@@ -51,9 +51,11 @@ from dialogs.update_answers import choice_is_known, grade_is_known, save_or_chan
 from dialogs.update_form import OpenUpdate, UpdateForm
 from documents.errors import UserFacingError
 from documents.grades import Grade
+from documents.layout import plain_words
 from store.db import Database
 from store.updates import (
     action_for_update,
+    holds_any_action,
     open_actions_numbered,
     recordable_actions,
     refusal_for,
@@ -150,12 +152,11 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
         if len(numbers) == 1:
             answers["recommendation"] = candidates[0].recommendation_number
             return await step.next(None)
-        owned = {c.recommendation_number for c in candidates if c.owned}
         texts = {c.recommendation_number: c.recommendation_text for c in candidates}
-        ordered = sorted(numbers, key=lambda n: (n not in owned, n))
+        # In number order, always: a list that puts some first reads as out of order.
         choices = [
-            {"answer": str(n), "title": f"Recommendation {n}: {trimmed(texts[n], 90)}", "key": n}
-            for n in ordered
+            {"answer": str(n), "title": f"Recommendation {n}: {trimmed(plain_words(texts[n]), 90)}", "key": n}
+            for n in sorted(numbers)
         ]
         return await self._choose(step, "recommendation", messages.ASK_RECOMMENDATION, choices)
 
@@ -177,11 +178,11 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
         choices = [
             {
                 "answer": str(c.position),
-                "title": f"Action {c.position}: {trimmed(c.agreed_action, 90)}"
+                "title": f"Action {c.position}: {trimmed(plain_words(c.agreed_action), 90)}"
                 + (" (answered)" if c.answered else ""),
                 "key": c.action_id,
             }
-            for c in sorted(candidates, key=lambda c: (not c.owned, c.position))
+            for c in sorted(candidates, key=lambda c: c.position)
         ]
         return await self._choose(step, "action", messages.ASK_ACTION, choices)
 
@@ -463,6 +464,14 @@ class UpdateDialog(AttachesEvidence, GuidedDialog):
                 consequence = messages.NOT_ON_ROSTER_RECORD
                 return await not_on_roster(session, admin_emails=self._admin_emails, consequence=consequence)
             if number is None:
+                person_id = options.get("person_id")
+                admin = bool(options.get("is_admin"))  # may update any action: none is "theirs"
+                if (
+                    person_id is not None
+                    and not admin
+                    and not await holds_any_action(session, person_id=person_id)
+                ):
+                    return messages.UPDATE_NO_ACTIONS  # a chair, say: what she can ask instead
                 return messages.UPDATE_NOTHING_TO_DO
             others = await open_actions_numbered(session, recommendation_number=number, position=position)
             if others:

@@ -10,7 +10,9 @@ their bold is not part of the text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 TITLE = "SCRUTINY MONITORING – PROGRESS UPDATE"
 INTRO = (
@@ -42,3 +44,51 @@ def normalise_lines(lines: Sequence[str]) -> str:
     while out and not out[-1]:
         out.pop()
     return "\n".join(out)
+
+
+class Inline(NamedTuple):
+    """A piece of a cell's text as the convention marks it: emphasis, or a link to `url`."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    url: str | None = None
+
+
+_EMPHASIS = r"[^\s*](?:[^*]*[^\s*])?"
+_INLINE = re.compile(
+    r"\[(?P<link_text>(?:\\.|[^\]\\\n])+)\]\((?P<link_url>[a-z][a-z0-9+.-]*:[^)\s]+)\)"
+    r"|(?P<url>https?://[^\s<>\"]*[^\s<>\".,;:!?)\]'*])"
+    rf"|\*\*\*(?P<bi>{_EMPHASIS})\*\*\*"
+    rf"|\*\*(?P<b>{_EMPHASIS})\*\*"
+    rf"|\*(?P<i>{_EMPHASIS})\*",
+    re.I,
+)
+_ESCAPED = re.compile(r"\\([^\w\s])")  # "\[" in a link's text (a file named "a [final].xlsx")
+
+
+def inline(text: str) -> list[Inline]:
+    """One line of a cell's text in pieces: the one reading of the convention that every surface
+    draws from (the Word writer, the cards, the terminal), so none shows its characters."""
+    pieces: list[Inline] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        if match.start() > position:
+            pieces.append(Inline(text[position : match.start()]))
+        if match.group("link_url"):
+            pieces.append(Inline(_ESCAPED.sub(r"\1", match.group("link_text")), url=match.group("link_url")))
+        elif match.group("url"):
+            pieces.append(Inline(match.group("url"), url=match.group("url")))
+        else:
+            style = next(name for name in ("bi", "b", "i") if match.group(name))
+            pieces.append(Inline(match.group(style), bold="b" in style, italic="i" in style))
+        position = match.end()
+    if position < len(text):
+        pieces.append(Inline(text[position:]))
+    return pieces
+
+
+def plain_words(text: str) -> str:
+    """A cell's text without its markup, for where nothing is drawn but letters (a choice's title, a
+    button, the terminal): "*My Stockton*" reads "My Stockton", "[report](https://…)" reads "report"."""
+    return "\n".join("".join(piece.text for piece in inline(line)) for line in text.split("\n"))

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 import docx
@@ -29,6 +28,7 @@ from documents.layout import (
     NOT_ASSESSED,
     NOT_YET_REVIEWED,
     TITLE,
+    inline,
     normalise_lines,
 )
 from documents.plan_format import (
@@ -337,32 +337,13 @@ def _shade(cell: _Cell) -> None:
 
 # --- inline text ---------------------------------------------------------------------------
 
-_EMPHASIS = r"[^\s*](?:[^*]*[^\s*])?"
-_INLINE = re.compile(
-    r"\[(?P<link_text>[^\]\n]+)\]\((?P<link_url>[a-z][a-z0-9+.-]*:[^)\s]+)\)"
-    r"|(?P<url>https?://[^\s<>\"]*[^\s<>\".,;:!?)\]'*])"
-    rf"|\*\*\*(?P<bi>{_EMPHASIS})\*\*\*"
-    rf"|\*\*(?P<b>{_EMPHASIS})\*\*"
-    rf"|\*(?P<i>{_EMPHASIS})\*",
-    re.I,
-)
-
 
 def write_inline(paragraph: Paragraph, text: str, *, bold: bool) -> None:
-    position = 0
-    for match in _INLINE.finditer(text):
-        if match.start() > position:
-            _add_run(paragraph, text[position : match.start()], bold=bold)
-        if match.group("link_url"):
-            _add_hyperlink(paragraph, match.group("link_text"), match.group("link_url"))
-        elif match.group("url"):
-            _add_hyperlink(paragraph, match.group("url"), match.group("url"))
+    for piece in inline(text):
+        if piece.url is not None:
+            _add_hyperlink(paragraph, piece.text, piece.url)
         else:
-            style = next(name for name in ("bi", "b", "i") if match.group(name))
-            _add_run(paragraph, match.group(style), bold=bold or "b" in style, italic="i" in style)
-        position = match.end()
-    if position < len(text):
-        _add_run(paragraph, text[position:], bold=bold)
+            _add_run(paragraph, piece.text, bold=bold or piece.bold, italic=piece.italic)
 
 
 def _add_run(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False) -> None:

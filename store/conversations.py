@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from typing import cast
+
+from sqlalchemy import Table, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.db import insert_or_ignore
@@ -84,10 +86,12 @@ async def seen_in_personal_chat(
     service_url: str,
     reference: dict[str, object],
     tenant_id: str | None,
+    client_platform: str | None = None,
 ) -> None:
     """Someone reached the bot in their 1:1 chat (a message, a card pressed): it is where to tell them
     things from now on, whether or not Teams ever said the app was installed there. Never greets:
-    `remember_conversation`, for installs, does that."""
+    `remember_conversation`, for installs, does that. `client_platform`: the Teams client it came
+    from, kept (as `remember_client` keeps it later) for the buttons of the cards sent there."""
     conversation_id = base_conversation_id(conversation_id)
     await session.execute(
         insert_or_ignore(
@@ -101,6 +105,7 @@ async def seen_in_personal_chat(
             person_id=person_id,
             installed=True,
             updated_at=utcnow(),
+            client_platform=client_platform,
         )
     )
     values: dict[str, object] = {
@@ -113,6 +118,8 @@ async def seen_in_personal_chat(
     }
     if tenant_id:
         values["tenant_id"] = tenant_id
+    if client_platform:
+        values["client_platform"] = client_platform
     await session.execute(
         update(TeamsConversation)
         .where(TeamsConversation.conversation_id == conversation_id)
@@ -164,3 +171,27 @@ async def installed_conversations(
     if kind is not None:
         query = query.where(TeamsConversation.kind == kind)
     return list(await session.scalars(query.order_by(TeamsConversation.id)))
+
+
+async def remember_client(session: AsyncSession, *, conversation_id: str, platform: str) -> None:
+    """The Teams client ("android", "windows"…) a 1:1 chat's newest message came from, if it changed.
+    Every message asks: a plain statement on the table, which changes nothing while the client stays."""
+    table = cast(Table, TeamsConversation.__table__)
+    await session.execute(
+        update(table)
+        .where(
+            table.c.conversation_id == base_conversation_id(conversation_id),
+            table.c.client_platform.is_distinct_from(platform),
+        )
+        .values(client_platform=platform)
+    )
+
+
+async def client_of(session: AsyncSession, *, conversation_id: str) -> str | None:
+    """The Teams client of the conversation's newest message, if known."""
+    platform: str | None = await session.scalar(
+        select(TeamsConversation.client_platform).where(
+            TeamsConversation.conversation_id == base_conversation_id(conversation_id)
+        )
+    )
+    return platform

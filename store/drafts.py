@@ -281,7 +281,7 @@ def _edited(recommendation: Recommendation) -> DraftState | None:
 
 async def _set(session: AsyncSession, action: AgreedAction, words: DraftWords) -> None:
     names = names_in_responsibility(words.responsibility)
-    people = await people_named(session, names=names)
+    people = await people_named(session, names=names, merged={})
     planned = PlannedAction(
         group=action.group,
         responsibility=words.responsibility,

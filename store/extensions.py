@@ -91,7 +91,8 @@ async def request_extension(
         raise UserFacingError(f"“{month}” is not a month and year, such as “March 2021”.") from None
     reason = " ".join(reason.split())
     if not reason:
-        raise UserFacingError("Say why it needs more time: extend 7.2 to March 2021 because …")
+        said = f"{number}.{position}" if position is not None else str(number)  # as the officer named it
+        raise UserFacingError(f"Say why it needs more time: extend {said} to {asked} because …")
     if len(reason) > REASON_LIMIT:
         raise UserFacingError(f"The reason is {len(reason):,} characters; keep it under {REASON_LIMIT:,}.")
     query = select(AgreedAction).join(Recommendation).where(Recommendation.number == number)

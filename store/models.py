@@ -436,6 +436,9 @@ class TeamsConversation(Base):
     # 403 from Teams: the app was removed or blocked here. Stop posting until it is re-added.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The Teams client of the person's last message in a 1:1 chat ("android", "ios", "web", "windows"…,
+    # from the activity's clientInfo): the bot's cards to a phone carry buttons phones can press.
+    client_platform: Mapped[str | None] = mapped_column(String(40))
 
     person: Mapped[Person | None] = relationship()
 

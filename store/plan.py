@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -48,6 +50,7 @@ class ImportResult:
     rounds_added: list[str] = field(default_factory=list)
     updates_added: int = 0
     revised: int = 0  # agreed actions changed after the plan was agreed
+    merged: dict[str, str] = field(default_factory=dict)  # a spelling -> the owner it is taken for
 
     def describe(self) -> str:
         verb = "Imported" if self.created else "Updated"
@@ -60,10 +63,16 @@ class ImportResult:
             if self.revised
             else ""
         )
-        return (
+        said = (
             f"{verb} “{self.review}”: {self.recommendations} recommendations, {self.actions} agreed actions, "
             f"{self.updates_added} progress updates added{rounds}.{revised}"
         )
+        for spelling, owner in self.merged.items():
+            said += (
+                f"\n“{spelling}” is taken to be “{owner}”, one owner (to keep them apart: "
+                f"scrutiny-bot people unmerge “{spelling}”)."
+            )
+        return said
 
 
 async def review_titled(session: AsyncSession, title: str) -> Review | None:
@@ -159,7 +168,9 @@ async def import_plan(session: AsyncSession, *, plan: PlanDocument) -> ImportRes
         for action in planned.actions
     ]
     people = await people_named(
-        session, names=[*plan.link_officers, *(name for names in responsibilities for name in names)]
+        session,
+        names=[*plan.link_officers, *(name for names in responsibilities for name in names)],
+        merged=result.merged,
     )
     for name in plan.link_officers:
         officer = people[_name_key(name)]
@@ -236,19 +247,41 @@ def _name_key(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
-async def people_named(session: AsyncSession, *, names: list[str]) -> dict[str, Person]:
-    """Everyone named, by `_name_key`, as person_named finds or creates them, in one query and one flush."""
+# Two spellings this alike (rapidfuzz's ratio, 0-100) are one owner: a letter's slip in a long name,
+# "Digital Service Group" for "Digital Services Group" (97.7), "Loraine Dixon" (96.3). A letter in
+# a short name is not ("Carl Dixon" and "Carly Dixon", 95.2, may well be two people), and a name
+# spelt exactly as someone's already here is always that someone: `people unmerge` relies on it.
+SAME_OWNER = 96
+
+
+async def people_named(
+    session: AsyncSession, *, names: list[str], merged: dict[str, str]
+) -> dict[str, Person]:
+    """Everyone named, by `_name_key`, as person_named finds or creates them, in one query and one
+    flush; a spelling that slips from another owner's is that owner, noted in `merged`."""
+    uses = Counter(_name_key(name) for name in names)
     wanted = {_name_key(name): " ".join(name.split()) for name in names}
-    found: dict[str, Person] = {}
+    known: dict[str, Person] = {}
     if wanted:
-        for person in await session.scalars(
-            select(Person).where(func.lower(Person.name).in_(list(wanted))).order_by(Person.id)
-        ):
-            found.setdefault(person.name.lower(), person)
-    for key, name in wanted.items():
-        if key not in found:
-            found[key] = Person(name=name, is_group=is_group_name(name), is_officer=not is_group_name(name))
-            session.add(found[key])
+        for person in await session.scalars(select(Person).order_by(Person.id)):
+            known.setdefault(person.name.lower(), person)
+    found = {key: known[key] for key in wanted if key in known}
+    # The spelling most actions use first, the document's order between equals: the slip is the rarer.
+    for key in sorted((key for key in wanted if key not in found), key=lambda key: -uses[key]):
+        name = wanted[key]
+        group = is_group_name(name)
+        alike = process.extractOne(
+            key,
+            [other for other, person in known.items() if person.is_group == group],
+            scorer=fuzz.ratio,
+            score_cutoff=SAME_OWNER,
+        )
+        if alike is not None:
+            found[key] = known[alike[0]]
+            merged[name] = found[key].name
+            continue
+        found[key] = known[key] = Person(name=name, is_group=group, is_officer=not group)
+        session.add(found[key])
     await session.flush()
     return found
 
@@ -410,3 +443,36 @@ async def export_plan(
         ],
         recommendations=recommendations,
     )
+
+
+async def unmerge(session: AsyncSession, *, spelling: str) -> tuple[str, list[str]]:
+    """Undo what an import merged: the actions whose responsibility writes `spelling` get an owner of
+    that name, in place of the owner it was taken for. Spelt exactly so, it stays apart at the next
+    import. Returns whom it had been taken for, and the actions ("10.2") now its own."""
+    spelling = " ".join(spelling.split())
+    key = _name_key(spelling)
+    if await session.scalar(select(Person.id).where(func.lower(Person.name) == key)) is not None:
+        raise UserFacingError(f"“{spelling}” is an owner of its own already: nothing was changed.")
+    actions = await session.scalars(
+        select(AgreedAction)
+        .where(AgreedAction.responsibility.icontains(spelling, autoescape=True))
+        .options(selectinload(AgreedAction.responsible_people), selectinload(AgreedAction.recommendation))
+    )
+    person = Person(name=spelling, is_group=is_group_name(spelling), is_officer=not is_group_name(spelling))
+    was: set[str] = set()
+    moved = []
+    for action in actions:
+        if key not in {_name_key(name) for name in names_in_responsibility(action.responsibility)}:
+            continue
+        taken = [p for p in action.responsible_people if fuzz.ratio(_name_key(p.name), key) >= SAME_OWNER]
+        if taken:
+            was.update(p.name for p in taken)
+            action.responsible_people = list(
+                dict.fromkeys(person if p in taken else p for p in action.responsible_people)
+            )
+            moved.append(f"{action.recommendation.number}.{action.position}")
+    if not moved:
+        raise UserFacingError(f"No action names “{spelling}” as another owner: nothing was changed.")
+    session.add(person)
+    await session.flush()
+    return " / ".join(sorted(was)), moved

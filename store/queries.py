@@ -38,6 +38,7 @@ from store.views import (
     ChangeView,
     EvidenceLink,
     GradeCounts,
+    ImportedRound,
     RecommendationSummary,
     RecommendationView,
     ReturnState,
@@ -329,6 +330,15 @@ async def recommendation_status(
     return _group([rec], await _action_views(session, where=Recommendation.id == rec.id, detail=True))[0]
 
 
+async def has_recommendation(session: AsyncSession, *, review_id: int, number: int) -> bool:
+    found = await session.scalar(
+        select(Recommendation.id).where(
+            Recommendation.review_id == review_id, Recommendation.number == number
+        )
+    )
+    return found is not None
+
+
 async def review_status(session: AsyncSession, *, review_id: int) -> list[RecommendationView]:
     recommendations = (
         (
@@ -390,7 +400,10 @@ async def grade_counts(
 
 
 async def changes_since(session: AsyncSession, *, review_id: int, since: datetime) -> list[ChangeView]:
-    """Returns recorded after `since`, oldest first, one per action and round (an edit replaces)."""
+    """Returns recorded after `since`, oldest first, one per action and round (an edit replaces).
+
+    An imported document is not what people did this week: its rows are history here (the grades
+    the changes moved from) and news only as one line each round (imported_since)."""
     updates = (
         await session.scalars(
             select(ProgressUpdate)
@@ -404,7 +417,7 @@ async def changes_since(session: AsyncSession, *, review_id: int, since: datetim
     before: dict[int, dict[int, ProgressUpdate]] = defaultdict(dict)  # action -> round -> newest
     after: dict[tuple[int, int], ProgressUpdate] = {}
     for update in updates:
-        if update.recorded_at > since:
+        if update.recorded_at > since and update.source is not UpdateSource.IMPORT:
             after[(update.action_id, update.round_id)] = update
         else:
             before[update.action_id][update.round_id] = update
@@ -432,6 +445,22 @@ async def changes_since(session: AsyncSession, *, review_id: int, since: datetim
             )
         )
     return changes
+
+
+async def imported_since(session: AsyncSession, *, review_id: int, since: datetime) -> list[ImportedRound]:
+    """Each round whose returns were imported after `since`, with how many actions they answered."""
+    rows = await session.execute(
+        select(MonitoringRound.label, func.count(ProgressUpdate.action_id.distinct()))
+        .join(ProgressUpdate.round)
+        .where(
+            MonitoringRound.review_id == review_id,
+            ProgressUpdate.source == UpdateSource.IMPORT,
+            ProgressUpdate.recorded_at > since,
+        )
+        .group_by(MonitoringRound.id, MonitoringRound.label, MonitoringRound.month)
+        .order_by(MonitoringRound.month)
+    )
+    return [ImportedRound(round_label=label, actions=count) for label, count in rows]
 
 
 async def missing_updates(
@@ -477,6 +506,22 @@ async def actions_by_return_state(
 async def actions_owned_by(session: AsyncSession, *, person_id: int) -> list[ActionView]:
     """Every action, in any review, that names the person as responsible."""
     return await _action_views(session, where=AgreedAction.responsible_people.any(Person.id == person_id))
+
+
+async def actions_for(session: AsyncSession, *, person_id: int) -> list[ActionView]:
+    """The person's actions: those that name them as responsible, and those they record this round as
+    another officer's deputy (its deputy_ids say which), with their deputies and evidence."""
+    delegated = (
+        select(Delegation.action_id)
+        .join(MonitoringRound, MonitoringRound.id == Delegation.round_id)
+        .where(
+            Delegation.deputy_id == person_id,
+            Delegation.ended_at.is_(None),
+            MonitoringRound.is_open.is_(True),
+        )
+    )
+    owned = AgreedAction.responsible_people.any(Person.id == person_id)
+    return await _action_views(session, where=owned | AgreedAction.id.in_(delegated), detail=True)
 
 
 async def reviews(session: AsyncSession, *, review_id: int | None = None) -> list[ReviewSummary]:

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from documents.errors import UserFacingError
 from store.action_rows import (
@@ -189,17 +190,26 @@ def _for_review(
 
 @dataclass(frozen=True)
 class Decided:
-    """A decision to tell the officer about: theirs, by a reviewer (not one made by the migration)."""
+    """A decision to tell an officer about: theirs, by a reviewer (not one made by the migration).
+    A deputy's update is told to the deputy and to the officer it was recorded for (`deputy` set)."""
 
     decision_id: int
     update_id: int
     officer_id: int
     reviewer: str | None
     decided_at: datetime
+    deputy: str | None = None  # who recorded it for `officer_id`, when a deputy did
+
+    @property
+    def slot(self) -> str:
+        """Its delivery's slot: one notice to each of the two."""
+        return f"decision {self.decision_id}" + (" for the officer" if self.deputy else "")
 
 
 async def decided_since(session: AsyncSession, *, verdict: Verdict, since: datetime) -> list[Decided]:
-    """Decisions of this kind made since `since`, oldest first, with whom to tell (who recorded it)."""
+    """Decisions of this kind made since `since`, oldest first, with whom to tell: who recorded it,
+    and the officer a deputy recorded it for."""
+    recorder = aliased(Person)
     rows = await session.execute(
         select(
             ReturnDecision.id,
@@ -207,9 +217,12 @@ async def decided_since(session: AsyncSession, *, verdict: Verdict, since: datet
             ReturnDecision.decided_at,
             ProgressUpdate.recorded_by_id,
             Person.name,
+            ProgressUpdate.on_behalf_of_id,
+            recorder.name,
         )
         .join(ProgressUpdate, ProgressUpdate.id == ReturnDecision.update_id)
         .join(Person, Person.id == ReturnDecision.decided_by_id)
+        .join(recorder, recorder.id == ProgressUpdate.recorded_by_id)
         .where(
             ReturnDecision.verdict == verdict,
             ReturnDecision.decided_at >= since,
@@ -217,11 +230,14 @@ async def decided_since(session: AsyncSession, *, verdict: Verdict, since: datet
         )
         .order_by(ReturnDecision.id)
     )
-    return [
-        Decided(decision_id, update_id, officer_id, reviewer, decided_at)
-        for decision_id, update_id, decided_at, officer_id, reviewer in rows.all()
-        if officer_id is not None
-    ]
+    told = []
+    for decision_id, update_id, decided_at, officer_id, reviewer, for_id, deputy in rows.all():
+        if officer_id is None:
+            continue
+        told.append(Decided(decision_id, update_id, officer_id, reviewer, decided_at))
+        if for_id is not None and for_id != officer_id:
+            told.append(Decided(decision_id, update_id, for_id, reviewer, decided_at, deputy=deputy))
+    return told
 
 
 async def _refuse_if_decided(session: AsyncSession, found: ReturnForReview) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, or_, select
+from sqlalchemy import Row, Select, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -174,6 +174,8 @@ async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionF
     _refuse_if_not_monitored(action)
     _refuse_if_fully_achieved(action, round_)
     current = current_by_round(action).get(round_.id)
+    before = [v for v in action.versions if current and v.round_id == round_.id and v.id < current.id]
+    answered = before[-1] if before and before[-1].verdict is Verdict.RETURNED else None
     return ActionForUpdate(
         **in_review(action),
         success_measure=action.success_measure,
@@ -184,6 +186,7 @@ async def action_for_update(session: AsyncSession, *, action_id: int) -> ActionF
         last_round=last_round_answer(action, round_),
         current=answer_of(current, round_) if current else None,
         returned_reason=current.reason if current and current.verdict is Verdict.RETURNED else None,
+        answers_return=answered.reason if answered and current and current.verdict is None else None,
     )
 
 
@@ -294,27 +297,14 @@ async def recordable_actions(
 ) -> list[RecordableAction]:
     """Actions the caller may answer for now: their review has an open round and they are not done.
 
-    In plan order (review title, recommendation number, position); `owned` marks the caller's own.
+    In plan order (review title, recommendation number, position): pickers show them so.
     """
     if person_id is None and not is_admin:
         return []
     rows = (await session.execute(_recordable(person_id, is_admin))).all()
     asked = await _still_asked(session, rows)
-    owned = set(
-        await session.scalars(
-            select(action_responsible_people.c.action_id).where(
-                action_responsible_people.c.person_id == person_id,
-                action_responsible_people.c.action_id.in_({row.action_id for row, _, _ in asked}),
-            )
-        )
-    )
     return [
-        RecordableAction(
-            **row._asdict(),
-            round_label=round_.label,
-            owned=row.action_id in owned,
-            answered=round_.id in answered,
-        )
+        RecordableAction(**row._asdict(), round_label=round_.label, answered=round_.id in answered)
         for row, round_, answered in asked
     ]
 
@@ -433,6 +423,18 @@ async def record_update_once(
         )
     )
     return update, True
+
+
+async def holds_any_action(session: AsyncSession, *, person_id: int) -> bool:
+    """Whether any action is the person's to answer for, in any round: named responsible, link officer
+    of its review, or a deputy for it."""
+    named = select(action_responsible_people.c.action_id).where(
+        action_responsible_people.c.person_id == person_id
+    )
+    linked = select(review_link_officers.c.review_id).where(review_link_officers.c.person_id == person_id)
+    deputy = select(Delegation.id).where(Delegation.deputy_id == person_id)
+    found = await session.scalar(select(exists(named) | exists(linked) | exists(deputy)))
+    return bool(found)
 
 
 async def open_actions_numbered(

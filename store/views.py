@@ -202,6 +202,13 @@ class ChangeView(View):
     recorded_by: str | None
 
 
+class ImportedRound(View):
+    """A round's returns brought in from a document since a given time: one line of news, not each."""
+
+    round_label: str
+    actions: int
+
+
 class RecommendationSummary(View):
     id: int
     number: int
@@ -308,13 +315,14 @@ class ActionForUpdate(ActionInReview):
     last_round: RoundAnswer | None  # the latest earlier round that has an answer
     current: RoundAnswer | None  # already saved for the open round
     returned_reason: str | None = None  # `current` came back from the scrutiny officer, for this reason
+    # `current` answers a return (the version before it came back for this reason): it waits again.
+    answers_return: str | None = None
 
 
 class RecordableAction(ActionInReview):
     """An action the caller may answer for in its review's open round."""
 
     round_label: str
-    owned: bool  # the caller is named as responsible (not just link officer or admin)
     answered: bool  # an answer is already saved for the open round
 
 

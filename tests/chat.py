@@ -170,10 +170,12 @@ class Chat:
 
     _ids = itertools.count(1)
 
-    def __init__(self, harness: Harness, *, user: TeamsUser, scope: Scope) -> None:
+    def __init__(self, harness: Harness, *, user: TeamsUser, scope: Scope, platform: str = "Web") -> None:
         self.harness = harness
         self.user = user
         self.scope = scope
+        # The Teams client the user is on, as its clientInfo entity says: "android", "ios", "windows"…
+        self.platform = platform
         number = next(self._ids)
         if scope == "personal":
             self.conversation: dict[str, Any] = {
@@ -308,7 +310,15 @@ class Chat:
             "conversation": dict(self.conversation),
             "recipient": dict(BOT),
             "locale": "en-GB",
-            "entities": [{"type": "clientInfo", "locale": "en-GB", "country": "GB", "platform": "Web"}],
+            "entities": [
+                {
+                    "type": "clientInfo",
+                    "locale": "en-GB",
+                    "country": "GB",
+                    "platform": self.platform,
+                    "timezone": "Europe/London",
+                }
+            ],
             "channelData": channel_data,
             **fields,
         }
@@ -343,11 +353,11 @@ async def harness(database_url: str, fake_connector: FakeConnector) -> AsyncIter
 
 @pytest.fixture
 def make_chat(harness: Harness) -> MakeChat:
-    async def make(user: TeamsUser = DEFAULT_USER, scope: Scope = "personal") -> Chat:
+    async def make(user: TeamsUser = DEFAULT_USER, scope: Scope = "personal", platform: str = "Web") -> Chat:
         if harness.server is None:
             await harness.start()
         harness.connector.add_member(user)
-        return Chat(harness, user=user, scope=scope)
+        return Chat(harness, user=user, scope=scope, platform=platform)
 
     return make
 

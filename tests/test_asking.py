@@ -297,3 +297,12 @@ async def test_someone_not_on_the_roster_may_ask_but_has_no_actions(
     assert reply.text.startswith(
         "I don't know you as an officer yet, so I can't tell which actions are yours."
     )
+
+
+async def test_the_chairs_update_says_she_has_no_actions_and_what_she_can_ask(
+    make_chat: MakeChat, seeded: None
+) -> None:
+    assert await ask(make_chat, "update") == (
+        "No agreed action names you, so there is nothing for you to update. You can ask how things "
+        "stand: **status**, **status 7**, **slipped**, **summary**, or a question in your own words."
+    )

@@ -385,3 +385,25 @@ def test_ask_answers_as_the_chat_does_and_explains_itself(cli: Cli, samples: Pat
     assert "Candidate: Recommendation 12 — score" in explained and "Recommendation 12 (Digital" in explained
     puzzled = cli.ok("ask", "--explain", "blorp")
     assert "Taken as: not a question I know" in puzzled and "I'm not sure what you're asking" in puzzled
+
+
+def test_only_a_slip_in_a_long_name_is_taken_for_another_owner(cli: Cli, tmp_path: Path) -> None:
+    actions = "\n".join(
+        f"      - {{responsibility: {who}, date: March 2024, agreed_action: Action {n}.}}"
+        for n, who in enumerate(
+            ["Lorraine Dixon", "Lorraine Dixon", "Loraine Dixon", "Carly Dixon", "Carl Dixon"]
+        )
+    )
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        f"review: Slips\nlink_officers: [Lorraine Dixon]\nrecommendations:\n  - number: 1\n"
+        f"    text: One.\n    actions:\n{actions}\n"
+    )
+    said = cli.ok("import", plan)
+    assert said.endswith(
+        "“Loraine Dixon” is taken to be “Lorraine Dixon”, one owner "
+        "(to keep them apart: scrutiny-bot people unmerge “Loraine Dixon”)."
+    )
+    assert "Carl" not in said  # a letter in a short name: two people
+    listed = cli.ok("people", "list")
+    assert "Carl Dixon" in listed and "Carly Dixon" in listed and "Loraine" not in listed

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from chat import MakeChat, Reply
 from sqlalchemy import select
-from test_review_loop import CRAIG, Council, said
+from test_review_loop import CRAIG, REASON, Council, reason_submit, return_cards, said
 from test_scheduler import (
     Bot,
     fixture_bot,  # noqa: F401 (fixtures)
+    lines,
     london,
     officer,
 )
@@ -95,7 +96,9 @@ async def test_the_deputy_is_reminded_instead_of_the_officer(council: Council, b
     await bot.scheduler.tick(now=london("2026-11-20 10:00"))  # 14 days before Friday 4 December
     ian_chat = council.ian.conversation["id"]  # type: ignore[attr-defined]
     reminders = [r for r in bot.cards(ian_chat) if "are due by" in r.card_text]
-    assert len(reminders) == 1 and council.action.agreed_action[:40] in reminders[0].card_text
+    assert (
+        len(reminders) == 1 and " ".join(council.action.agreed_action.split())[:40] in reminders[0].card_text
+    )
     assert [r for r in council.told(CRAIG) if "are due by" in r.card_text] == []
 
 
@@ -131,3 +134,53 @@ async def test_delegating_wrongly_is_refused_in_plain_words(council: Council, ma
     stranger = await make_chat(officer("Pat Nobody"))
     replies = await stranger.say(f"delegate {ref(council)} to Ian Coxon")
     assert replies[0].text.endswith("Please ask ada@stockton.gov.uk to add you to the roster.")
+
+
+async def test_a_deputys_my_actions_lists_what_was_delegated_to_them(council: Council) -> None:
+    lorraine = await council.personal(officer("Lorraine Dixon"))
+    liz = await council.personal(officer("Liz Purdy"))
+    before = lines(((await liz.say("my actions"))[0]).cards[0])
+    assert before[0] == "Your actions: 3" and "13.1" not in before
+
+    await lorraine.say("delegate 13.1 to Liz Purdy")
+    after = lines(((await liz.say("my actions"))[0]).cards[0])
+    assert after[0] == "Your actions: 4"
+    line = after.index("13.1")
+    assert after[line + 2] == "Yours to record this round, for Lorraine Dixon · Ongoing"
+
+
+async def test_the_officer_hears_when_their_deputys_update_is_returned_or_accepted(
+    council: Council, bot: Bot
+) -> None:
+    ian = council.ian  # type: ignore[attr-defined]
+    name = f"Recommendation {council.action.recommendation_number}, action {council.action.position}"
+    await council.craig.say(f"delegate {ref(council)} to Ian Coxon")
+    await ian_records(council, "We will run sessions next year.")
+    (card,) = return_cards(await council.sam.say("review"))
+    await council.sam.submit(reason_submit(card, REASON))
+    await bot.scheduler.tick(now=london("2026-11-24 10:00"))
+
+    def heard(chat_id: str, words: str) -> list[str]:
+        """The lines of the cards sent to the chat that say `words`."""
+        return [line for r in bot.cards(chat_id) for c in r.cards for line in lines(c) if words in line]
+
+    assert heard(council.craig.conversation["id"], "was returned") == [
+        f"The September 2020 update for {name}, recorded on your behalf by Ian Coxon, was returned"
+    ]
+    assert heard(council.craig.conversation["id"], "says:") == [f"Sam Scrutiny says: {REASON}"]
+    assert heard(ian.conversation["id"], "was returned") == [
+        f"Your September 2020 update for {name} was returned"
+    ]
+
+    await ian_records(council, "Ran six sessions; 40 staff signed up.")
+    replies = await council.sam.say("review")
+    (card,) = return_cards(replies)
+    accept = next(a for a in card["actions"] if a["title"] == "Accept")["data"]
+    await council.sam.submit(accept)
+    await bot.scheduler.tick(now=london("2026-11-24 11:00"))
+    assert heard(council.craig.conversation["id"], "Accepted by the scrutiny officer") == [
+        f"Accepted by the scrutiny officer: {name} (September 2020, recorded on your behalf by Ian Coxon)."
+    ]
+    assert heard(ian.conversation["id"], "Accepted by the scrutiny officer") == [
+        f"Accepted by the scrutiny officer: {name} (September 2020)."
+    ]

@@ -210,7 +210,7 @@ async def test_two_link_officers_draft_one_is_returned_changed_and_both_accepted
 
     # The scrutiny officer's "review" lists both drafts, oldest first, with Accept and Return….
     replies = await sam.say("review")
-    assert replies[0].text == "2 draft action plan(s) waiting for review, oldest first."
+    assert replies[0].text == "2 recommendations' draft actions wait for you, oldest first."
     wifi_card, stockton_card = replies[1].cards[0], replies[2].cards[0]
     assert_valid_card(wifi_card)
     assert "Recommendation 4 · draft actions from Craig Taylor" in lines(wifi_card)

@@ -21,6 +21,7 @@ from test_scheduler import (
     fixture_bot,  # noqa: F401 (fixtures)
     officer,
 )
+from test_status_cards import runs as runs_of
 
 from documents.word_reader import read_docx
 from documents.word_writer import write_docx
@@ -103,7 +104,11 @@ async def test_a_file_sent_while_recording_is_kept_shown_and_linked_in_the_docum
     assert saved[0].text.startswith("Saved:")
 
     status = await council.craig.say(f"status {council.action.recommendation_number}")
-    assert "Attached" in said(status) and f"[iDEA badges.xlsx]({BADGES_URL})" in said(status)
+    assert "Attached" in said(status)
+    # The file's name, as a link to it: drawn, not written out as "[name](url)".
+    assert {"type": "Action.OpenUrl", "url": BADGES_URL} in [
+        run.get("selectAction") for run in runs_of(status[0].cards[0]) if run["text"] == "iDEA badges.xlsx"
+    ]
 
     async with db.session() as session:
         plan = await export_plan(session, title="Digital Optimisation", include_unreviewed=True)

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from chat import MakeChat, Reply
+from records import action_id
 from sqlalchemy import select
 from test_review_loop import (
     CRAIG,
@@ -23,12 +24,14 @@ from test_scheduler import (
     officer,
 )
 
+from documents.grades import Grade
 from documents.word_reader import read_docx
 from documents.word_writer import write_docx
 from store.db import Database
-from store.models import AgreedAction, ExtensionRequest
+from store.models import AgreedAction, ExtensionRequest, Person, UpdateSource
 from store.plan import export_plan
 from store.queries import overdue_actions
+from store.updates import record_update
 
 REASON = "Both community venues closed until the new year."
 
@@ -104,7 +107,9 @@ async def test_asking_or_deciding_wrongly_is_refused_and_changes_nothing(
     assert (await craig.say(f"extend {ref} to soon"))[0].text.startswith(
         "Say which action, the new month and why"
     )
-    assert (await craig.say(f"extend {ref} to March 2021"))[0].text.startswith("Say why it needs more time")
+    assert (await craig.say(f"extend {ref} to March 2021"))[0].text == (
+        f"Say why it needs more time: extend {ref} to March 2021 because …"  # his own action, not another's
+    )
     assert (await craig.say(f"extend {ref} to June 2019 because late"))[0].text == (
         "June 2019 is not later than its date now (October 2019)."
     )
@@ -132,3 +137,42 @@ async def test_asking_or_deciding_wrongly_is_refused_and_changes_nothing(
         assert action is not None and action.date_text == "October 2019"  # refused: unchanged
         (request,) = await session.scalars(select(ExtensionRequest))
         assert (request.approved, request.decision_reason) == (False, "Use the library instead.")
+
+
+async def test_the_queue_counts_updates_and_new_dates_each_in_words(council: Council, db: Database) -> None:
+    ref = f"{council.action.recommendation_number}.{council.action.position}"
+    await council.craig.say(f"extend {ref} to March 2021 because {REASON}")
+    assert (await council.sam.say("review"))[0].text == "1 new date waits for you, oldest first."
+
+    await council.record("Signed up 40 staff.")
+    async with db.session() as session:
+        lorraine = await session.scalar(select(Person).where(Person.name == "Lorraine Dixon"))
+        assert lorraine is not None
+        for number, position in ((1, 2), (1, 3)):
+            await record_update(
+                session,
+                action_id=await action_id(session, number=number, position=position),
+                round_id=council.round_id,
+                evidence="Content agreed.",
+                grade=Grade.ON_TRACK,
+                explanation=None,
+                impact=None,
+                by_person_id=lorraine.id,
+                source=UpdateSource.TEAMS,
+                max_text_length=20_000,
+            )
+    replies = await council.sam.say("review")
+    assert replies[0].text == "3 updates and 1 new date wait for you, oldest first."
+    assert len(return_cards(replies)) == 3 and len(extension_cards(replies)) == 1
+
+
+async def test_the_example_for_a_missing_reason_is_the_officers_own(
+    make_chat: MakeChat, council: Council
+) -> None:
+    lorraine = await make_chat(officer("Lorraine Dixon"))
+    assert (await lorraine.say("extend 9.1 to march 2021"))[0].text == (
+        "Say why it needs more time: extend 9.1 to March 2021 because …"
+    )
+    assert (await lorraine.say("extend 13 to April 2021"))[0].text == (
+        "Say why it needs more time: extend 13 to April 2021 because …"
+    )

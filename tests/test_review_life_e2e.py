@@ -104,7 +104,7 @@ async def test_a_review_from_its_report_to_the_papers_for_its_first_round(
     # The scrutiny officer returns Craig's and accepts Lorraine's; Craig hears why, changes it, resends.
     sam = await drafting.chat(SAM)
     queue = await sam.say("review")
-    assert queue[0].text == "2 draft action plan(s) waiting for review, oldest first."
+    assert queue[0].text == "2 recommendations' draft actions wait for you, oldest first."
     await sam.execute(data(queue[1].cards[0], "Accept"))
     await sam.execute({**data(queue[2].cards[0], "Return it"), "reason": WHY_BACK})
     craig = await drafting.chat(CRAIG)
@@ -146,7 +146,7 @@ async def test_a_review_from_its_report_to_the_papers_for_its_first_round(
         )
         assert "Saved: " in notes(saved_update)
     returns = await sam.say("review")
-    assert returns[0].text == "2 update(s) waiting for review, oldest first."
+    assert returns[0].text == "2 updates wait for you, oldest first."
     for reply in returns[1:]:
         await sam.execute(data(reply.cards[0], "Accept"))
 

@@ -17,6 +17,7 @@ from test_scheduler import (
     ADMIN,
     Bot,
     fixture_bot,  # noqa: F401 (fixtures)
+    lines,
     london,
     officer,
     open_september,
@@ -75,7 +76,8 @@ class Council:
         (save,) = form_message.cards[0]["actions"]
         submit = {**save["data"], "evidence": evidence, "grade": grade, "explanation": "", "impact": ""}
         replies = await self.craig.submit(submit, reply_to=form_message)
-        assert replies[0].text.startswith("Saved:"), said(replies)
+        assert replies[0].text.startswith("Saved"), said(replies)
+        self.saved = replies[0].text
 
     async def updates(self) -> list[ProgressUpdate]:
         async with self.db.session() as session:
@@ -140,7 +142,7 @@ async def test_returned_resubmitted_accepted_then_exported(council: Council, bot
     assert await council.exported(include_unreviewed=True) == f"(not yet reviewed)\n{PROMISE}"
 
     replies = await council.sam.say("review")
-    assert replies[0].text == "1 update(s) waiting for review, oldest first."
+    assert replies[0].text == "1 update waits for you, oldest first."
     (card,) = return_cards(replies)
     shown = "\n".join(r.card_text for r in replies)
     assert f"Recommendation {council.action.recommendation_number}, action {council.action.position}" in shown
@@ -283,7 +285,7 @@ async def test_everyone_sees_where_returns_stand(council: Council, make_chat: Ma
     channel = await make_chat(ADMIN, scope="channel")
     await channel.install()
     replies = await channel.say("summary")
-    assert "Waiting for review: 0. Returned: 1 (Craig Taylor)." in said(replies)
+    assert "Waiting for review: 0. Returned: 1 (to Craig Taylor)." in said(replies)
 
 
 async def test_closing_a_round_waits_for_the_review_unless_told(
@@ -311,7 +313,7 @@ async def test_after_the_deadline_the_scrutiny_officer_hears_what_waits(council:
     await bot.scheduler.tick(now=london("2026-12-07 10:00"))  # the Monday after Friday's deadline
     await bot.scheduler.tick(now=london("2026-12-07 10:01"))
     (heard,) = [r for r in council.told(SAM) if "deadline has passed" in r.card_text]
-    assert "The September 2020 deadline has passed: 1 update(s) wait for your review" in heard.card_text
+    assert "The September 2020 deadline has passed: 1 update waits for your review" in heard.card_text
     assert "Craig Taylor" in heard.card_text
     replies = await council.sam.submit(buttons(heard)["Review them"])
     assert len(return_cards(replies)) == 1
@@ -343,7 +345,7 @@ async def test_a_long_queue_shows_ten_cards_and_says_how_many_more(council: Coun
             )
     assert len(hers) >= 12
     replies = await council.sam.say("review")
-    assert replies[0].text == "12 update(s) waiting for review, oldest first."
+    assert replies[0].text == "12 updates wait for you, oldest first."
     assert len(return_cards(replies)) == 10
     assert replies[-1].text == "…and 2 more: accept or return these, then say **review** again."
 
@@ -403,3 +405,43 @@ async def test_accept_and_return_pressed_as_execute_replace_the_card_in_place(co
     assert "update was already returned by Sam Scrutiny at " in notice
     assert "Returned because" in "\n".join(strings(again.card))
     assert [d[1] for d in await council.decisions()] == [Verdict.RETURNED]
+
+
+async def test_the_saved_card_heads_each_answer_and_says_a_resubmission_went_back(council: Council) -> None:
+    name = f"Recommendation {council.action.recommendation_number}, action {council.action.position}"
+    await council.record(PROMISE)
+    assert council.saved == f"Saved: {name} — On-Track for September 2020."
+    (saved,) = council.craig.updates  # the saved card, in place of the form
+    shown = lines(Reply(raw=saved.body).cards[0])
+    assert shown[shown.index("Assessment of progress") :] == [
+        "Assessment of progress",
+        "On-Track",
+        "Evidence of progress",
+        PROMISE,
+    ]
+
+    async def send_back() -> None:
+        replies = await council.sam.say("review")
+        (card,) = return_cards(replies)
+        await council.sam.submit(reason_submit(card, REASON), reply_to=next(r for r in replies if r.cards))
+
+    await send_back()
+    await council.record(EVIDENCE)
+    assert (
+        council.saved == f"Saved and sent back to the scrutiny officer: {name} — On-Track for September 2020."
+    )
+    (saved,) = council.craig.updates
+    assert f"Sent back to the scrutiny officer, who had returned it because: {REASON}" in lines(
+        Reply(raw=saved.body).cards[0]
+    )
+
+    # The same when the answer is given in the guided update.
+    await send_back()
+    await council.craig.say("update")
+    await council.craig.say("Signed up 40 staff and ran six sessions.")
+    await council.craig.submit({"answer": "2"})
+    await council.craig.submit({"answer": "skip"})
+    replies = await council.craig.submit({"answer": "save"})
+    assert replies[0].text == (
+        f"Saved and sent back to the scrutiny officer: {name} — On-Track for September 2020."
+    )

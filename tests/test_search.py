@@ -163,3 +163,7 @@ async def test_a_recommendations_link_opened_in_a_browser_says_how_to_see_it(har
         assert gone.status == 404 and "no longer in the plans" in await gone.text()
     async with harness.http.get(harness.url + "/recommendations/1/seven") as other:
         assert other.status == 404
+    async with harness.http.get(harness.url + "/recommendations/1/999999") as nothing:
+        assert nothing.status == 404 and nothing.content_type == "text/html"
+        said = await nothing.text()
+    assert "<b>Digital Optimisation</b> has no Recommendation 999999." in said and "status 999999" not in said

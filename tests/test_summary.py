@@ -10,7 +10,10 @@ from typing import Any
 from cardcheck import assert_valid_card as assert_valid_plain_card
 from cardcheck import render_cards, requires_renderer
 from chat import CHANNEL_ID, DEFAULT_USER, Chat, MakeChat
-from sqlalchemy import select
+from records import action_id, import_document
+from sqlalchemy import select, update
+from test_cli import Cli
+from test_review_loop import SAM, reason_submit, return_cards
 from test_scheduler import (  # noqa: F401 (fixtures)
     ADMIN,
     Bot,
@@ -30,11 +33,13 @@ from bot.cli.summary import send_summaries_now
 from cards.size import CARD_BYTE_LIMIT, card_bytes
 from cards.summary import summary_card
 from dialogs.summary import review_summary
+from documents.grades import Grade
 from documents.synthetic import synthetic_council
 from store.db import Database
-from store.models import ConversationKind, Person, TeamsConversation, utcnow
-from store.plan import import_plan
+from store.models import ConversationKind, Person, ProgressUpdate, TeamsConversation, UpdateSource, utcnow
+from store.plan import import_plan, require_review
 from store.queries import reviews
+from store.updates import record_update
 
 
 def assert_valid_card(card: dict[str, Any], name: str = "card") -> None:
@@ -104,12 +109,12 @@ async def test_with_a_round_open_owners_are_mentioned_with_what_they_still_owe(
         "5 Fully Achieved in an earlier round · 22 not assessed" in lines
     )
     missing = lines[lines.index("Still to update for September 2020") + 1 :]
-    assert (
-        missing[0]
-        == "<at>Lorraine Dixon</at>: 1.2, 1.3, 2.1, 5.2, 7.1, 8.2, 9.1, 9.2, 10.1, 11.1, 12.1, 13.1"
+    assert missing[0] == (
+        "<at>Lorraine Dixon</at>: 1.2, 1.3, 2.1, 5.2 (with Ian Coxon), 7.1 (with Liz Purdy), 8.2, "
+        "9.1 (with Liz Purdy), 9.2 (with Liz Purdy), 10.1 (with Ian Coxon), 11.1, 12.1, 13.1"
     )
-    assert "Digital Services Group: 5.1, 6.2, 8.3, 8.4, 12.2" in missing
-    assert "Digital Service Group: 10.2" in missing  # as the council's document spells it there
+    # 10.2's "Digital Service Group", as the council's document spells it there, is the same group.
+    assert "Digital Services Group: 5.1, 6.2, 8.3, 8.4, 10.2, 12.2" in missing
     assert "Mark Freeman: 7.3" in missing
     entities = {e["mentioned"]["name"]: e for e in card["msteams"]["entities"]}
     assert entities["Lorraine Dixon"] == {
@@ -124,6 +129,8 @@ async def test_a_large_councils_biggest_review_is_summarised_under_28_kb(db: Dat
     (plan,) = synthetic_council(reviews=1, recommendations=60, actions=6, rounds=8)
     async with db.session() as session:
         await import_plan(session, plan=plan)
+        # As if its officers had recorded every return in Teams this week: a week of news.
+        await session.execute(update(ProgressUpdate).values(source=UpdateSource.TEAMS))
         for i, person in enumerate(await session.scalars(select(Person).where(Person.is_group.is_(False)))):
             person.aad_object_id = f"aad-{i}"
     async with db.session() as session:
@@ -142,6 +149,7 @@ async def test_a_summary_that_would_not_fit_shows_fewer_lines(db: Database) -> N
     plan = plan.model_copy(update={"review": "R" * 250})
     async with db.session() as session:
         await import_plan(session, plan=plan)
+        await session.execute(update(ProgressUpdate).values(source=UpdateSource.TEAMS))
     async with db.session() as session:
         (review,) = await reviews(session)
         view = await review_summary(session, review=review, since=datetime.now(UTC) - timedelta(days=7))
@@ -235,3 +243,122 @@ async def test_send_now_posts_every_reviews_summary_to_the_channel(
     (posted,) = bot.cards(CHANNEL_ID)
     assert texts(posted.cards[0])[0] == "Summary: Digital Optimisation"
     assert posted.raw["summary"] == "Summary: Digital Optimisation"
+
+
+async def test_an_imported_round_is_one_line_and_the_weeks_changes_are_what_people_did(
+    bot: Bot, channel: Chat, db: Database, samples: Path
+) -> None:
+    """Imported this week, then three September 2020 updates: the summary's "Since …" lists those three
+    (graded against March 2020), and the import as one line, not 27 changes."""
+    async with db.session() as session:
+        await import_document(session, path=samples / "progress-update-march-2020.docx")
+        review_id = (await require_review(session, "Digital Optimisation")).id
+    september = await open_september(db, review_id)
+    async with db.session() as session:
+        craig = await session.scalar(select(Person).where(Person.name == "Craig Taylor"))
+        assert craig is not None
+        september_grades = {(7, 2): Grade.SLIPPED, (1, 2): Grade.ON_TRACK, (9, 1): None}
+        for (number, position), grade in september_grades.items():
+            await record_update(
+                session,
+                action_id=await action_id(session, number=number, position=position),
+                round_id=september,
+                evidence="Venues visited.",
+                grade=grade,
+                explanation="Venues shut for repairs." if grade is Grade.SLIPPED else None,
+                impact=None,
+                by_person_id=craig.id,
+                source=UpdateSource.TEAMS,
+                max_text_length=20_000,
+            )
+    card = await the_summary(channel)
+    shown = texts(card)
+    since = next(i for i, line in enumerate(shown) if line.startswith("Since "))
+    assert shown[since + 1 : shown.index("Slipped or Not Achieved")] == [
+        "March 2020 imported: 27 updates",
+        "7.2 September 2020: On-Track → Slipped ↓ (Craig Taylor)",
+        "1.2 September 2020: Slipped → On-Track ↑ (Craig Taylor)",
+        "9.1 September 2020: not graded yet (Craig Taylor)",
+    ]
+
+
+async def test_a_group_spelt_two_ways_is_one_owner_until_an_admin_keeps_them_apart(
+    bot: Bot, channel: Chat, db: Database, samples: Path, database_url: str
+) -> None:
+    cli = Cli(database_url)
+    imported = await asyncio.to_thread(cli.ok, "import", samples / "progress-update-march-2020.docx")
+    assert imported.endswith(
+        "“Digital Service Group” is taken to be “Digital Services Group”, one owner "
+        "(to keep them apart: scrutiny-bot people unmerge “Digital Service Group”)."
+    )
+    async with db.session() as session:
+        review_id = (await require_review(session, "Digital Optimisation")).id
+    await open_september(db, review_id)
+
+    async def still_to_update() -> list[str]:
+        shown = texts(await the_summary(channel))
+        return [line for line in shown if line.startswith("Digital")]
+
+    assert await still_to_update() == ["Digital Services Group: 5.1, 6.2, 8.3, 8.4, 10.2, 12.2"]
+
+    apart = await asyncio.to_thread(cli.ok, "people", "unmerge", "Digital Service Group")
+    assert apart == (
+        "“Digital Service Group” is an owner of its own again, for 10.2 (it had been taken for "
+        "“Digital Services Group”). Imports keep them apart from now on."
+    )
+    expected = ["Digital Services Group: 5.1, 6.2, 8.3, 8.4, 12.2", "Digital Service Group: 10.2"]
+    assert await still_to_update() == expected
+    again = await asyncio.to_thread(cli.ok, "import", samples / "progress-update-march-2020.docx")
+    assert "taken to be" not in again
+    assert await still_to_update() == expected
+    twice = await asyncio.to_thread(cli, "people", "unmerge", "Digital Service Group")
+    assert twice.exit_code == 1
+    assert "“Digital Service Group” is an owner of its own already: nothing was changed." in twice.output
+
+
+async def test_the_summary_names_whom_a_return_went_to_says_what_is_shared_and_numbers_every_part(
+    bot: Bot, channel: Chat, db: Database, samples: Path, make_chat: MakeChat
+) -> None:
+    review_id = await seed_sample(db, samples)
+    september = await open_september(db, review_id)
+    sam = await make_chat(SAM)
+    async with db.session() as session:
+        session.add(
+            Person(name=SAM.name, email=SAM.email, aad_object_id=SAM.aad_object_id, is_scrutiny_officer=True)
+        )
+        liz = await session.scalar(select(Person).where(Person.name == "Liz Purdy"))
+        assert liz is not None
+        await record_update(
+            session,
+            action_id=await action_id(session, number=7, position=1),  # Lorraine Dixon / Liz Purdy
+            round_id=september,
+            evidence="We will sign staff up next year.",
+            grade=Grade.ON_TRACK,
+            explanation=None,
+            impact=None,
+            by_person_id=liz.id,
+            source=UpdateSource.TEAMS,
+            max_text_length=20_000,
+        )
+    replies = await sam.say("review")
+    (card,) = return_cards(replies)
+    await sam.submit(
+        reason_submit(card, "A promise, not evidence."), reply_to=next(r for r in replies if r.cards)
+    )
+
+    summary = await the_summary(channel)
+    shown = texts(summary)
+    assert "Waiting for review: 0. Returned: 1 (to Liz Purdy)." in shown  # not both joint owners
+    # 9.1 and 9.2 are Lorraine's and Liz's: under each of them, saying so.
+    assert (
+        "<at>Lorraine Dixon</at>: 1.2, 1.3, 2.1, 5.2 (with Ian Coxon), 8.2, 9.1 (with Liz Purdy), "
+        "9.2 (with Liz Purdy), 10.1 (with Ian Coxon), 11.1, 12.1, 13.1"
+    ) in shown
+    assert "<at>Liz Purdy</at>: 9.1 (with Lorraine Dixon), 9.2 (with Lorraine Dixon)" in shown
+    # Every part of the bar carries its number, the one On-Track too.
+    bar = next(e for e in summary["body"] if e["type"] == "ColumnSet")
+    assert [(c["style"], c["items"][0]["text"]) for c in bar["columns"]] == [
+        ("good", "5"),
+        ("accent", "1"),
+        ("emphasis", "21"),
+    ]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from cardcheck import assert_valid_card, render_cards, requires_renderer, strings
+from test_status_cards import DRAWN, MARKUP, drawn
 
 from cards.grades import GRADES, look
 from cards.update import (
@@ -23,7 +24,6 @@ from documents.grades import Grade
 from store.views import ActionForUpdate, DraftAnswer, RoundAnswer
 
 LONG = ("Evidence with “quotes”, a dash – and a link https://example.org/ " * 400)[:20_000]
-MARKUP = "<b>not bold</b> **not bold either** [not a link](https://example.org)"
 
 
 def answer(evidence: str = "Piloted with two groups.", grade: Grade | None = Grade.SLIPPED) -> RoundAnswer:
@@ -129,7 +129,7 @@ def test_the_form_asks_every_field_and_names_its_verb() -> None:
     assert save["data"] == {"verb": "save_update", "action_id": 12, "round_id": 3, "form_id": "abc12345"}
 
 
-def test_text_people_typed_is_shown_as_typed_not_as_markup() -> None:
+def test_text_people_typed_is_drawn_by_the_plans_one_rule() -> None:
     card = summary_card(view(), DraftAnswer(evidence=MARKUP, grade=Grade.ON_TRACK))
     runs = [
         inline
@@ -137,9 +137,11 @@ def test_text_people_typed_is_shown_as_typed_not_as_markup() -> None:
         if element["type"] == "RichTextBlock"
         for inline in element["inlines"]
     ]
-    # TextRuns are never read as Markdown, so the officer's asterisks and tags appear as written.
-    assert {"type": "TextRun", "text": MARKUP} in runs
-    assert not any(MARKUP in e.get("text", "") for e in card["body"] if e["type"] == "TextBlock")
+    # TextRuns are never read as Markdown or HTML: a tag stays as typed, the convention's bold and
+    # link are drawn, and no asterisk or bracket of it is shown.
+    shown = drawn(runs)
+    assert any(shown[i : i + len(DRAWN)] == DRAWN for i in range(len(shown)))
+    assert not any("**" in r["text"] or "](" in r["text"] for r in runs)
 
 
 def test_the_saved_card_has_no_buttons_left_to_press() -> None:

@@ -120,7 +120,9 @@ async def test_a_whole_update_from_update_to_the_saved_row(db: Database, seeded:
     replies = await chat.press({"answer": "skip"})
     summary = said(replies)
     assert "Here is your update. Save it?" in summary
-    assert evidence in summary and "Slipped" in summary and "Two venues closed in March." in summary
+    # The list is drawn with bullets.
+    drawn = "Ran six sessions:\n• Stockton library\n• Thornaby hub\nSee https://example.org/idea"
+    assert drawn in summary and "Slipped" in summary and "Two venues closed in March." in summary
     assert [a["title"] for a in card_of(replies)["actions"]] == ["Save", "Change", "Cancel"]
 
     replies = await chat.press({"answer": "save"})

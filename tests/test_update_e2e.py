@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from chat import Chat, MakeChat, Reply
 from fake_connector import TeamsUser
 from records import update_count, updates_for
+from test_scheduler import officer, open_september, seed_sample
 from test_updates import IMPORTED, Seeded, seed
 
 from documents.grades import Grade
@@ -203,3 +205,16 @@ async def test_an_officer_cannot_update_someone_elses_action(
     assert replies[0].text.startswith("Not saved: Recommendation 7, action 2 is Craig Taylor’s to update")
     assert not chat.updates
     assert await update_count(db) == IMPORTED
+
+
+async def test_the_pickers_run_in_number_order(make_chat: MakeChat, db: Database, samples: Path) -> None:
+    """Lorraine, the link officer, may record for every open action: her own are not put first."""
+    review_id = await seed_sample(db, samples)
+    await open_september(db, review_id)
+    lorraine = await make_chat(officer("Lorraine Dixon"))
+    (question,) = (await lorraine.say("update"))[0].cards
+    numbers = [int(choice["value"]) for choice in question["body"][0]["choices"]]
+    assert numbers == sorted(numbers) and {3, 6} <= set(numbers)
+    (actions,) = (await lorraine.say("7"))[0].cards
+    titles = [choice["title"] for choice in actions["body"][0]["choices"]]
+    assert [title.split(":")[0] for title in titles] == [f"Action {n}" for n in range(1, len(titles) + 1)]

@@ -1,4 +1,4 @@
-"""`people add / import / list`: the roster of officers, admins and chairs."""
+"""`people add / import / list / unmerge`: the roster of officers, admins and chairs; owners apart."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from bot.cli.common import fail, plain_errors, run, terminal
 from documents.errors import UserFacingError
 from store.models import Person, action_responsible_people
 from store.people import Role, save_person
-from store.plan import require_review
+from store.plan import require_review, unmerge
 
 people_app = typer.Typer(help="The roster: officers, admins and chairs.", no_args_is_help=True)
 
@@ -90,6 +90,22 @@ def people_import(
 
     added, updated = run(work)
     terminal().print(f"Added {added} and updated {updated} people from {path.name}.", markup=False)
+
+
+@people_app.command("unmerge")
+def people_unmerge(
+    name: Annotated[str, typer.Argument(help="The spelling an import took for another owner.")],
+) -> None:
+    """Keep apart a name an import took for another owner (“Digital Service Group”)."""
+
+    async def work(session: AsyncSession) -> str:
+        was, refs = await unmerge(session, spelling=name)
+        return (
+            f"“{' '.join(name.split())}” is an owner of its own again, for {', '.join(refs)} "
+            f"(it had been taken for “{was}”). Imports keep them apart from now on."
+        )
+
+    terminal().print(run(work), markup=False)
 
 
 @people_app.command("list")

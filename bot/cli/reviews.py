@@ -22,7 +22,7 @@ from bot.cli.common import (
     run,
     terminal,
 )
-from cards import messages
+from cards import life_messages
 from cards.life import agreed_reply, outcome_line
 from cards.status import response_line
 from documents.dates import find_day
@@ -98,7 +98,7 @@ def review_sign_off(
         name, life = await signed_off(
             session, review_id=review.id, today=_today(settings.time_zone).date(), by_person_id=None
         )
-        return messages.SIGNED_OFF_DONE.format(review=name, outcome=outcome_line(life))
+        return life_messages.SIGNED_OFF_DONE.format(review=name, outcome=outcome_line(life))
 
     terminal().print(run(work, settings=settings), markup=False)
 
@@ -159,6 +159,6 @@ def review_respond(
         shown = response_view(recorded)
         assert shown is not None
         said = f"Recommendation {number} of “{found.title}”: {response_line(shown).rstrip('.')}."
-        return said if shown.monitored else f"{said} {messages.RESPONSE_NOT_MONITORED}"
+        return said if shown.monitored else f"{said} {life_messages.RESPONSE_NOT_MONITORED}"
 
     terminal().print(run(work), markup=False)

@@ -12,13 +12,14 @@ from rich.text import Text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import ReviewOption, find_review, load_settings, run, terminal
-from cards import messages
+from cards import life_messages, messages
 from cards.grades import look
 from cards.life import life_lines
 from cards.status import response_line
 from dialogs.asking import Understanding
 from documents.errors import UserFacingError
 from documents.grades import FULLY_ACHIEVED_CARRIED, Grade
+from documents.layout import plain_words
 from store.queries import recommendation_status, review_overview, review_status
 from store.views import ActionView, GradeCounts, RecommendationView, ReturnState, ReviewOverview, RoundGrade
 
@@ -127,13 +128,14 @@ def _print_overview(
 def _without_actions(rec: RecommendationView) -> str:
     """What a recommendation without actions says: not accepted (so not monitored), or none agreed yet."""
     if rec.response is not None and not rec.response.monitored:
-        return messages.RESPONSE_NOT_MONITORED
+        return life_messages.RESPONSE_NOT_MONITORED
     return messages.STATUS_NO_ACTIONS
 
 
-def _what(action: ActionView) -> str:
+def _what(action: ActionView) -> Text:
+    """The agreed action in plain words: the terminal draws no italics, and reads no markup."""
     what = f"{action.group}: {action.agreed_action}" if action.group else action.agreed_action
-    return " ".join(what.split())
+    return Text(" ".join(plain_words(what).split()))
 
 
 def _print_stacked(console: Console, recommendations: list[RecommendationView]) -> None:
@@ -176,13 +178,13 @@ def _print_responses(console: Console, recommendations: list[RecommendationView]
 
 def _print_recommendation(console: Console, rec: RecommendationView) -> None:
     console.print(Text.assemble((f"Recommendation {rec.number}", "bold"), (f" ({rec.review_title})", "dim")))
-    console.print(rec.text, markup=False)
-    if not rec.actions:
+    console.print(plain_words(rec.text), markup=False)
+    if not rec.actions and (rec.response is None or rec.response.monitored):
         console.print(Text(messages.STATUS_NO_ACTIONS, style="dim"))
     if rec.response is not None:
         console.print(response_line(rec.response), markup=False)
         if not rec.response.monitored:
-            console.print(Text(messages.RESPONSE_NOT_MONITORED, style="dim"))
+            console.print(Text(life_messages.RESPONSE_NOT_MONITORED, style="dim"))
     for action in rec.actions:
         console.print()
         console.print(_action_block(action))
@@ -195,11 +197,11 @@ def _action_block(action: ActionView) -> Table:
     body.add_column()
     if action.group:
         body.add_row(Text(action.ref, style="bold"), Text(action.group, style="bold"))
-        body.add_row("", action.agreed_action)
+        body.add_row("", Text(plain_words(action.agreed_action)))
     else:
-        body.add_row(Text(action.ref, style="bold"), action.agreed_action)
+        body.add_row(Text(action.ref, style="bold"), Text(plain_words(action.agreed_action)))
     if action.success_measure:
-        body.add_row("", Text.assemble(("Success measure: ", "dim"), action.success_measure))
+        body.add_row("", Text.assemble(("Success measure: ", "dim"), plain_words(action.success_measure)))
     body.add_row("", Text.assemble(("Responsibility: ", "dim"), action.responsibility))
     if action.date_text:
         body.add_row("", Text.assemble(("Due: ", "dim"), action.date_text))
@@ -212,13 +214,14 @@ def _action_block(action: ActionView) -> Table:
     body.add_row(
         "",
         Text.assemble(
-            (f"Evidence ({action.latest_round_label}{who}): ", "dim"), action.latest_evidence or "none"
+            (f"Evidence ({action.latest_round_label}{who}): ", "dim"),
+            plain_words(action.latest_evidence or "none"),
         ),
     )
     if action.latest_explanation:
-        body.add_row("", Text.assemble(("Explanation: ", "dim"), action.latest_explanation))
+        body.add_row("", Text.assemble(("Explanation: ", "dim"), plain_words(action.latest_explanation)))
     if action.latest_impact:
-        body.add_row("", Text.assemble(("Impact: ", "dim"), action.latest_impact))
+        body.add_row("", Text.assemble(("Impact: ", "dim"), plain_words(action.latest_impact)))
     return body
 
 
