@@ -2,9 +2,9 @@
 and a form to add one; the choice of recommendation; the scrutiny officer's card to accept or return
 a draft; and what the drafter and the scrutiny officer are told.
 
-The form's inputs are named by the action they edit ("responsibility_12") or "_new" for the one to
-add, so what comes back says which action it is for, whichever of the card's inputs a host sends
-along (an action inside Edit… sends its parent card's inputs too). dialogs/drafts.py reads them.
+The forms' inputs are named by the action they edit ("responsibility_12") or "_new" for the one to
+add, so what comes back says which action it is for, and a stale card's inputs are never taken for
+another action's. dialogs/drafts.py reads them.
 """
 
 from __future__ import annotations

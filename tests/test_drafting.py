@@ -21,6 +21,7 @@ from test_cli import Cli
 from test_scheduler import ADMIN, Bot, fixture_bot, lines, london, officer  # noqa: F401 (fixtures)
 from test_status import blocks
 
+from documents.responses import ExecutiveResponse
 from store.db import Database
 from store.models import AgreedAction, Person, Recommendation, Review
 from store.views import DraftState
@@ -338,6 +339,21 @@ async def test_bad_input_is_refused_with_nothing_changed(drafting: Drafting, db:
         assert "That card is out of date" in notes(tampered), value
     gone = await lorraine.execute({"verb": "remove_draft_action", "action_id": 99_999})
     assert "That action is no longer in the draft" in notes(gone)
+
+    # A recommendation the executive did not accept needs no actions: not offered, and refused.
+    async with db.session() as session:
+        rec_2 = await session.scalar(select(Recommendation).where(Recommendation.number == 2))
+        assert rec_2 is not None
+        rec_2.response, rec_2.response_reason = ExecutiveResponse.NOT_ACCEPTED, "Done elsewhere."
+    choice = card_of(await lorraine.say("draft"))
+    assert "Draft recommendation 2" not in shown(choice) and "Draft recommendation 3" in shown(choice)
+    not_accepted = await drafting.draft(LORRAINE, 2)
+    assert "The executive did not accept this recommendation, so it needs no actions." in lines(not_accepted)
+    assert blocks(not_accepted, "Action.Execute") == []
+    refused_2 = await lorraine.execute(
+        {"verb": "add_draft_action", "recommendation_id": rec_2.id, **inputs_for("new", WIFI)}
+    )
+    assert "Recommendation 2 was not accepted, so it needs no actions." in notes(refused_2)
 
     assert await draft_actions(db, 1) == before
     assert await count_actions(db) == len(before)
