@@ -242,7 +242,12 @@ async def find_drafts(
                 f"“{review.title}” has no recommendation {number} (its recommendations: {numbers})."
             )
         return [await draft_view(session, recommendation_id=chosen[0].id)]
-    return [view_of(r) for r in found if r.response is not ExecutiveResponse.NOT_ACCEPTED]
+    monitored = [view_of(r) for r in found if r.response is not ExecutiveResponse.NOT_ACCEPTED]
+    if not monitored:
+        raise UserFacingError(
+            f"“{review.title}” has no accepted recommendation, so there is nothing to draft."
+        )
+    return monitored
 
 
 async def _writable(

@@ -16,7 +16,7 @@ from cardcheck import assert_valid_card, shown
 from chat import Chat, MakeChat, Reply
 from fake_connector import TeamsUser
 from records import import_document
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from test_cli import Cli
 from test_scheduler import ADMIN, Bot, fixture_bot, lines, london, officer  # noqa: F401 (fixtures)
 from test_status import blocks
@@ -457,3 +457,16 @@ async def test_export_writes_the_draft_plan_as_the_councils_action_plan_document
     header = [row.cells[0].text for row in document.tables[0].rows]
     assert header[1:] == ["Review:", "Committee:", "Link Officer/s:", "Action Plan Agreed:"]
     assert sum(p.text == "No agreed actions yet." for p in document.paragraphs) == 11
+
+
+async def test_a_review_with_no_accepted_recommendation_has_nothing_to_draft(
+    drafting: Drafting, db: Database
+) -> None:
+    async with db.session() as session:
+        await session.execute(
+            update(Recommendation).values(response=ExecutiveResponse.NOT_ACCEPTED, response_reason="No.")
+        )
+    (reply,) = await (await drafting.chat(LORRAINE)).say("draft")
+    assert (
+        reply.text == "“Digital Optimisation” has no accepted recommendation, so there is nothing to draft."
+    )
