@@ -12,6 +12,16 @@ from bot.commands import CommandRegistry
 from bot.settings import Settings
 from bot.storage import SqlConversationState, SqlStorage
 from cards import life_messages, messages
+from cards.drafts import (
+    ACCEPT_DRAFT_VERB,
+    ADD_DRAFT_ACTION_VERB,
+    EDIT_DRAFT_ACTION_VERB,
+    REMOVE_DRAFT_ACTION_VERB,
+    RETURN_DRAFT_VERB,
+    SAVE_DRAFT_ACTION_VERB,
+    SEND_DRAFT_VERB,
+    SHOW_DRAFT_VERB,
+)
 from cards.responses import SAVE_RESPONSES_VERB, SHOW_RESPONSES_VERB
 from cards.review import (
     ACCEPT_RETURN_VERB,
@@ -26,6 +36,7 @@ from cards.update import OPEN_UPDATE_VERB, SAVE_UPDATE_VERB
 from dialogs.asking import Understanding
 from dialogs.context import Caller
 from dialogs.deputies import DeputyHandlers
+from dialogs.drafts import DraftHandlers
 from dialogs.evidence import EvidenceHandlers
 from dialogs.lifecycle import LifecycleHandlers
 from dialogs.responses import ResponseHandlers
@@ -152,7 +163,8 @@ def build_registry(
     registry.verb(STATUS_REVIEW_VERB, status.choose_review)
     registry.verb(STATUS_RECOMMENDATION_VERB, status.choose_recommendation)
 
-    review = ReviewHandlers(db, time_zone=settings.time_zone)
+    drafts = DraftHandlers(db, clock=utcnow)
+    review = ReviewHandlers(db, time_zone=settings.time_zone, drafts=drafts.queue)
     registry.command(
         "review",
         review.queue,
@@ -194,6 +206,23 @@ def build_registry(
     )
     registry.verb(SHOW_RESPONSES_VERB, responses.show, records=True)
     registry.verb(SAVE_RESPONSES_VERB, responses.save, records=True)
+
+    registry.command(
+        "draft",
+        drafts.draft,
+        help=life_messages.DRAFT_COMMAND_HELP,
+        usage=life_messages.DRAFT_USAGE,
+        aliases=("draft actions", "draft plan"),
+        records=True,
+    )
+    registry.verb(SHOW_DRAFT_VERB, drafts.show, records=True)
+    registry.verb(ADD_DRAFT_ACTION_VERB, drafts.add, records=True)
+    registry.verb(EDIT_DRAFT_ACTION_VERB, drafts.edit, records=True)
+    registry.verb(SAVE_DRAFT_ACTION_VERB, drafts.save, records=True)
+    registry.verb(REMOVE_DRAFT_ACTION_VERB, drafts.remove, records=True)
+    registry.verb(SEND_DRAFT_VERB, drafts.send, records=True)
+    registry.verb(ACCEPT_DRAFT_VERB, drafts.accept)
+    registry.verb(RETURN_DRAFT_VERB, drafts.send_back)
 
     deputies = DeputyHandlers(db)
     registry.command(

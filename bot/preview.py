@@ -11,7 +11,7 @@ import json
 import shutil
 import subprocess
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from cards import messages
 from cards.actions import notice_card, with_notice, with_refresh
+from cards.drafts import (
+    draft_card,
+    draft_choice_card,
+    draft_decided_card,
+    draft_edit_card,
+    draft_returned_card,
+    draft_review_card,
+    draft_waits_card,
+)
 from cards.evidence import choose_action_card
 from cards.reminder import after_deadline_card, reminder_card
 from cards.responses import response_due_card, responses_card, responses_saved_card
@@ -67,7 +76,10 @@ from store.views import (
     ActionForUpdate,
     ActionInReview,
     ActionView,
+    DraftAction,
     DraftAnswer,
+    DraftState,
+    DraftView,
     EvidenceLink,
     ExtensionView,
     RecommendationMatch,
@@ -381,6 +393,7 @@ async def card_gallery(
     cards["response-due"] = response_due_card(
         review_id=review.id, review_title=review.title, due=today, waiting=answered
     )
+    cards |= _drafting_cards(biggest, recommendations, today=today)
     deadline = (shown_round.deadline if shown_round else None) or today
     cards["reminder"] = reminder_card(
         review_title=review.title,
@@ -392,6 +405,52 @@ async def card_gallery(
         review_title=review.title, round_label=label, deadline=deadline, actions=missing
     )
     return cards
+
+
+def _draft_of(recommendation: RecommendationView, *, state: DraftState | None, today: date) -> DraftView:
+    return DraftView(
+        review_id=recommendation.review_id,
+        review_title=recommendation.review_title,
+        recommendation_id=recommendation.id,
+        number=recommendation.number,
+        text=recommendation.text,
+        response=recommendation.response,
+        state=state,
+        reason="Say which libraries first, and by when each." if state is DraftState.RETURNED else None,
+        sent_by="Lorraine Dixon",
+        sent_at=datetime.combine(today, time(9), tzinfo=UTC),
+        agreed_on=None,
+        actions=[
+            DraftAction(
+                id=a.id,
+                position=a.position,
+                group=a.group,
+                responsibility=a.responsibility,
+                date_text=a.date_text,
+                agreed_action=a.agreed_action,
+                success_measure=a.success_measure,
+            )
+            for a in recommendation.actions
+        ],
+    )
+
+
+def _drafting_cards(
+    biggest: RecommendationView, recommendations: list[RecommendationView], *, today: date
+) -> dict[str, dict[str, Any]]:
+    """Drafting the plan, with the largest recommendation's actions as its draft: returned, waiting."""
+    returned = _draft_of(biggest, state=DraftState.RETURNED, today=today)
+    waiting = _draft_of(biggest, state=DraftState.WAITING, today=today)
+    return {
+        "draft": draft_card(returned),
+        "draft-edit": draft_edit_card(returned, returned.actions[0].id),
+        "draft-frozen": draft_card(waiting.model_copy(update={"agreed_on": today})),
+        "draft-choice": draft_choice_card([_draft_of(r, state=None, today=today) for r in recommendations]),
+        "draft-review": draft_review_card(waiting),
+        "draft-decided": draft_decided_card(returned),
+        "draft-returned": draft_returned_card(returned, reviewer="Sam Scrutiny"),
+        "draft-waits": draft_waits_card(waiting),
+    }
 
 
 def renderer_ready() -> bool:

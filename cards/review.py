@@ -104,7 +104,7 @@ def _context(item: ReturnForReview) -> list[CardElement]:
     return body
 
 
-def _with_reason(title: str, *, label: str, button: str, data: dict[str, Any]) -> ShowCardAction:
+def with_reason(title: str, *, label: str, button: str, data: dict[str, Any]) -> ShowCardAction:
     """A button that opens, inside the card, a box for the reason and the button that sends it."""
     reason = TextInput(
         id="reason",
@@ -126,7 +126,7 @@ def return_card(item: ReturnForReview) -> dict[str, Any]:
         style="positive",
         data={"verb": ACCEPT_RETURN_VERB, "update_id": item.update_id},
     )
-    give_reason = _with_reason(
+    give_reason = with_reason(
         messages.REVIEW_RETURN_BUTTON,
         label=messages.REVIEW_REASON_LABEL,
         button=messages.REVIEW_SEND_BACK_BUTTON,
@@ -234,7 +234,7 @@ def extension_card(view: ExtensionView) -> dict[str, Any]:
         style="positive",
         data={"verb": APPROVE_EXTENSION_VERB, "request_id": view.request_id},
     )
-    give_reason = _with_reason(
+    give_reason = with_reason(
         messages.EXTENSION_REFUSE_BUTTON,
         label=messages.EXTENSION_REFUSE_LABEL,
         button=messages.EXTENSION_SEND_REFUSAL_BUTTON,

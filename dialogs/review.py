@@ -8,6 +8,7 @@ The officer hears of a returned update, and once a day of accepted ones, from th
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,15 @@ from botbuilder.dialogs import DialogContext
 from pydantic import BaseModel
 
 from cards import messages
-from cards.review import decided_card, extension_card, extension_decided_card, return_card, waiting_words
+from cards.life_messages import DRAFTS_QUEUE
+from cards.review import (
+    counted,
+    decided_card,
+    extension_card,
+    extension_decided_card,
+    return_card,
+    waiting_words,
+)
 from dialogs.context import Caller, card_message, local_time, post_below, replace_card, submitted
 from documents.errors import UserFacingError
 from store.db import Database
@@ -54,10 +63,17 @@ _EXTEND = re.compile(
 )
 
 
+# The cards of the drafts of action plans waiting for the caller (dialogs/drafts.py).
+DraftQueue = Callable[[DialogContext, Caller], Awaitable[list[dict[str, Any]]]]
+
+
 class ReviewHandlers:
-    def __init__(self, db: Database, *, time_zone: str = "Europe/London") -> None:
+    def __init__(
+        self, db: Database, *, time_zone: str = "Europe/London", drafts: DraftQueue | None = None
+    ) -> None:
         self._db = db
         self._zone = ZoneInfo(time_zone)
+        self._drafts = drafts
 
     async def queue(self, dc: DialogContext, caller: Caller, args: Any) -> None:
         """The returns and new dates waiting for this reviewer, oldest first, a card each."""
@@ -71,13 +87,23 @@ class ReviewHandlers:
                 session, person_id=person_id, is_admin=is_admin, limit=QUEUE_CARDS
             )
             extensions = await pending_extensions(session, person_id=person_id, is_admin=is_admin)
+        drafts = await self._drafts(dc, caller) if self._drafts else []
         cards = [return_card(item) for item in returns] + [extension_card(view) for view in extensions]
         total = waiting + len(extensions)
-        if not total:
+        if not total and not drafts:
             await dc.context.send_activity(messages.REVIEW_NOTHING_WAITING)
             return
-        counted = waiting_words(updates=waiting, dates=len(extensions))
-        await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(waiting=counted))
+        # A plan's drafts come first: the committee cannot agree it until they are read.
+        if drafts:
+            wait = messages.REVIEW_QUEUE_WAIT[0] if len(drafts) == 1 else messages.REVIEW_QUEUE_WAIT[1]
+            said = f"{counted(len(drafts), DRAFTS_QUEUE)} {wait}"
+            await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(waiting=said))
+            for card in drafts[:QUEUE_CARDS]:
+                await dc.context.send_activity(card_message(card))
+        if not total:
+            return
+        said = waiting_words(updates=waiting, dates=len(extensions))
+        await dc.context.send_activity(messages.REVIEW_QUEUE_INTRO.format(waiting=said))
         for card in cards[:QUEUE_CARDS]:
             await dc.context.send_activity(card_message(card))
         if total > QUEUE_CARDS:

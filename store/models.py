@@ -33,6 +33,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from documents.grades import Grade
 from documents.responses import ExecutiveResponse
+from store.views import DraftState
 
 
 def utcnow() -> datetime:
@@ -186,6 +187,12 @@ class Recommendation(Base):
     response_reason: Mapped[str | None] = mapped_column(Text)
     response_date: Mapped[date | None] = mapped_column(Date)
     response_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # Its draft actions with the scrutiny officer, while the plan is drafted (store/drafts.py); None:
+    # never drafted in Teams (a plan imported whole). A returned draft keeps the reason until resent.
+    draft_state: Mapped[DraftState | None] = mapped_column(Enum(DraftState, native_enum=False, length=20))
+    draft_reason: Mapped[str | None] = mapped_column(Text)
+    draft_sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    draft_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     review: Mapped[Review] = relationship(back_populates="recommendations")
     actions: Mapped[list[AgreedAction]] = relationship(

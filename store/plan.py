@@ -167,7 +167,7 @@ async def import_plan(session: AsyncSession, *, plan: PlanDocument) -> ImportRes
         for planned in plan.recommendations
         for action in planned.actions
     ]
-    people = await _people_named(
+    people = await people_named(
         session,
         names=[*plan.link_officers, *(name for names in responsibilities for name in names)],
         merged=result.merged,
@@ -212,7 +212,7 @@ async def import_plan(session: AsyncSession, *, plan: PlanDocument) -> ImportRes
                 action = AgreedAction(recommendation=recommendation, position=position, responsible_people=[])
                 session.add(action)
             before = words_of(action)
-            _set_action(action, planned_action, [people[_name_key(name)] for name in next(names)])
+            set_action(action, planned_action, [people[_name_key(name)] for name in next(names)])
             # Agreed, the plan is frozen: a change keeps the words it replaced (store/revisions.py).
             if review.agreed_on is not None and action.id is not None:
                 result.revised += revise(session, action=action, before=before, source=UpdateSource.IMPORT)
@@ -254,7 +254,7 @@ def _name_key(name: str) -> str:
 SAME_OWNER = 96
 
 
-async def _people_named(
+async def people_named(
     session: AsyncSession, *, names: list[str], merged: dict[str, str]
 ) -> dict[str, Person]:
     """Everyone named, by `_name_key`, as person_named finds or creates them, in one query and one
@@ -329,7 +329,7 @@ async def _current_entries(session: AsyncSession, *, review_id: int) -> dict[tup
     return current
 
 
-def _set_action(action: AgreedAction, planned: PlannedAction, people: list[Person]) -> None:
+def set_action(action: AgreedAction, planned: PlannedAction, people: list[Person]) -> None:
     due = parse_due(planned.date)
     action.group = planned.group
     action.responsibility = planned.responsibility

@@ -27,6 +27,15 @@ class ReturnState(enum.StrEnum):
     ACCEPTED = "accepted"  # the committee reads it (imported and carried ones always count)
 
 
+class DraftState(enum.StrEnum):
+    """Where a recommendation's draft actions stand with the scrutiny officer (store/drafts.py)."""
+
+    DRAFTING = "drafting"  # being written; not sent
+    WAITING = "waiting"  # sent for review, not decided yet
+    RETURNED = "returned"  # sent back with a reason: the drafter changes it and sends it again
+    ACCEPTED = "accepted"  # ready for the committee to agree
+
+
 class EvidenceLink(View):
     """A file or Teams message kept as evidence, as cards and documents link to it."""
 
@@ -365,6 +374,35 @@ class DraftAnswer(BaseModel):
     grade: Grade | None
     explanation: str | None = None
     impact: str | None = None
+
+
+class DraftAction(View):
+    """One action of a recommendation's draft, as its drafter wrote it."""
+
+    id: int
+    position: int
+    group: str | None
+    responsibility: str
+    date_text: str
+    agreed_action: str
+    success_measure: str
+
+
+class DraftView(View):
+    """A recommendation's draft actions and where they stand (store/drafts.py)."""
+
+    review_id: int
+    review_title: str
+    recommendation_id: int
+    number: int
+    text: str
+    response: ResponseView | None
+    state: DraftState | None
+    reason: str | None  # why the scrutiny officer returned it
+    sent_by: str | None
+    sent_at: datetime | None
+    agreed_on: date | None  # the plan's agreement: from then on the draft is frozen
+    actions: list[DraftAction]
 
 
 def action_name(recommendation_number: int, position: int) -> str:

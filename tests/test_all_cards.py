@@ -62,6 +62,14 @@ KINDS = {
     "responses",
     "responses-saved",
     "response-due",
+    "draft",
+    "draft-edit",
+    "draft-frozen",
+    "draft-choice",
+    "draft-review",
+    "draft-decided",
+    "draft-returned",
+    "draft-waits",
 }
 WIDE = "é" * 20_000  # six bytes a character on the wire, once JSON-escaped
 

@@ -28,8 +28,9 @@ APP_ID = "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b"
 # Said only in the middle of something else; the menu starts things.
 # Teams takes 10 commands a menu, and every menu is full: an admin records a plan's agreement and its
 # sign-off once a review, and its link officers "respond" once, mostly from their reminder's button;
-# typed (and listed by "help"), they give way to what officers use daily.
-NOT_IN_MENU = {"cancel", "back", "plan agreed", "review signed off", "respond"}
+# typed (and listed by "help"), they give way to what officers use daily. So does "draft": a plan is
+# drafted once, before its review's monitoring starts.
+NOT_IN_MENU = {"cancel", "back", "plan agreed", "review signed off", "respond", "draft"}
 
 
 def settings(app_id: str = APP_ID) -> Settings:

@@ -237,6 +237,72 @@ async def save_responses(w: World) -> Press:
     return Press(w.lorraine, by_verb(form.cards[0], "save_responses")["data"], answer, form)
 
 
+async def _draft(w: World) -> tuple[Reply, dict[str, Any]]:
+    """Recommendation 1's draft, as its link officer sees it (the sample's plan is not agreed yet)."""
+    (reply,) = await w.lorraine.say("draft 1")
+    return reply, reply.cards[0]
+
+
+DRAFTED = {
+    "agreed_action_new": "Publish the review's findings.",
+    "responsibility_new": "Lorraine Dixon",
+    "date_new": "April 2019",
+    "success_measure_new": "Published.",
+}
+
+
+async def show_draft(w: World) -> Press:
+    (reply,) = await w.lorraine.say("draft")
+    return Press(w.lorraine, button(reply.cards[0], "Draft recommendation 1")["data"], {}, reply)
+
+
+async def add_draft_action(w: World) -> Press:
+    reply, card = await _draft(w)
+    return Press(w.lorraine, by_verb(card, "add_draft_action")["data"], DRAFTED, reply)
+
+
+async def edit_draft_action(w: World) -> Press:
+    reply, card = await _draft(w)
+    (first, *_) = [b for b in buttons_of(card, "Action.Execute") if b["verb"] == "edit_draft_action"]
+    return Press(w.lorraine, first["data"], {}, reply)
+
+
+async def save_draft_action(w: World) -> Press:
+    reply, card = await _draft(w)
+    (first, *_) = [b["data"] for b in buttons_of(card, "Action.Execute") if b["verb"] == "edit_draft_action"]
+    typed = {f"{key.removesuffix('_new')}_{first['action_id']}": value for key, value in DRAFTED.items()}
+    return Press(w.lorraine, {"verb": "save_draft_action", "action_id": first["action_id"]}, typed, reply)
+
+
+async def remove_draft_action(w: World) -> Press:
+    reply, card = await _draft(w)
+    (first, *_) = [b for b in buttons_of(card, "Action.Execute") if b["verb"] == "remove_draft_action"]
+    return Press(w.lorraine, first["data"], {}, reply)
+
+
+async def send_draft(w: World) -> Press:
+    reply, card = await _draft(w)
+    return Press(w.lorraine, by_verb(card, "send_draft")["data"], {}, reply)
+
+
+async def _waiting_draft(w: World) -> tuple[Reply, dict[str, Any]]:
+    _, card = await _draft(w)
+    await w.lorraine.submit(by_verb(card, "send_draft")["data"])
+    replies = await w.sam.say("review")
+    return next((r, c) for r in replies for c in r.cards if "draft actions from" in everything(c))
+
+
+async def accept_draft(w: World) -> Press:
+    reply, card = await _waiting_draft(w)
+    return Press(w.sam, by_verb(card, "accept_draft")["data"], {}, reply)
+
+
+async def return_draft(w: World) -> Press:
+    reply, card = await _waiting_draft(w)
+    (send_back,) = [b for b in buttons_of(card, "Action.Execute") if b["data"]["verb"] == "return_draft"]
+    return Press(w.sam, send_back["data"], {"reason": REASON}, reply)
+
+
 # Each verb, the card it is pressed on, and words its answer must hold (so "out of date" never passes).
 VERBS: dict[str, tuple[Callable[[World], Awaitable[Press]], str]] = {
     "open_update": (open_update, "September 2020 update"),
@@ -252,6 +318,14 @@ VERBS: dict[str, tuple[Callable[[World], Awaitable[Press]], str]] = {
     "refuse_extension": (refuse_extension, "Refused: "),
     "show_responses": (show_responses, "Save the responses"),
     "save_responses": (save_responses, "Saved the executive's response"),
+    "show_draft": (show_draft, "Recommendation 1 · draft actions"),
+    "add_draft_action": (add_draft_action, "Added action 4 to Recommendation 1."),
+    "edit_draft_action": (edit_draft_action, "Action 1 of Recommendation 1 · change it"),
+    "save_draft_action": (save_draft_action, "Saved the changes to action 1 of Recommendation 1."),
+    "remove_draft_action": (remove_draft_action, "Removed action 1 of Recommendation 1."),
+    "send_draft": (send_draft, "Sent Recommendation 1's 3 action(s) to the scrutiny officer."),
+    "accept_draft": (accept_draft, "Accepted Recommendation 1's draft actions"),
+    "return_draft": (return_draft, "Returned Recommendation 1's draft to Lorraine Dixon."),
 }
 
 
