@@ -13,6 +13,7 @@ COPY cards ./cards
 COPY store ./store
 COPY documents ./documents
 COPY understanding ./understanding
+COPY page ./page
 # A venv of the project and its packages only: nothing to compile, so no build tools in either stage.
 RUN python3 -m venv /opt/scrutiny \
     && /opt/scrutiny/bin/pip install --no-cache-dir --disable-pip-version-check . \

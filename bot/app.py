@@ -29,6 +29,7 @@ from bot.features import build_dialogs, build_evidence, build_registry, build_se
 from bot.handler import ScrutinyBot
 from bot.logs import configure_logging
 from bot.outbound import APP_PER_SECOND, Pacer
+from bot.pages import add_pages
 from bot.proactive import Proactive
 from bot.scheduler import Scheduler
 from bot.settings import Settings, is_loopback
@@ -239,6 +240,7 @@ def create_app(settings: Settings, *, db: Database | None = None) -> web.Applica
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get(r"/recommendations/{review_id:\d{1,9}}/{number:\d{1,6}}", _recommendation_page)
+    add_pages(app, database=database, settings=settings)
     if owns_db:
 
         async def dispose(_app: web.Application) -> None:

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # Where people reach the bot (https://scrutiny.council.gov.uk): recommendations' links are made
     # from it and unfurled by Teams, and the app package lists its domain. Empty: this host and port.
     public_url: str = Field("", validation_alias=_env("SCRUTINY_PUBLIC_URL"))
+    # Officers' names on a published review's public tracker (/tracker/ID): off unless the council agrees.
+    public_names: bool = Field(False, validation_alias=_env("SCRUTINY_PUBLIC_NAMES"))
     # Logs for a person ("text") or a log collector ("json": one JSON object a line), from this level.
     log_format: Literal["text", "json"] = Field("text", validation_alias=_env("SCRUTINY_LOG_FORMAT"))
     log_level: str = Field("INFO", validation_alias=_env("SCRUTINY_LOG_LEVEL"))

@@ -294,6 +294,16 @@ LINK_PAGE = (
     "<b>status {number}</b>, or paste this link into any chat to see its card."
 )
 LINK_PAGE_GONE = "Recommendation {number}'s review is no longer in the plans."
+# The committee's page and the public tracker (page/, bot/pages.py).
+PAGE_NO_REVIEW = "There is no such review."
+PAGE_NO_REVIEW_SAID = "This review is not in the plans, or it has been removed."
+PAGE_NOT_PUBLIC = "This review is not published"
+PAGE_NOT_PUBLIC_SAID = "The council has not published a tracker for this review, or has taken it down."
+PAGE_NEEDS_TEAMS = "Open this page in Teams"
+PAGE_NEEDS_TEAMS_SAID = (
+    "The committee's page shows officers' names and returns not yet accepted, so it opens only for "
+    "someone signed in. Until it opens in Teams, it is served only where the bot runs in local mode."
+)
 LINK_PAGE_NO_RECOMMENDATION = (
     "<b>{review}</b> has no Recommendation {number}. In Microsoft Teams, ask the Scrutiny bot "
     "<b>status</b> to see the recommendations it has."

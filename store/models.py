@@ -158,6 +158,8 @@ class Review(Base):
     completed_on: Mapped[date | None] = mapped_column(Date)
     completed_how: Mapped[Completion | None] = mapped_column(Enum(Completion, native_enum=False, length=20))
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # Published as a read-only tracker on the council's website (`review publish`); nothing is until then.
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
 
     committee: Mapped[Committee | None] = relationship(back_populates="reviews")
     link_officers: Mapped[list[Person]] = relationship(secondary=review_link_officers, order_by=Person.name)

@@ -113,6 +113,25 @@ class ActionView(View):
         return next((g for g in self.trend if g.round_id == round_id), None)
 
 
+class ActionVersion(View):
+    """One version of an action's return for a round, as its history lists it (the newest last)."""
+
+    round_label: str
+    grade: Grade | None
+    fully_achieved_carried: bool
+    evidence: str
+    explanation: str | None
+    impact: str | None
+    recorded_at: datetime
+    recorded_by: str | None  # None for imported returns
+    state: ReturnState
+    reason: str | None  # why the scrutiny officer returned it
+
+    @property
+    def text(self) -> str:
+        return grade_text(self.grade, carried=self.fully_achieved_carried)
+
+
 class ResponseView(View):
     """The executive's response to a recommendation (store/responses.py)."""
 

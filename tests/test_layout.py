@@ -4,7 +4,9 @@ The arrows are the README's: bot → dialogs → cards → store → documents (
 further along). documents/ is the committee's paper and knows nothing of a database or Teams; cards/
 are pure functions of read models; store/ is the record and knows nothing of Teams. understanding/
 (what a question asks) sits beside documents/: bot and dialogs use it, and it knows only documents/,
-no database and no Teams.
+no database and no Teams. page/ (the committee's web page and the public tracker: its templates and
+stylesheet) sits between bot and cards: bot serves it, and it draws the store's read models with the
+cards' grade colours, knowing nothing of Teams or of the web server.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("bot", "dialogs", "cards", "store", "understanding", "documents")
+FOLDERS = ("bot", "dialogs", "page", "cards", "store", "understanding", "documents")
 MAY_IMPORT = {
-    "bot": {"bot", "dialogs", "cards", "store", "understanding", "documents"},
+    "bot": {"bot", "dialogs", "page", "cards", "store", "understanding", "documents"},
+    "page": {"page", "cards", "store", "documents"},
     "dialogs": {"dialogs", "cards", "store", "understanding", "documents"},
     "cards": {"cards", "store", "documents"},
     "store": {"store", "documents"},
@@ -34,6 +37,7 @@ NEVER_LOADED = {
     "documents": ("sqlalchemy", "botbuilder", "aiohttp"),
     "cards": ("sqlalchemy", "botbuilder", "aiohttp"),
     "store": ("botbuilder", "aiohttp"),
+    "page": ("botbuilder", "aiohttp"),
     "understanding": ("sqlalchemy", "botbuilder", "aiohttp", "pydantic"),
 }
 # Alembic's scripts run inside Alembic, not on import.

@@ -1,0 +1,44 @@
+"""The page's HTML, from Jinja2 templates with autoescaping on: whatever an officer typed is shown as
+text, never read as markup."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from page.model import ReviewPage
+
+STATIC = Path(str(resources.files("page") / "static"))
+TEMPLATES = Path(str(resources.files("page") / "templates"))
+
+
+def _day(when: date | datetime | None) -> str:
+    """ "1 May 2019"; a time kept in UTC is shown by its day."""
+    return f"{when.day} {when:%B %Y}" if when else ""
+
+
+@cache
+def environment() -> Environment:
+    """One environment a process: Jinja compiles each template once and keeps it."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["day"] = _day
+    return env
+
+
+def review_page(page: ReviewPage, *, base: str) -> str:
+    """The page of one review; `base` its own address, which the filters' links keep."""
+    return environment().get_template("review.html").render(page=page, base=base)
+
+
+def not_found(*, title: str, said: str) -> str:
+    return environment().get_template("not_found.html").render(title=title, said=said)
