@@ -167,3 +167,10 @@ DRAFT_TOLD_SUMMARY = "Recommendation {number}'s draft actions were returned"
 DRAFT_WAITS_TITLE = "Recommendation {number} of “{review}”: draft actions wait for your review"
 DRAFT_WAITS_SUMMARY = "Draft actions wait for your review"
 DRAFT_WAITS_BUTTON = "Review them"
+
+# The public tracker (`review publish` / `unpublish`).
+PUBLISHED = (
+    "“{review}” is public: its tracker is at {url}. It shows returns the scrutiny officer has accepted, "
+    "and officers' names only if SCRUTINY_PUBLIC_NAMES is on (it is {names})."
+)
+UNPUBLISHED = "“{review}” is no longer public: {url} now says it is not published."

@@ -65,7 +65,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "review": (
         "bot.cli.reviews:review_app",
         "A review's life: the executive's response, its plan agreed (rounds then open by themselves), "
-        "and signed off.",
+        "signed off, and its public tracker published.",
     ),
     "people": ("bot.cli.people:people_app", "The roster: officers, admins and chairs."),
     "cards": ("bot.cli.hosting:cards_app", "The cards the bot sends in Teams."),

@@ -1,6 +1,7 @@
-"""`review respond / agree / sign-off`: the executive's response to a recommendation of the committee's
-report, a review's plan agreed (its rounds then open by themselves), and the committee's sign-off that
-completes it. The same as "respond", "plan agreed" and "review signed off" in Teams."""
+"""`review respond / agree / sign-off / publish`: the executive's response to a recommendation of the
+committee's report, a review's plan agreed (its rounds then open by themselves), the committee's
+sign-off that completes it (the same as "respond", "plan agreed" and "review signed off" in Teams),
+and its public tracker put on the council's website or taken down."""
 
 from __future__ import annotations
 
@@ -33,11 +34,12 @@ from store.plan import require_review
 from store.queries import review_status
 from store.responses import ResponseAnswer, record_responses, response_view
 from store.revisions import revisions_of
+from store.tracker import publish
 from store.views import RoundPlan
 
 review_app = typer.Typer(
     help="A review's life: the executive's response, its plan agreed (rounds then open by themselves), "
-    "and signed off.",
+    "signed off, and its public tracker published.",
     no_args_is_help=True,
 )
 
@@ -162,3 +164,28 @@ def review_respond(
         return said if shown.monitored else f"{said} {life_messages.RESPONSE_NOT_MONITORED}"
 
     terminal().print(run(work), markup=False)
+
+
+def _publish(title: str, *, public: bool) -> None:
+    settings = load_settings()
+
+    async def work(session: AsyncSession) -> str:
+        review = await require_review(session, title)
+        await publish(session, review_id=review.id, public=public)
+        said = life_messages.PUBLISHED if public else life_messages.UNPUBLISHED
+        url = f"{settings.link_base}/tracker/{review.id}"
+        return said.format(review=review.title, url=url, names="on" if settings.public_names else "off")
+
+    terminal().print(run(work, settings=settings), markup=False)
+
+
+@review_app.command("publish")
+def review_publish(title: Annotated[str, typer.Argument(help="The review's title.")]) -> None:
+    """Make the review's tracker public: served read-only at /tracker/ID for the council's website."""
+    _publish(title, public=True)
+
+
+@review_app.command("unpublish")
+def review_unpublish(title: Annotated[str, typer.Argument(help="The review's title.")]) -> None:
+    """Take the review's public tracker down: its address then answers "not published"."""
+    _publish(title, public=False)
