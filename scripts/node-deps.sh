@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the npm packages the tests use into tests/playground/node_modules: Microsoft 365 Agents
-# Playground (the Teams emulator) and @microsoft/app-manifest (the Teams manifest JSON schemas).
+# Playground (the Teams emulator), @microsoft/app-manifest (the Teams manifest JSON schemas), the Agents
+# Toolkit CLI (atk validate) and axe-core (the committee's page checked for WCAG 2.2 AA in Chromium).
 # Versions are pinned by tests/playground/package-lock.json; does nothing when already installed.
 set -euo pipefail
 cd "$(dirname "$0")/../tests/playground"

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/node-deps.sh
-tools/card-renderer/install.sh  # the card tests render with Microsoft's renderer in Chromium
+scripts/node-deps.sh  # includes axe-core, which checks the committee's page for WCAG 2.2 AA
+# Debian's Chromium (apt, as root): the card tests render in it, and Playwright opens the committee's page in it
+tools/card-renderer/install.sh
 scripts/docker.sh  # a Docker daemon and a base image for the container test, where this machine allows
 . .venv/bin/activate
 

@@ -1,0 +1,120 @@
+"""The committee's page and the public tracker in a real browser: Debian's Chromium driven by
+Playwright (never a browser of Playwright's own), a filter used, an action's history opened, a
+screenshot kept, and axe-core (npm, tests/playground, injected from the file) finding no WCAG 2.2 AA
+violation. scripts/test.sh installs both (tools/card-renderer/install.sh: Chromium; scripts/node-deps.sh:
+axe-core), so there these tests always run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chat import Harness
+from playwright.async_api import Browser, Page, async_playwright
+from test_committee_page import second_round
+from test_status import SLIPPED, seeded  # noqa: F401
+
+from store.db import Database
+from store.tracker import publish
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+AXE = ROOT / "tests" / "playground" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"no Chromium at {CHROMIUM} (Debian's chromium package; tools/card-renderer/install.sh)"
+    if not AXE.exists():
+        return "axe-core is not installed (scripts/node-deps.sh)"
+    return None
+
+
+pytestmark = [
+    pytest.mark.usefixtures("seeded"),
+    pytest.mark.skipif(_missing() is not None, reason=_missing() or ""),
+]
+
+
+@pytest.fixture
+async def browser(harness: Harness) -> AsyncIterator[Browser]:
+    await harness.start()
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        yield launched
+        await launched.close()
+
+
+async def opened(browser: Browser, url: str) -> Page:
+    # The page's policy allows no script; axe-core is the tests' own, so the context lets it in.
+    context = await browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    response = await page.goto(url)
+    assert response is not None and response.status == 200
+    return page
+
+
+async def violations(page: Page) -> list[dict[str, Any]]:
+    """What axe-core finds against WCAG 2.2 AA, each with its rule, its help and where."""
+    await page.add_script_tag(path=str(AXE))
+    found = await page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations)",
+        WCAG_22_AA,
+    )
+    return [
+        {"rule": v["id"], "help": v["help"], "where": [n["target"] for n in v["nodes"]][:5]} for v in found
+    ]
+
+
+async def keep_screenshot(page: Page, path: Path) -> None:
+    await page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    print(f"screenshot: {path}")
+
+
+async def test_the_committee_page_in_chromium_filters_opens_history_and_meets_wcag_22_aa(
+    browser: Browser, harness: Harness, db: Database, tmp_path: Path
+) -> None:
+    await second_round(db)
+    page = await opened(browser, harness.url + "/reviews/1")
+    assert await page.title() == "Digital Optimisation: action plan progress"
+    assert await violations(page) == []
+    # The first Tab reaches the skip link, as a keyboard user would.
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.textContent") == "Skip to the content"
+
+    await page.get_by_role("link", name="Slipped (7)").click()
+    await page.wait_for_url("**/reviews/1?show=slipped")
+    shown = await page.locator("section.action").evaluate_all("sections => sections.map(s => s.id)")
+    assert {s.removeprefix("action-") for s in shown} == SLIPPED | {"7.1"}
+
+    history = page.locator("#action-7\\.1 details.history")
+    assert not await history.locator("ol").is_visible()
+    await history.locator("summary").click()
+    assert await history.evaluate("d => d.open") is True
+    versions = history.locator("ol > li")
+    assert await versions.count() == 2
+    assert "3 Slipped (waiting for review)" in await versions.nth(1).inner_text()
+    assert '<script>alert("x")</script>' in await versions.nth(1).inner_text()  # shown, as text
+    await keep_screenshot(page, tmp_path / "committee-page-slipped.png")
+    assert await violations(page) == []
+
+
+async def test_the_public_tracker_in_chromium_meets_wcag_22_aa(
+    browser: Browser, harness: Harness, db: Database, tmp_path: Path
+) -> None:
+    async with db.session() as session:
+        await publish(session, review_id=1, public=True)
+    page = await opened(browser, harness.url + "/tracker/1")
+    assert await page.get_by_role("heading", level=1).inner_text() == "Digital Optimisation"
+    assert await violations(page) == []
+    await page.get_by_role("link", name="Overdue").click()
+    await page.wait_for_url("**/tracker/1?show=overdue")
+    await keep_screenshot(page, tmp_path / "public-tracker-overdue.png")
+    assert await violations(page) == []
