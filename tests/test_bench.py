@@ -67,3 +67,16 @@ def test_the_benchmark_prints_every_figure(tmp_path: Path) -> None:
     for scenario in ("status", "update dialog", "card form"):
         for bot in ("ours", "echo"):
             assert kept["paced"]["0.05"][scenario][bot]["n"] >= 2, kept["paced"]
+
+
+def test_the_page_benchmark_prints_its_figures() -> None:
+    finished = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "page.py"), "--samples=3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert "13 recommendations, 27 actions)" in finished.stdout, finished.stdout + finished.stderr
+    for page in ("committee's page", "public tracker"):
+        assert f"- {page}, 13 recommendations, 27 actions, 4 rounds, SQLite: median" in finished.stdout

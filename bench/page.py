@@ -1,0 +1,91 @@
+"""The committee's page of one review the seed's size (13 recommendations, 27 actions) over 4 rounds of
+the synthetic council's returns: how long reading it from SQLite and rendering its HTML takes, for the
+committee's page and the public tracker (in-process, without HTTP). The target is 50 ms.
+
+    .venv/bin/python bench/page.py [--samples 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT)]
+
+from documents.synthetic import synthetic_council  # noqa: E402
+from page import render  # noqa: E402
+from page.model import load  # noqa: E402
+from store.db import Database, upgrade  # noqa: E402
+from store.plan import import_plan  # noqa: E402
+from store.tracker import publish  # noqa: E402
+
+TARGET_MS = 50.0
+
+
+async def _measure(database_url: str, samples: int) -> dict[str, list[float]]:
+    (plan,) = synthetic_council(reviews=1, recommendations=13, actions=2, rounds=4, seed=27)
+    first = plan.recommendations[0]
+    first.actions.append(first.actions[-1].model_copy())  # 13 × 2 + 1 = 27, as the seed review has
+    database = Database(database_url)
+    try:
+        async with database.session() as session:
+            await import_plan(session, plan=plan)
+            await publish(session, review_id=1, public=True)
+        timings: dict[str, list[float]] = {"committee's page": [], "public tracker": []}
+        for _ in range(samples):
+            for name, public in (("committee's page", False), ("public tracker", True)):
+                started = time.perf_counter()
+                async with database.session() as session:
+                    page = await load(
+                        session,
+                        review_id=1,
+                        public=public,
+                        names=not public,
+                        show=None,
+                        today=date(2021, 1, 1),
+                    )
+                assert page is not None
+                html = render.review_page(page, base="/reviews/1")
+                timings[name].append((time.perf_counter() - started) * 1000)
+        actions = sum(len(rec.actions) for rec in page.recommendations)
+        assert actions == 27 and len(page.review.rounds) == 4, (actions, len(page.review.rounds))
+        print(
+            f"(a page of {len(html) // 1024} KB: "
+            f"{len(page.recommendations)} recommendations, {actions} actions)"
+        )
+        return timings
+    finally:
+        await database.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--samples", type=int, default=50, help="renders of each page (the first warms up)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as workdir:
+        url = f"sqlite:///{workdir}/page.db"
+        upgrade(url)
+        timings = asyncio.run(_measure(url, max(2, args.samples)))
+    slow = False
+    for name, taken in timings.items():
+        warm = taken[1:]
+        median, worst = statistics.median(warm), max(warm)
+        slow = slow or median > TARGET_MS
+        print(
+            f"- {name}, 13 recommendations, 27 actions, 4 rounds, SQLite: median {median:.1f} ms, "
+            f"slowest {worst:.1f} ms of {len(warm)} (target {TARGET_MS:.0f} ms)"
+        )
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
