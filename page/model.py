@@ -116,6 +116,11 @@ class RecommendationRow:
 class RoundCount:
     round_label: str
     badges: list[tuple[Badge, int]]  # each grade with how many actions have it in the round
+    total: int
+
+    def share(self, count: int) -> float:
+        """A grade's part of the round's bar, in per cent."""
+        return round(100 * count / self.total, 2) if self.total else 0.0
 
 
 @dataclass(frozen=True)
@@ -224,6 +229,7 @@ def _counts(rows: Sequence[ActionRow], rounds: Sequence[RoundView]) -> list[Roun
             RoundCount(
                 round_label=round_.label,
                 badges=sorted(tally.values(), key=lambda pair: order.index(pair[0].words)),
+                total=len(rows),
             )
         )
     return counts

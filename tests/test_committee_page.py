@@ -79,6 +79,14 @@ async def test_the_page_shows_every_recommendation_action_owner_date_and_grade(h
         '<span class="grade" style="background-color: #0F6CBD; color: #FFFFFF">2 On-Track</span>' in seven_one
     )
     assert "<summary>History of action 7.1 (1 version)</summary>" in seven_one
+    # March 2020's grades counted, and drawn as one bar in the same colours beside the counts.
+    march = html.split('<th scope="row">March 2020</th>')[1].split("</tr>")[0]
+    assert re.findall(r">([^<>]+)</span> <span class=\"count\">(\d+)<", march) == [
+        ("1 Fully Achieved", "5"),
+        ("2 On-Track", "16"),
+        ("3 Slipped", "6"),
+    ]
+    assert '<span style="width: 59.26%; background-color: #0F6CBD"></span>' in march
     assert 'href="/page/tracker.css"' in html and "<script" not in html
 
 
