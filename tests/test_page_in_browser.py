@@ -118,3 +118,16 @@ async def test_the_public_tracker_in_chromium_meets_wcag_22_aa(
     await page.wait_for_url("**/tracker/1?show=overdue")
     await keep_screenshot(page, tmp_path / "public-tracker-overdue.png")
     assert await violations(page) == []
+
+
+async def test_printed_the_page_has_no_filters_and_every_history_open(
+    browser: Browser, harness: Harness, db: Database
+) -> None:
+    await second_round(db)
+    page = await opened(browser, harness.url + "/reviews/1")
+    history = page.locator("#action-7\\.1 details.history ol")
+    assert not await history.is_visible()
+    await page.emulate_media(media="print")
+    assert not await page.locator("nav.filters").is_visible()
+    assert await history.is_visible()
+    assert "3 Slipped (waiting for review)" in await history.inner_text()
