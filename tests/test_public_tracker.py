@@ -55,6 +55,16 @@ async def test_a_review_not_published_answers_404_in_words_and_shows_nothing_of_
 
 
 @pytest.mark.usefixtures("seeded")
+async def test_with_an_app_id_the_public_tracker_is_still_served(harness: Harness, db: Database) -> None:
+    await harness.start(
+        app_id="00000000-0000-4000-8000-00000000b07d", app_password="secret", app_tenant_id="t-1"
+    )
+    await published(db)
+    assert "<h1>Digital Optimisation</h1>" in await page(harness, "/tracker/1")
+    assert "Digital Optimisation" not in await page(harness, "/reviews/1", status=401)
+
+
+@pytest.mark.usefixtures("seeded")
 async def test_the_public_tracker_names_no_officer_unless_the_council_allows(
     harness: Harness, db: Database
 ) -> None:
