@@ -9,7 +9,9 @@ from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
+from documents.layout import inline
 from page.model import ReviewPage
 
 STATIC = Path(str(resources.files("page") / "static"))
@@ -19,6 +21,25 @@ TEMPLATES = Path(str(resources.files("page") / "templates"))
 def _day(when: date | datetime | None) -> str:
     """ "1 May 2019"; a time kept in UTC is shown by its day."""
     return f"{when.day} {when:%B %Y}" if when else ""
+
+
+def plan_text(text: str) -> Markup:
+    """The plan's own markup drawn, never shown as characters (documents/layout.inline, as the cards
+    and the Word document read it): italics, bold, and links to web addresses; the rest escaped."""
+    lines = []
+    for line in text.split("\n"):
+        drawn = []
+        for piece in inline(line):
+            words = escape(piece.text)
+            if piece.url and piece.url.lower().startswith(("https://", "http://")):
+                words = Markup('<a href="{}">{}</a>').format(piece.url, words)
+            if piece.bold:
+                words = Markup("<strong>{}</strong>").format(words)
+            if piece.italic:
+                words = Markup("<em>{}</em>").format(words)
+            drawn.append(words)
+        lines.append(Markup("").join(drawn))
+    return Markup("<br>").join(lines)
 
 
 @cache
@@ -32,6 +53,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["day"] = _day
+    env.filters["plan_text"] = plan_text
     return env
 
 

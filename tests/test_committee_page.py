@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from test_status import SLIPPED, seeded  # noqa: F401
 
 from documents.grades import Grade
+from page.render import plan_text
 from store.db import Database
 from store.extensions import decide_extension, request_extension
 from store.models import UpdateSource
@@ -161,3 +162,17 @@ async def test_with_an_app_id_the_committee_page_waits_for_teams_sign_in(harness
     )
     said = await page(harness, "/reviews/1", status=401)
     assert "Open this page in Teams" in said and "Digital Optimisation" not in said
+
+
+async def test_the_plans_own_markup_is_drawn_never_shown_as_characters(harness: Harness) -> None:
+    """Recommendation 1 of the sample names *My Stockton* in italics: drawn so, as the cards and the
+    Word document draw it, and no asterisk is left on the page for it."""
+    html = await page(harness, "/reviews/1")
+    first = html.split('id="rec-1"')[1].split('<section class="action"')[0]
+    assert "<em>My Stockton</em>" in first and "*My Stockton*" not in first
+
+
+def test_only_web_addresses_become_links_and_the_rest_is_escaped() -> None:
+    drawn = str(plan_text("See [the report](https://example.gov.uk/r) and [this](javascript:alert(1)) <b>"))
+    assert '<a href="https://example.gov.uk/r">the report</a>' in drawn
+    assert drawn.count("<a ") == 1 and "&lt;b&gt;" in drawn  # javascript: stays words
