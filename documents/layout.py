@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from documents.plan_format import PlannedRecommendation
 
 TITLE = "SCRUTINY MONITORING – PROGRESS UPDATE"
 INTRO = (
@@ -30,6 +33,17 @@ EXPLANATION_HINT = "(include explanation if required)"
 NOT_YET_REVIEWED = "(not yet reviewed)"
 # Under a recommendation the committee has made but no action has been agreed for yet.
 NO_AGREED_ACTIONS = "No agreed actions yet."
+
+
+def said_below(recommendation: PlannedRecommendation) -> list[str]:
+    """The lines the papers print under a recommendation: that it has no actions yet, and the
+    executive's response; one not accepted says only the response (no actions are asked of it)."""
+    if recommendation.not_accepted and recommendation.response:
+        return [recommendation.response]
+    none_yet = [] if recommendation.actions else [NO_AGREED_ACTIONS]
+    return none_yet + ([recommendation.response] if recommendation.response else [])
+
+
 # Above the links to the files and Teams messages kept as evidence.
 ATTACHED = "Attached:"
 

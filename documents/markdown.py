@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from documents.grades import FULLY_ACHIEVED_CARRIED, GRADE_LABELS, Grade
-from documents.layout import ATTACHED, INTRO, NO_AGREED_ACTIONS, NOT_YET_REVIEWED
+from documents.layout import ATTACHED, INTRO, NOT_YET_REVIEWED, said_below
 from documents.plan_format import PlanDocument, PlannedAction, ProgressEntry
 
 NOT_YET_ASSESSED = "not yet assessed"
@@ -33,8 +33,7 @@ def write_markdown(plan: PlanDocument) -> str:
         out += [f"## Recommendation {recommendation.number}", "", *_block(recommendation.text), ""]
         if recommendation.link:
             out += [f"[{LINK_TEXT}]({recommendation.link})", ""]
-        if not recommendation.actions:
-            out += [f"*{NO_AGREED_ACTIONS}*", ""]
+        out += [line for said in said_below(recommendation) for line in (f"*{said}*", "")]
         group: str | None = None
         for position, action in enumerate(recommendation.actions, start=1):
             if action.group and action.group != group:

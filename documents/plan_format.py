@@ -128,6 +128,10 @@ class PlannedRecommendation(Strict):
     actions: list[PlannedAction] = Field(default_factory=list)
     # Its own link (documents/links.py), on an export made where the bot has a public address.
     link: str | None = None
+    # The executive's response as the papers print it (ExecutiveResponse.said), on an export; one not
+    # accepted has no actions asked of it, and the papers say so instead of "No agreed actions yet".
+    response: str | None = None
+    not_accepted: bool = False
 
 
 class PlannedRound(Strict):

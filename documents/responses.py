@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from datetime import date
 
 from documents.errors import UserFacingError
 
@@ -22,6 +23,13 @@ class ExecutiveResponse(enum.StrEnum):
     def label(self) -> str:
         """ "Partially accepted", as a status line says it."""
         return self.value.replace("_", " ").capitalize()
+
+    def said(self, *, on: date | None, reason: str | None) -> str:
+        """ "Executive response: Not accepted (1 May 2019): reason", as the committee's papers print it
+        under the recommendation."""
+        when = f" ({on.day} {on:%B %Y})" if on else ""
+        why = f": {' '.join(reason.split())}" if reason else ""
+        return f"Executive response: {self.label}{when}{why}"
 
     @classmethod
     def named(cls, text: str) -> ExecutiveResponse:

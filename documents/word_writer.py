@@ -24,12 +24,12 @@ from documents.layout import (
     EXPLANATION_HINT,
     GRADING_KEY,
     INTRO,
-    NO_AGREED_ACTIONS,
     NOT_ASSESSED,
     NOT_YET_REVIEWED,
     TITLE,
     inline,
     normalise_lines,
+    said_below,
 )
 from documents.plan_format import (
     PlanDocument,
@@ -104,6 +104,8 @@ def add_progress_update(document: Any, plan: PlanDocument) -> None:
         writer.recommendation(
             recommendation.number, recommendation.text, recommendation.actions, rounds, impact_rounds
         )
+        for line in said_below(recommendation):
+            document.add_paragraph(line).runs[0].italic = True
         document.add_paragraph()
     writer.grading_key()
     document.add_paragraph()
@@ -209,7 +211,6 @@ class _Writer:
             table = self.table([_VALUE_WIDTH], rows=1)
             self.label(_cell(table, 0, 0), f"Recommendation {number}:")
             self.fill(_cell(table, 0, 1), text)
-            self.document.add_paragraph(NO_AGREED_ACTIONS).runs[0].italic = True
             return
         groups = _groups(actions)
         columns = max(len(group) for group in groups)

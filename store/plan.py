@@ -24,6 +24,7 @@ from documents.plan_format import (
     is_group_name,
     names_in_responsibility,
 )
+from documents.responses import ExecutiveResponse
 from store.extensions import revised_from
 from store.models import (
     AgreedAction,
@@ -427,7 +428,16 @@ async def export_plan(
             )
         link = recommendation_url(link_base, review_id=review.id, number=rec.number) if link_base else None
         recommendations.append(
-            PlannedRecommendation(number=rec.number, text=rec.text, actions=actions, link=link)
+            PlannedRecommendation(
+                number=rec.number,
+                text=rec.text,
+                actions=actions,
+                link=link,
+                response=rec.response.said(on=rec.response_date, reason=rec.response_reason)
+                if rec.response
+                else None,
+                not_accepted=rec.response is ExecutiveResponse.NOT_ACCEPTED,
+            )
         )
     return PlanDocument(
         review=review.title,

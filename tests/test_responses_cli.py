@@ -7,11 +7,13 @@ import asyncio
 from datetime import date
 from pathlib import Path
 
+import docx
 import pytest
 from sqlalchemy import select
 from test_cli import Cli
 from test_queries import SEED_LIKE
 
+from documents.files import read_document
 from documents.responses import ExecutiveResponse
 from store.db import Database
 from store.models import Recommendation
@@ -106,3 +108,22 @@ def test_bad_input_exits_1_with_a_sentence_and_changes_nothing(
     assert result.exit_code == 1 and reason in " ".join(result.output.split()), result.output
     assert "Traceback" not in result.output
     assert recorded(cli) == before
+
+
+def test_the_committees_papers_print_each_response_under_its_recommendation(cli: Cli, tmp_path: Path) -> None:
+    """The Word and Markdown exports say what the executive answered; one not accepted says that, not
+    "No agreed actions yet", and the Word document still reads back as the plan it is."""
+    cli.ok("review", "respond", "1", "accepted", "--date", "2019-05-01")
+    cli.ok("review", "respond", "2", "not accepted", "--reason", BECAUSE, "--date", "2019-05-01")
+    cli.ok("export", "-o", tmp_path / "plan.docx")
+    cli.ok("export", "-o", tmp_path / "plan.md")
+
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "plan.docx")).paragraphs]
+    assert "Executive response: Accepted (1 May 2019)" in paragraphs
+    assert f"Executive response: Not accepted (1 May 2019): {BECAUSE}" in paragraphs
+    markdown = (tmp_path / "plan.md").read_text(encoding="utf-8")
+    two = markdown.split("## Recommendation 2")[1].split("## Recommendation 3")[0]
+    assert f"*Executive response: Not accepted (1 May 2019): {BECAUSE}*" in two
+    assert "No agreed actions yet" not in two
+    back = read_document(tmp_path / "plan.docx")
+    assert [r.number for r in back.recommendations] == sorted(recorded(cli))
