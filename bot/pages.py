@@ -5,6 +5,8 @@ it opens in Teams with Teams' sign-in, it is served only in local mode (no app i
 this computer reaches the bot. `/tracker/{id}` is the public tracker of a review the council has
 published (`scrutiny-bot review publish`): accepted returns only, officers' names only if
 SCRUTINY_PUBLIC_NAMES allows; any other review answers 404.
+`/tracker` lists the published reviews, each linking to its tracker; `/reviews` lists every review,
+served as `/reviews/{id}` is.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from aiohttp import web
 from bot.settings import Settings
 from cards import messages
 from page import render
+from page.index import load_index
 from page.model import load
 from store.db import Database
 from store.tracker import is_public
@@ -59,15 +62,33 @@ async def _page(request: web.Request, *, public: bool) -> web.Response:
     return _html(render.review_page(found, base=request.path))
 
 
+def _needs_teams(request: web.Request) -> web.Response | None:
+    if request.app[SETTINGS].anonymous:
+        return None
+    said = render.not_found(title=messages.PAGE_NEEDS_TEAMS, said=messages.PAGE_NEEDS_TEAMS_SAID)
+    return _html(said, status=401)
+
+
 async def _committee_page(request: web.Request) -> web.Response:
-    if not request.app[SETTINGS].anonymous:
-        said = render.not_found(title=messages.PAGE_NEEDS_TEAMS, said=messages.PAGE_NEEDS_TEAMS_SAID)
-        return _html(said, status=401)
-    return await _page(request, public=False)
+    return _needs_teams(request) or await _page(request, public=False)
 
 
 async def _public_tracker(request: web.Request) -> web.Response:
     return await _page(request, public=True)
+
+
+async def _index(request: web.Request, *, public: bool) -> web.Response:
+    async with request.app[DATABASE].session() as session:
+        rows = await load_index(session, public=public)
+    return _html(render.index_page(rows, public=public))
+
+
+async def _committee_index(request: web.Request) -> web.Response:
+    return _needs_teams(request) or await _index(request, public=False)
+
+
+async def _public_index(request: web.Request) -> web.Response:
+    return await _index(request, public=True)
 
 
 async def _stylesheet(request: web.Request) -> web.FileResponse:
@@ -77,6 +98,8 @@ async def _stylesheet(request: web.Request) -> web.FileResponse:
 def add_pages(app: web.Application, *, database: Database, settings: Settings) -> None:
     app[DATABASE] = database
     app[SETTINGS] = settings
+    app.router.add_get("/reviews", _committee_index)
+    app.router.add_get("/tracker", _public_index)
     app.router.add_get(r"/reviews/{review_id:\d{1,9}}", _committee_page)
     app.router.add_get(r"/tracker/{review_id:\d{1,9}}", _public_tracker)
     app.router.add_get("/page/tracker.css", _stylesheet)

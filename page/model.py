@@ -7,9 +7,11 @@ returns the scrutiny officer has accepted are shown, and officers' names only if
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,9 +54,14 @@ class Badge:
 
     @classmethod
     def of(cls, grade: Grade | None, *, carried: bool = False, words: str | None = None) -> Badge:
-        shown: GradeLook = look(Grade.FULLY_ACHIEVED if carried else grade)
-        said = words or (FULLY_ACHIEVED_CARRIED if carried else shown.numbered)
-        return cls(words=said, hex=shown.hex, ink=_ink(shown.hex))
+        return _badge(grade, carried, words)
+
+
+@cache  # a handful of badges, asked for thousands of times on a council's index
+def _badge(grade: Grade | None, carried: bool, words: str | None) -> Badge:
+    shown: GradeLook = look(Grade.FULLY_ACHIEVED if carried else grade)
+    said = words or (FULLY_ACHIEVED_CARRIED if carried else shown.numbered)
+    return Badge(words=said, hex=shown.hex, ink=_ink(shown.hex))
 
 
 def _luminance(hex_colour: str) -> float:
@@ -151,11 +158,32 @@ def _responsibility(action: ActionView, *, names: bool) -> str:
     return said
 
 
-def _trend(
+class Graded(Protocol):
+    """What a round's badge is read from: an action's version of its return (ActionVersion), or the
+    index's leaner row of one (store.tracker.GradeRow)."""
+
+    @property
+    def grade(self) -> Grade | None: ...
+
+    @property
+    def fully_achieved_carried(self) -> bool: ...
+
+
+def round_badge(shown: Graded | None, *, achieved: bool) -> tuple[Badge, bool]:
+    """The badge of a round whose newest version shown is `shown`, and whether the action is Fully
+    Achieved from then on; `achieved`: it was before. Once Fully Achieved, the rounds after say
+    "N/A (Fully Achieved)", as the store's trend does."""
+    if shown is None:
+        return (Badge.of(None, carried=True) if achieved else Badge.of(None, words="No return")), achieved
+    carried = shown.fully_achieved_carried or (achieved and shown.grade is None)
+    badge = Badge.of(shown.grade, carried=carried, words=None if carried or shown.grade else "Not assessed")
+    return badge, achieved or shown.grade is Grade.FULLY_ACHIEVED or shown.fully_achieved_carried
+
+
+def grade_trend(
     rounds: Sequence[RoundView], history: Sequence[ActionVersion], *, public: bool
 ) -> tuple[list[InRound], Grade | None, bool]:
-    """Each round's grade from the versions shown (the newest in each round), as the store's trend
-    does: once Fully Achieved, the rounds after say "N/A (Fully Achieved)"."""
+    """Each round's grade from the versions shown (the newest in each round)."""
     trend: list[InRound] = []
     achieved, latest = False, None
     for round_ in rounds:
@@ -165,16 +193,10 @@ def _trend(
             if v.round_label == round_.label and (not public or v.state is ReturnState.ACCEPTED)
         ]
         shown = versions[-1] if versions else None
-        if shown is None:
-            badge = Badge.of(None, carried=True) if achieved else Badge.of(None, words="No return")
-        else:
-            carried = shown.fully_achieved_carried or (achieved and shown.grade is None)
-            badge = Badge.of(
-                shown.grade, carried=carried, words=None if carried or shown.grade else "Not assessed"
-            )
-            if shown.grade is not None and not carried:
-                latest = shown.grade
-            achieved = achieved or shown.grade is Grade.FULLY_ACHIEVED or shown.fully_achieved_carried
+        badge, now_achieved = round_badge(shown, achieved=achieved)
+        if shown is not None and shown.grade is not None and not shown.fully_achieved_carried:
+            latest = shown.grade
+        achieved = now_achieved
         trend.append(InRound(round_label=round_.label, badge=badge, shown=shown))
     return trend, (Grade.FULLY_ACHIEVED if achieved else latest), achieved
 
@@ -201,7 +223,7 @@ def action_row(
     today: date,
 ) -> ActionRow:
     shown = [v for v in history if not public or v.state is ReturnState.ACCEPTED]
-    trend, latest_grade, done = _trend(rounds, shown, public=public)
+    trend, latest_grade, done = grade_trend(rounds, shown, public=public)
     return ActionRow(
         action=action,
         responsibility=_responsibility(action, names=names),
@@ -217,22 +239,24 @@ def action_row(
     )
 
 
+def tally(badges: Iterable[Badge]) -> list[tuple[Badge, int]]:
+    """Each grade with how many of `badges` have it, in the committee's order."""
+    counted: dict[str, tuple[Badge, int]] = {}
+    for badge in badges:
+        counted[badge.words] = (badge, counted.get(badge.words, (badge, 0))[1] + 1)
+    order = [Badge.of(g).words for g in Grade] + [FULLY_ACHIEVED_CARRIED, "Not assessed", "No return"]
+    return sorted(counted.values(), key=lambda pair: order.index(pair[0].words))
+
+
 def _counts(rows: Sequence[ActionRow], rounds: Sequence[RoundView]) -> list[RoundCount]:
-    counts = []
-    for index, round_ in enumerate(rounds):
-        tally: dict[str, tuple[Badge, int]] = {}
-        for row in rows:
-            badge = row.trend[index].badge
-            tally[badge.words] = (badge, tally.get(badge.words, (badge, 0))[1] + 1)
-        order = [Badge.of(g).words for g in Grade] + [FULLY_ACHIEVED_CARRIED, "Not assessed", "No return"]
-        counts.append(
-            RoundCount(
-                round_label=round_.label,
-                badges=sorted(tally.values(), key=lambda pair: order.index(pair[0].words)),
-                total=len(rows),
-            )
+    return [
+        RoundCount(
+            round_label=round_.label,
+            badges=tally(row.trend[index].badge for row in rows),
+            total=len(rows),
         )
-    return counts
+        for index, round_ in enumerate(rounds)
+    ]
 
 
 def build(

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from documents.layout import inline
+from page.index import IndexRow
 from page.model import ReviewPage
 
 STATIC = Path(str(resources.files("page") / "static"))
@@ -60,6 +61,11 @@ def environment() -> Environment:
 def review_page(page: ReviewPage, *, base: str) -> str:
     """The page of one review; `base` its own address, which the filters' links keep."""
     return environment().get_template("review.html").render(page=page, base=base)
+
+
+def index_page(rows: list[IndexRow], *, public: bool) -> str:
+    """The index of reviews: the published ones (`public`), or every one for the committee."""
+    return environment().get_template("index.html").render(rows=rows, public=public)
 
 
 def not_found(*, title: str, said: str) -> str:

@@ -1,16 +1,29 @@
 """What the committee's page reads besides a review's status: each action's every version, the dates
-extensions replaced, and whether the council has published the review as a public tracker."""
+extensions replaced, and whether the council has published the review as a public tracker; for the
+index of reviews, every action's grades and which reviews are published."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import AgreedAction, MonitoringRound, ProgressUpdate, Recommendation, Review
+from documents.grades import Grade
+from store.models import (
+    AgreedAction,
+    MonitoringRound,
+    ProgressUpdate,
+    Recommendation,
+    ReturnDecision,
+    Review,
+)
 from store.queries import ANSWER_ROW, recorded_by, return_state
-from store.views import ActionVersion
+from store.responses import MONITORED
+from store.views import ActionVersion, ReturnState
+
+ACCEPTED = ReturnState.ACCEPTED
 
 
 async def action_histories(session: AsyncSession, *, review_id: int) -> dict[int, list[ActionVersion]]:
@@ -42,6 +55,55 @@ async def action_histories(session: AsyncSession, *, review_id: int) -> dict[int
             )
         )
     return found
+
+
+class GradeRow(NamedTuple):
+    """One version of a return, as the index of reviews counts it: its grade and nothing it says."""
+
+    round_id: int
+    grade: Grade | None
+    fully_achieved_carried: bool
+
+
+async def newest_grades(session: AsyncSession, *, accepted_only: bool) -> dict[int, dict[int, GradeRow]]:
+    """Action id -> round id -> the newest version of its return in the round (of those the scrutiny
+    officer accepted, if `accepted_only`), for every review. One query, of grades only."""
+    rows = await session.execute(
+        select(
+            ProgressUpdate.action_id,
+            ProgressUpdate.round_id,
+            ProgressUpdate.grade,
+            ProgressUpdate.fully_achieved_carried,
+            ProgressUpdate.source,
+            ReturnDecision.verdict,
+        )
+        .outerjoin(ReturnDecision, ReturnDecision.update_id == ProgressUpdate.id)
+        .order_by(ProgressUpdate.id)
+    )
+    found: dict[int, dict[int, GradeRow]] = defaultdict(dict)
+    for action_id, round_id, grade, carried, source, verdict in rows:
+        if accepted_only and return_state(verdict=verdict, source=source, carried=carried) is not ACCEPTED:
+            continue
+        found[action_id][round_id] = GradeRow(round_id, grade, carried)
+    return found
+
+
+async def monitored_actions(session: AsyncSession) -> dict[int, list[int]]:
+    """Review id -> the ids of its monitored actions (a not-accepted recommendation's are not). One query."""
+    found: dict[int, list[int]] = defaultdict(list)
+    rows = await session.execute(
+        select(Recommendation.review_id, AgreedAction.id)
+        .join(AgreedAction.recommendation)
+        .where(MONITORED)
+        .order_by(AgreedAction.id)
+    )
+    for review_id, action_id in rows:
+        found[review_id].append(action_id)
+    return found
+
+
+async def public_reviews(session: AsyncSession) -> set[int]:
+    return set(await session.scalars(select(Review.id).where(Review.public.is_(True))))
 
 
 async def publish(session: AsyncSession, *, review_id: int, public: bool) -> None:

@@ -80,3 +80,6 @@ def test_the_page_benchmark_prints_its_figures() -> None:
     assert "13 recommendations, 27 actions)" in finished.stdout, finished.stdout + finished.stderr
     for page in ("committee's page", "public tracker"):
         assert f"- {page}, 13 recommendations, 27 actions, 4 rounds, SQLite: median" in finished.stdout
+    assert "(an index of" in finished.stdout and "40 reviews, 2400 actions)" in finished.stdout
+    for index in ("public index (/tracker)", "committee's index (/reviews)"):
+        assert f"- {index}, 40 reviews, 8 rounds, SQLite: median" in finished.stdout

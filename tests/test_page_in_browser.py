@@ -131,3 +131,18 @@ async def test_printed_the_page_has_no_filters_and_every_history_open(
     assert not await page.locator("nav.filters").is_visible()
     assert await history.is_visible()
     assert "3 Slipped (waiting for review)" in await history.inner_text()
+
+
+async def test_the_index_of_reviews_in_chromium_links_to_the_tracker_and_meets_wcag_22_aa(
+    browser: Browser, harness: Harness, db: Database, tmp_path: Path
+) -> None:
+    async with db.session() as session:
+        await publish(session, review_id=1, public=True)
+    await second_round(db)
+    for address in ("/reviews", "/tracker"):
+        page = await opened(browser, harness.url + address)
+        assert await violations(page) == [], address
+    await keep_screenshot(page, tmp_path / "public-index.png")
+    await page.get_by_role("link", name="Digital Optimisation").click()
+    await page.wait_for_url("**/tracker/1")
+    assert await page.get_by_role("heading", level=1).inner_text() == "Digital Optimisation"
