@@ -124,7 +124,11 @@ def build_registry(
     registry.verb(SAVE_UPDATE_VERB, updates.save_update, records=True)
 
     summaries = SummaryHandlers(
-        db, time_zone=settings.time_zone, summary_default=settings.summary_default, clock=utcnow
+        db,
+        time_zone=settings.time_zone,
+        summary_default=settings.summary_default,
+        clock=utcnow,
+        tracker_base=settings.public_url,
     )
     registry.command(
         "summary", summaries.summary, help=messages.SUMMARY_COMMAND_HELP, usage=messages.SUMMARY_USAGE
@@ -140,6 +144,7 @@ def build_registry(
         time_zone=settings.time_zone,
         clock=utcnow,
         link_base=settings.link_base,
+        tracker_base=settings.public_url,
         admin_emails=frozenset(settings.admin_emails),
         understanding=understanding,
     )

@@ -67,7 +67,7 @@ from cards.welcome import welcome_card
 from dialogs.summary import refresh_data, review_summary
 from documents.errors import UserFacingError
 from documents.grades import Grade
-from documents.links import recommendation_url
+from documents.links import recommendation_url, tracker_url
 from documents.responses import ExecutiveResponse
 from store import queries
 from store.models import AgreedAction, Completion, Recommendation
@@ -208,7 +208,12 @@ async def card_gallery(
             page,
             [EXAMPLE_VIEWER],
         ),
-        "status-overview": overview_card(overview, page=page),
+        # With "Open the tracker", as a bot with a public address (SCRUTINY_PUBLIC_URL) sends it.
+        "status-overview": overview_card(
+            overview,
+            page=page,
+            tracker=tracker_url(settings.link_base, review_id=overview.id, published=overview.published),
+        ),
         "status-slipped": action_list_card(
             messages.STATUS_SLIPPED_TITLE,
             [a for a in actions if a.latest_grade is Grade.SLIPPED],
@@ -355,7 +360,8 @@ async def card_gallery(
     cards["welcome"] = welcome_card(commands=registry.help_entries())
     summary = await review_summary(session, review=review, since=datetime.now(UTC) - timedelta(days=7))
     again = refresh_data(review.id, since=summary.since, weekly=True)
-    cards["summary"] = with_refresh(summary_card(summary), again, [EXAMPLE_VIEWER])
+    tracker = tracker_url(settings.link_base, review_id=review.id, published=summary.published)
+    cards["summary"] = with_refresh(summary_card(summary, tracker=tracker), again, [EXAMPLE_VIEWER])
     # One officer's own copy, as Teams' refresh brings it: Update on each of theirs.
     yours = [a for a in summary.asked_now if owner_id in a.owner_ids] or summary.asked_now[:3]
     cards["summary-yours"] = with_refresh(summary_card(summary, yours=yours), again, [EXAMPLE_VIEWER])

@@ -106,6 +106,7 @@ class Scheduler:
         self.zone = settings.time_zone
         self.default = default_weekly(summary_default=settings.summary_default, time_zone=settings.time_zone)
         self.reminder_days = settings.reminder_days_before
+        self.tracker_base = settings.public_url  # each summary's "Open the tracker", if the bot has one
         self.kept = KeptNotices(db=db, reach=self._reach)
         self.round_deadline_days = settings.round_deadline_days
         self.response_due_months = settings.response_due_months
@@ -279,7 +280,9 @@ class Scheduler:
             )
             key = (review.id, since or slot - WEEK)
             if key not in cards:
-                cards[key] = await refreshing_summary(session, review=review, since=key[1], weekly=True)
+                cards[key] = await refreshing_summary(
+                    session, review=review, since=key[1], weekly=True, tracker_base=self.tracker_base
+                )
             card = cards[key]
         summary = messages.SUMMARY_TITLE_WEEKLY.format(review=review.title)
         outcome = await self._deliver(

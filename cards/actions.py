@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 from microsoft_teams.cards import ActionStyle, ExecuteAction
 
+from cards import messages
+
 # Teams refreshes a card by itself for at most this many people in a group; others see it as sent.
 REFRESH_VIEWERS = 60
 
@@ -32,6 +34,15 @@ PHONES = frozenset({"android", "ios"})
 def execute(title: str, data: dict[str, Any], *, style: ActionStyle | None = None) -> ExecuteAction:
     """A button whose data names its verb (registered in bot/features.py)."""
     return ExecuteAction(title=title, verb=str(data["verb"]), data=data, style=style)
+
+
+def tracker_button(url: str | None) -> list[dict[str, Any]]:
+    """An "Open the tracker" button to the review's page, or nothing without an address. An
+    Action.OpenUrl: Teams' phone apps open it too, and for_clients leaves it as it is."""
+    if not url:
+        return []
+    action = {"type": "Action.OpenUrl", "title": messages.OPEN_THE_TRACKER, "url": url}
+    return [{"type": "ActionSet", "spacing": "Medium", "actions": [action]}]
 
 
 def with_refresh(card: dict[str, Any], data: dict[str, Any], viewers: Sequence[str]) -> dict[str, Any]:

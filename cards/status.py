@@ -32,7 +32,7 @@ from microsoft_teams.cards import (
 from pydantic import BaseModel
 
 from cards import life_messages, messages
-from cards.actions import execute, with_refresh
+from cards.actions import execute, tracker_button, with_refresh
 from cards.charts import NOT_ASSESSED_STYLE, grade_distribution
 from cards.evidence import evidence_links_block
 from cards.grades import look
@@ -395,9 +395,10 @@ def _recommendation_line(review_id: int, line: RecommendationSummary) -> ColumnS
     )
 
 
-def overview_card(overview: ReviewOverview, *, page: Page) -> dict[str, Any]:
+def overview_card(overview: ReviewOverview, *, page: Page, tracker: str | None = None) -> dict[str, Any]:
     """Counts by grade for the current round, as a picture and in words; then every recommendation on
-    one line with its worst open grade (tap one for its status)."""
+    one line with its worst open grade (tap one for its status); and "Open the tracker" to the
+    review's page on the web, given its address (documents/links.tracker_url)."""
     lines, start, page = _slice(overview.recommendations, page, PAGE_SIZE)
     body: list[CardElement] = [_heading(trimmed(overview.title, 200))]
     if overview.committee:
@@ -420,7 +421,9 @@ def overview_card(overview: ReviewOverview, *, page: Page) -> dict[str, Any]:
         total=len(overview.recommendations),
         size=PAGE_SIZE,
     )
-    return fitted(_dump(body))
+    card = _dump(body)
+    card["body"] += tracker_button(tracker)
+    return fitted(card)
 
 
 # --- lists: slipped, not achieved, missing, overdue, my actions ---

@@ -27,7 +27,7 @@ from microsoft_teams.cards import (
 from pydantic import BaseModel, ConfigDict
 
 from cards import messages
-from cards.actions import execute
+from cards.actions import execute, tracker_button
 from cards.charts import grade_distribution
 from cards.grades import grade_words
 from cards.life import life_lines
@@ -73,6 +73,7 @@ class SummaryView(BaseModel):
     asked_now: list[ActionView] = []  # not done, asked about in the open round: someone may update them
     life: ReviewLife | None = None  # complete, or when its next round opens
     imported: list[ImportedRound] = []  # rounds brought in from a document: one line each
+    published: bool = False  # its public tracker is on the web
 
 
 def day(moment: date | datetime) -> str:
@@ -235,7 +236,9 @@ def _yours(yours: Sequence[ActionView], lines: int) -> list[dict[str, Any]]:
     return elements + _more(lines, len(yours), messages.SUMMARY_SAY_MY_ACTIONS)
 
 
-def _build(view: SummaryView, lines: int, *, weekly: bool, yours: Sequence[ActionView]) -> dict[str, Any]:
+def _build(
+    view: SummaryView, lines: int, *, weekly: bool, yours: Sequence[ActionView], tracker: str | None
+) -> dict[str, Any]:
     mentions = _Mentions(view.owners)
     title = messages.SUMMARY_TITLE_WEEKLY if weekly else messages.SUMMARY_TITLE
     body: list[dict[str, Any]] = [
@@ -256,6 +259,7 @@ def _build(view: SummaryView, lines: int, *, weekly: bool, yours: Sequence[Actio
         body.append(_block(line, spacing="Medium"))
     body += _yours(yours, lines)
     body += _changes(view, lines) + _slipped(view, mentions, lines) + _missing(view, mentions, lines)
+    body += tracker_button(tracker)
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -268,12 +272,13 @@ def _build(view: SummaryView, lines: int, *, weekly: bool, yours: Sequence[Actio
 
 
 def summary_card(
-    view: SummaryView, *, weekly: bool = True, yours: Sequence[ActionView] = ()
+    view: SummaryView, *, weekly: bool = True, yours: Sequence[ActionView] = (), tracker: str | None = None
 ) -> dict[str, Any]:
     """The review's summary as an Adaptive Card (1.5), always small enough to post to Teams; with
-    `yours`, an officer's own copy, with Update on each of their actions."""
+    `yours`, an officer's own copy, with Update on each of their actions; with `tracker` (its address,
+    documents/links.tracker_url), "Open the tracker" at its foot."""
     for lines in LIST_LINES:
-        card = _build(view, lines, weekly=weekly, yours=yours)
+        card = _build(view, lines, weekly=weekly, yours=yours, tracker=tracker)
         if card_bytes(card) < CARD_BYTE_LIMIT:
             return card
     return card

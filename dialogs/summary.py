@@ -26,6 +26,7 @@ from cards.actions import with_refresh
 from cards.summary import SUMMARY_REFRESH_VERB, Owner, SummaryView, grade_order, summary_card
 from dialogs.context import Caller, card_message, submitted
 from documents.grades import Grade
+from documents.links import tracker_url
 from store.conversations import conversation_by_id
 from store.db import Database
 from store.deliveries import last_sent, people_by_id, set_summary_schedule, summary_schedule, weekly_of
@@ -95,6 +96,7 @@ async def review_summary(session: AsyncSession, *, review: ReviewSummary, since:
         asked_now=[a for a in actions if a.asked_now and not a.done],
         life=life_of(review_row, recommendations) if review_row is not None else None,
         imported=await imported_since(session, review_id=review.id, since=since),
+        published=review_row is not None and review_row.public,
     )
 
 
@@ -114,20 +116,28 @@ async def refreshing_summary(
     since: datetime,
     weekly: bool,
     viewer: int | None = None,
+    tracker_base: str = "",
 ) -> dict[str, Any]:
     """One review's summary card, refreshed by Teams for the officers of its open actions: each of
     them then sees Update on their own (`viewer`'s, on the copy made for them), everyone else none."""
     view = await review_summary(session, review=review, since=since)
     yours = [a for a in view.asked_now if viewer is not None and viewer in a.owner_ids]
-    card = summary_card(view, weekly=weekly, yours=yours)
+    tracker = tracker_url(tracker_base, review_id=review.id, published=view.published)
+    card = summary_card(view, weekly=weekly, yours=yours, tracker=tracker)
     officers = await teams_user_ids(session, person_ids={p for a in view.asked_now for p in a.owner_ids})
     return with_refresh(card, refresh_data(review.id, since=since, weekly=weekly), officers)
 
 
 async def summary_cards(
-    session: AsyncSession, *, conversation_id: str | None, now: datetime, weekly: bool = False
+    session: AsyncSession,
+    *,
+    conversation_id: str | None,
+    now: datetime,
+    weekly: bool = False,
+    tracker_base: str = "",
 ) -> list[dict[str, Any]]:
-    """Every review's summary card, with changes since this conversation's last weekly summary."""
+    """Every review's summary card, with changes since this conversation's last weekly summary;
+    `tracker_base`, the bot's public address (SCRUTINY_PUBLIC_URL), gives each "Open the tracker"."""
     cards = []
     for review in await reviews(session):
         since = None
@@ -136,7 +146,13 @@ async def summary_cards(
                 session, kind=DeliveryKind.SUMMARY, target=conversation_id, review_id=review.id
             )
         cards.append(
-            await refreshing_summary(session, review=review, since=since or now - WEEK, weekly=weekly)
+            await refreshing_summary(
+                session,
+                review=review,
+                since=since or now - WEEK,
+                weekly=weekly,
+                tracker_base=tracker_base,
+            )
         )
     return cards
 
@@ -149,9 +165,16 @@ class SummaryRefresh(BaseModel):
 
 class SummaryHandlers:
     def __init__(
-        self, db: Database, *, time_zone: str, summary_default: str, clock: Callable[[], datetime]
+        self,
+        db: Database,
+        *,
+        time_zone: str,
+        summary_default: str,
+        clock: Callable[[], datetime],
+        tracker_base: str = "",
     ) -> None:
         self._db = db
+        self._tracker_base = tracker_base  # the bot's public address, if it has one
         self._zone = time_zone
         self._default = default_weekly(summary_default=summary_default, time_zone=time_zone)
         self._clock = clock
@@ -164,7 +187,9 @@ class SummaryHandlers:
         activity = dc.context.activity
         conversation_id = activity.conversation.id if activity.conversation else None
         async with self._db.session() as session:
-            cards = await summary_cards(session, conversation_id=conversation_id, now=self._clock())
+            cards = await summary_cards(
+                session, conversation_id=conversation_id, now=self._clock(), tracker_base=self._tracker_base
+            )
         if not cards:
             await dc.context.send_activity(messages.SUMMARY_NO_REVIEWS)
             return
@@ -182,7 +207,12 @@ class SummaryHandlers:
                 reply: str | Activity = messages.SUMMARY_REVIEW_GONE
             else:
                 card = await refreshing_summary(
-                    session, review=found[0], since=asked.since, weekly=asked.weekly, viewer=caller.person_id
+                    session,
+                    review=found[0],
+                    since=asked.since,
+                    weekly=asked.weekly,
+                    viewer=caller.person_id,
+                    tracker_base=self._tracker_base,
                 )
                 reply = card_message(card)
         await dc.context.send_activity(reply)

@@ -1,4 +1,6 @@
-"""A recommendation's own link, printed on its status card and in exports: Teams unfurls it into the
+"""A recommendation's own link and a review's page on the web (tracker_url).
+
+A recommendation's link is printed on its status card and in exports: Teams unfurls it into the
 status card (a link unfurling message extension) wherever it is pasted, and in a browser it says
 how to ask the bot.
 
@@ -15,6 +17,18 @@ _PATH = re.compile(r"^/recommendations/(\d{1,9})/(\d{1,6})/?$")
 
 def recommendation_url(base: str, *, review_id: int, number: int) -> str:
     return f"{base.rstrip('/')}/recommendations/{review_id}/{number}"
+
+
+def tracker_url(base: str, *, review_id: int, published: bool) -> str | None:
+    """The review's page on the web, for a card's "Open the tracker": its public tracker once the
+    council publishes it, else the committee's page. None without a public address (`base` empty):
+    nobody but this computer could open a local one.
+
+    When the bot has a Teams tab, the committee's page here becomes the tab's deep link instead."""
+    if not base:
+        return None
+    page = "tracker" if published else "reviews"
+    return f"{base.rstrip('/')}/{page}/{review_id}"
 
 
 def recommendation_in(url: str) -> tuple[int, int] | None:

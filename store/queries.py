@@ -579,4 +579,5 @@ async def review_overview(session: AsyncSession, *, review_id: int) -> ReviewOve
             for rec in recommendations
         ],
         life=life_of(review, recommendations),
+        published=review.public,
     )

@@ -287,6 +287,7 @@ class ReviewOverview(View):
     counts: GradeCounts | None  # for the open round, else the latest; None before any round
     recommendations: list[RecommendationSummary]
     life: ReviewLife | None = None
+    published: bool = False  # its public tracker is on the web (`scrutiny-bot review publish`)
 
 
 # --- What an officer answering for an action sees (the update dialog and form) ---

@@ -95,7 +95,13 @@ def summary_send(channel: ChannelOption = None) -> None:
         bot_app = create_app(settings, db=database)
         try:
             scheduler = bot_app[SCHEDULER]
-            return await send_summaries_now(scheduler.db, scheduler.proactive, channel=channel, now=utcnow())
+            return await send_summaries_now(
+                scheduler.db,
+                scheduler.proactive,
+                channel=channel,
+                now=utcnow(),
+                tracker_base=scheduler.tracker_base,
+            )
         finally:
             # The app is never served: run its clean-up (connections to Teams) by hand.
             bot_app.freeze()
@@ -111,7 +117,7 @@ def summary_send(channel: ChannelOption = None) -> None:
 
 
 async def send_summaries_now(
-    db: Database, proactive: Proactive, *, channel: str | None, now: datetime
+    db: Database, proactive: Proactive, *, channel: str | None, now: datetime, tracker_base: str = ""
 ) -> tuple[int, int]:
     """Every review's summary to each channel (or the one named by team name or conversation id),
     now, as "summary" does in Teams: not the weekly one, which still goes out at its time.
@@ -131,7 +137,9 @@ async def send_summaries_now(
             (
                 c.conversation_id,
                 dict(c.reference),
-                await summary_cards(session, conversation_id=c.conversation_id, now=now),
+                await summary_cards(
+                    session, conversation_id=c.conversation_id, now=now, tracker_base=tracker_base
+                ),
             )
             for c in channels
         ]
