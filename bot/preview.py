@@ -426,18 +426,7 @@ def _draft_of(recommendation: RecommendationView, *, state: DraftState | None, t
         sent_by="Lorraine Dixon",
         sent_at=datetime.combine(today, time(9), tzinfo=UTC),
         agreed_on=None,
-        actions=[
-            DraftAction(
-                id=a.id,
-                position=a.position,
-                group=a.group,
-                responsibility=a.responsibility,
-                date_text=a.date_text,
-                agreed_action=a.agreed_action,
-                success_measure=a.success_measure,
-            )
-            for a in recommendation.actions
-        ],
+        actions=[DraftAction.model_validate(a, from_attributes=True) for a in recommendation.actions],
     )
 
 

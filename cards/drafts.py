@@ -14,11 +14,8 @@ from typing import Any
 
 from microsoft_teams.cards import (
     ActionSet,
-    AdaptiveCard,
     CardElement,
     Container,
-    ExecuteAction,
-    ShowCardAction,
     TextBlock,
     TextInput,
 )
@@ -26,10 +23,9 @@ from microsoft_teams.cards import (
 from cards import life_messages as words
 from cards import messages
 from cards.actions import execute
-from cards.review import REVIEW_QUEUE_VERB, with_reason
-from cards.size import fitted
+from cards.review import REVIEW_QUEUE_VERB, review_card, with_reason
 from cards.status import day_of, plan_text, response_line
-from cards.update import LONG_TEXT, heading, labelled, verbatim
+from cards.update import heading, labelled, verbatim
 from documents.responses import ExecutiveResponse
 from store.views import DraftAction, DraftState, DraftView
 
@@ -50,14 +46,6 @@ ACTION_LIMIT = 4_000  # as store/drafts.py takes them
 
 def input_id(field: str, action_id: int | str) -> str:
     return f"{field}_{action_id}"
-
-
-def _card(
-    body: Sequence[CardElement], actions: Sequence[ExecuteAction | ShowCardAction] = ()
-) -> dict[str, Any]:
-    card = AdaptiveCard(version="1.5", body=list(body), actions=list(actions) or None)
-    dumped: dict[str, Any] = card.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return fitted(dumped, limits=(LONG_TEXT, 600, 200, 80))
 
 
 def state_words(state: DraftState | None) -> str:
@@ -153,7 +141,7 @@ def draft_card(view: DraftView) -> dict[str, Any]:
     if not view.actions and can_edit:
         body.append(TextBlock(text=words.DRAFT_NO_ACTIONS, is_subtle=True, wrap=True))
     if not can_edit:
-        return _card(body)
+        return review_card(body)
     body.append(
         Container(
             separator=True,
@@ -170,7 +158,7 @@ def draft_card(view: DraftView) -> dict[str, Any]:
         title=words.DRAFT_SEND_BUTTON,
         data={"verb": SEND_DRAFT_VERB, "recommendation_id": view.recommendation_id},
     )
-    return _card(body, [add, send])
+    return review_card(body, [add, send])
 
 
 def draft_edit_card(view: DraftView, action_id: int) -> dict[str, Any]:
@@ -190,7 +178,7 @@ def draft_edit_card(view: DraftView, action_id: int) -> dict[str, Any]:
         title=words.DRAFT_BACK_BUTTON,
         data={"verb": SHOW_DRAFT_VERB, "recommendation_id": view.recommendation_id},
     )
-    return _card(body, [save, back])
+    return review_card(body, [save, back])
 
 
 def draft_choice_card(views: Sequence[DraftView]) -> dict[str, Any]:
@@ -216,7 +204,7 @@ def draft_choice_card(views: Sequence[DraftView]) -> dict[str, Any]:
                 ],
             )
         )
-    return _card(body)
+    return review_card(body)
 
 
 def _for_review(view: DraftView) -> list[CardElement]:
@@ -243,7 +231,7 @@ def draft_review_card(view: DraftView) -> dict[str, Any]:
         data={"verb": RETURN_DRAFT_VERB, **sent},
     )
     title = words.DRAFT_REVIEW_TITLE.format(number=view.number, who=view.sent_by or "an officer")
-    return _card([heading(title), *_for_review(view)], [accept, give_reason])
+    return review_card([heading(title), *_for_review(view)], [accept, give_reason])
 
 
 def draft_decided_card(view: DraftView) -> dict[str, Any]:
@@ -255,7 +243,7 @@ def draft_decided_card(view: DraftView) -> dict[str, Any]:
     ]
     if view.state is DraftState.RETURNED and view.reason:
         body = [*body[:-1], *labelled("Returned because", view.reason, 600)]
-    return _card(body)
+    return review_card(body)
 
 
 def draft_returned_card(view: DraftView, *, reviewer: str) -> dict[str, Any]:
@@ -269,7 +257,7 @@ def draft_returned_card(view: DraftView, *, reviewer: str) -> dict[str, Any]:
         style="positive",
         data={"verb": SHOW_DRAFT_VERB, "recommendation_id": view.recommendation_id},
     )
-    return _card(body, [change])
+    return review_card(body, [change])
 
 
 def draft_waits_card(view: DraftView) -> dict[str, Any]:
@@ -279,4 +267,4 @@ def draft_waits_card(view: DraftView) -> dict[str, Any]:
         plan_text(view.text, 200, subtle=True),
     ]
     button = execute(title=words.DRAFT_WAITS_BUTTON, data={"verb": REVIEW_QUEUE_VERB})
-    return _card(body, [button])
+    return review_card(body, [button])

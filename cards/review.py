@@ -60,9 +60,10 @@ def waiting_words(*, updates: int, dates: int = 0) -> str:
     return f"{what} {wait}"
 
 
-def _card(
+def review_card(
     body: Sequence[CardElement], actions: Sequence[ExecuteAction | ShowCardAction] = ()
 ) -> dict[str, Any]:
+    """A card of the review loop (returns, new dates, drafts), fitted within Teams' size."""
     card = AdaptiveCard(version="1.5", body=list(body), actions=list(actions) or None)
     dumped: dict[str, Any] = card.model_dump(mode="json", by_alias=True, exclude_none=True)
     return fitted(dumped, limits=(LONG_TEXT, 600, 200, 80))
@@ -133,7 +134,7 @@ def return_card(item: ReturnForReview) -> dict[str, Any]:
         data={"verb": RETURN_RETURN_VERB, "update_id": item.update_id},
     )
     title = messages.REVIEW_CARD_TITLE.format(name=item.name, round=item.round_label)
-    return _card([heading(title), *_context(item)], [accept, give_reason])
+    return review_card([heading(title), *_context(item)], [accept, give_reason])
 
 
 def decided_card(item: ReturnForReview) -> dict[str, Any]:
@@ -149,7 +150,7 @@ def decided_card(item: ReturnForReview) -> dict[str, Any]:
     body = [heading(title), *_context(item)]
     if item.reason:
         body += labelled("Returned because", item.reason, 600)
-    return _card(body)
+    return review_card(body)
 
 
 def returned_card(item: ReturnForReview, *, reviewer: str, deputy: str | None = None) -> dict[str, Any]:
@@ -166,7 +167,7 @@ def returned_card(item: ReturnForReview, *, reviewer: str, deputy: str | None = 
         *labelled("What they wrote" if deputy else "What you wrote", item.answer.evidence, 600),
     ]
     change = execute(title=messages.RETURNED_BUTTON, style="positive", data=open_update_data(item.action_id))
-    return _card(body, [change])
+    return review_card(body, [change])
 
 
 def accepted_card(items: Sequence[tuple[ReturnForReview, str | None]]) -> dict[str, Any]:
@@ -178,7 +179,7 @@ def accepted_card(items: Sequence[tuple[ReturnForReview, str | None]]) -> dict[s
         else f"{item.name} ({item.round_label})"
         for item, deputy in items
     )
-    return _card([TextBlock(text=messages.ACCEPTED_LINE.format(names=names), wrap=True)])
+    return review_card([TextBlock(text=messages.ACCEPTED_LINE.format(names=names), wrap=True)])
 
 
 def to_review_card(*, round_label: str, items: Sequence[ReturnForReview]) -> dict[str, Any]:
@@ -194,7 +195,7 @@ def to_review_card(*, round_label: str, items: Sequence[ReturnForReview]) -> dic
         body.append(TextBlock(text=messages.REVIEW_QUEUE_MORE.format(count=len(items) - 40), wrap=True))
     # The queue is several cards, posted below this one (dialogs/review.py posts them there).
     button = execute(title=messages.TO_REVIEW_BUTTON, data={"verb": REVIEW_QUEUE_VERB})
-    return _card([*body, ActionSet(actions=[button])])  # type: ignore[list-item]
+    return review_card([*body, ActionSet(actions=[button])])  # type: ignore[list-item]
 
 
 def unreachable_card(*, name: str, about: str) -> dict[str, Any]:
@@ -204,7 +205,7 @@ def unreachable_card(*, name: str, about: str) -> dict[str, Any]:
         verbatim(about, 2_000),
         TextBlock(text=messages.UNREACHABLE_LATER, wrap=True),
     ]
-    return _card(body)
+    return review_card(body)
 
 
 def _extension_body(view: ExtensionView) -> list[CardElement]:
@@ -241,7 +242,7 @@ def extension_card(view: ExtensionView) -> dict[str, Any]:
         data={"verb": REFUSE_EXTENSION_VERB, "request_id": view.request_id},
     )
     title = messages.EXTENSION_TITLE.format(name=view.name)
-    return _card([heading(title), *_extension_body(view)], [approve, give_reason])
+    return review_card([heading(title), *_extension_body(view)], [approve, give_reason])
 
 
 def extension_decided_card(view: ExtensionView) -> dict[str, Any]:
@@ -252,7 +253,7 @@ def extension_decided_card(view: ExtensionView) -> dict[str, Any]:
     ]
     if view.decision_reason:
         body += labelled("Refused because", view.decision_reason, 600)
-    return _card(body)
+    return review_card(body)
 
 
 def extension_told_card(view: ExtensionView) -> dict[str, Any]:
@@ -261,4 +262,4 @@ def extension_told_card(view: ExtensionView) -> dict[str, Any]:
         text = messages.EXTENSION_TOLD_APPROVED.format(name=view.name, date=view.asked_date)
     else:
         text = messages.EXTENSION_TOLD_REFUSED.format(name=view.name, reason=view.decision_reason or "")
-    return _card([verbatim(text, 2_000)])
+    return review_card([verbatim(text, 2_000)])

@@ -145,18 +145,7 @@ def view_of(recommendation: Recommendation, sent_by: str | None = None) -> Draft
         sent_by=sent_by,
         sent_at=recommendation.draft_sent_at,
         agreed_on=review.agreed_on,
-        actions=[
-            DraftAction(
-                id=a.id,
-                position=a.position,
-                group=a.group,
-                responsibility=a.responsibility,
-                date_text=a.date_text,
-                agreed_action=a.agreed_action,
-                success_measure=a.success_measure,
-            )
-            for a in recommendation.actions
-        ],
+        actions=[DraftAction.model_validate(a, from_attributes=True) for a in recommendation.actions],
     )
 
 
