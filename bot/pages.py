@@ -11,12 +11,15 @@ served as `/reviews/{id}` is.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.html import html_response
 from bot.settings import Settings
+from bot.tab_signin import add_signin, signed_in
 from cards import messages
 from page import render
 from page.index import load_index
@@ -28,17 +31,6 @@ DATABASE = web.AppKey("page_database", Database)
 SETTINGS = web.AppKey("page_settings", Settings)
 
 
-def _html(text: str, *, status: int = 200) -> web.Response:
-    response = web.Response(text=text, content_type="text/html", status=status)
-    # The page's own stylesheet, nothing else: no script runs, and nothing else is loaded.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; base-uri 'none'; "
-        "form-action 'none'; frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 async def _page(request: web.Request, *, public: bool) -> web.Response:
     settings = request.app[SETTINGS]
     review_id = int(request.match_info["review_id"])
@@ -46,7 +38,7 @@ async def _page(request: web.Request, *, public: bool) -> web.Response:
     async with request.app[DATABASE].session() as session:
         if public and not await is_public(session, review_id=review_id):
             said = render.not_found(title=messages.PAGE_NOT_PUBLIC, said=messages.PAGE_NOT_PUBLIC_SAID)
-            return _html(said, status=404)
+            return html_response(said, status=404)
         found = await load(
             session,
             review_id=review_id,
@@ -56,21 +48,22 @@ async def _page(request: web.Request, *, public: bool) -> web.Response:
             today=today,
         )
     if found is None:
-        return _html(
+        return html_response(
             render.not_found(title=messages.PAGE_NO_REVIEW, said=messages.PAGE_NO_REVIEW_SAID), status=404
         )
-    return _html(render.review_page(found, base=request.path))
+    return html_response(render.review_page(found, base=request.path))
 
 
-def _needs_teams(request: web.Request) -> web.Response | None:
-    if request.app[SETTINGS].anonymous:
+async def _needs_teams(request: web.Request) -> web.Response | None:
+    """None when the committee's pages may open: in local mode, or for someone signed in with Teams;
+    else the page that signs them in (bot/tab_signin.py)."""
+    if request.app[SETTINGS].anonymous or await signed_in(request) is not None:
         return None
-    said = render.not_found(title=messages.PAGE_NEEDS_TEAMS, said=messages.PAGE_NEEDS_TEAMS_SAID)
-    return _html(said, status=401)
+    return html_response(render.signin_page(), status=401, scripts=True)
 
 
 async def _committee_page(request: web.Request) -> web.Response:
-    return _needs_teams(request) or await _page(request, public=False)
+    return await _needs_teams(request) or await _page(request, public=False)
 
 
 async def _public_tracker(request: web.Request) -> web.Response:
@@ -80,26 +73,34 @@ async def _public_tracker(request: web.Request) -> web.Response:
 async def _index(request: web.Request, *, public: bool) -> web.Response:
     async with request.app[DATABASE].session() as session:
         rows = await load_index(session, public=public)
-    return _html(render.index_page(rows, public=public))
+    return html_response(render.index_page(rows, public=public))
 
 
 async def _committee_index(request: web.Request) -> web.Response:
-    return _needs_teams(request) or await _index(request, public=False)
+    return await _needs_teams(request) or await _index(request, public=False)
 
 
 async def _public_index(request: web.Request) -> web.Response:
     return await _index(request, public=True)
 
 
-async def _stylesheet(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(render.STATIC / "tracker.css", headers={"Cache-Control": "public, max-age=3600"})
+# The pages' own files: the stylesheet, the tabs' scripts and teams-js (vendored from npm
+# @microsoft/teams-js, so no page loads anything from elsewhere).
+STATIC_FILES = ("tracker.css", "signin.js", "tab.js", "teams-js/MicrosoftTeams.min.js")
+
+
+async def _static(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(
+        render.STATIC / request.match_info["name"], headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
 def add_pages(app: web.Application, *, database: Database, settings: Settings) -> None:
     app[DATABASE] = database
     app[SETTINGS] = settings
+    add_signin(app, database=database, settings=settings)
     app.router.add_get("/reviews", _committee_index)
     app.router.add_get("/tracker", _public_index)
     app.router.add_get(r"/reviews/{review_id:\d{1,9}}", _committee_page)
     app.router.add_get(r"/tracker/{review_id:\d{1,9}}", _public_tracker)
-    app.router.add_get("/page/tracker.css", _stylesheet)
+    app.router.add_get(f"/page/{{name:{'|'.join(map(re.escape, STATIC_FILES))}}}", _static)

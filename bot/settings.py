@@ -49,6 +49,13 @@ class Settings(BaseSettings):
         validation_alias=_env("ToBotFromChannelTokenIssuer", "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER"),
     )
 
+    # Where Microsoft Entra ID publishes the keys that sign the Teams tabs' sign-in tokens (tab SSO);
+    # a sovereign cloud, or a test with its own keys, says otherwise.
+    tab_openid_metadata_url: str = Field(
+        "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
+        validation_alias=_env("SCRUTINY_TAB_OPENID_METADATA_URL"),
+    )
+
     host: str = Field("127.0.0.1", validation_alias=_env("HOST", "SCRUTINY_HOST"))
     port: int = Field(3978, validation_alias=_env("PORT", "SCRUTINY_PORT"))
     # Anonymous mode on a public interface lets anyone on the network act as anyone: opt in explicitly.

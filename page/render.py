@@ -3,6 +3,7 @@ text, never read as markup."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -11,9 +12,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from cards import messages
 from documents.layout import inline
 from page.index import IndexRow
 from page.model import ReviewPage
+from store.models import Person
 
 STATIC = Path(str(resources.files("page") / "static"))
 TEMPLATES = Path(str(resources.files("page") / "templates"))
@@ -66,6 +69,34 @@ def review_page(page: ReviewPage, *, base: str) -> str:
 def index_page(rows: list[IndexRow], *, public: bool) -> str:
     """The index of reviews: the published ones (`public`), or every one for the committee."""
     return environment().get_template("index.html").render(rows=rows, public=public)
+
+
+def signin_page() -> str:
+    """The page a tab shows until Teams' sign-in is done (page/static/signin.js)."""
+    return (
+        environment()
+        .get_template("signin.html")
+        .render(
+            signing_in=messages.TAB_SIGNING_IN,
+            outside=messages.TAB_OUTSIDE_TEAMS,
+            failed=messages.TAB_SIGNIN_FAILED,
+        )
+    )
+
+
+def local_signin_page(people: Sequence[Person], *, next_page: str, said: str | None = None) -> str:
+    """Local mode's sign-in: the roster to pick a name from."""
+    return (
+        environment()
+        .get_template("local_signin.html")
+        .render(
+            people=people,
+            next_page=next_page,
+            said=said,
+            local_mode=messages.TAB_LOCAL_MODE,
+            empty_roster=messages.TAB_EMPTY_ROSTER,
+        )
+    )
 
 
 def not_found(*, title: str, said: str) -> str:

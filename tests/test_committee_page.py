@@ -161,7 +161,7 @@ async def test_with_an_app_id_the_committee_page_waits_for_teams_sign_in(harness
         app_id="00000000-0000-4000-8000-00000000b07d", app_password="secret", app_tenant_id="t-1"
     )
     said = await page(harness, "/reviews/1", status=401)
-    assert "Open this page in Teams" in said and "Digital Optimisation" not in said
+    assert "This page opens in Microsoft Teams" in said and "Digital Optimisation" not in said
 
 
 async def test_the_plans_own_markup_is_drawn_never_shown_as_characters(harness: Harness) -> None:
