@@ -22,7 +22,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jwt
 from aiohttp import web
@@ -137,15 +137,11 @@ def _cookie(response: web.Response, request: web.Request, value: str, *, seconds
         return
     # Teams shows a tab in a frame of its own site: a cookie that frame sends must be SameSite=None
     # (so Secure), and Partitioned keeps it to the frame inside Teams where third-party cookies go.
-    response.set_cookie(
-        SESSION_COOKIE,
-        value,
-        max_age=seconds,
-        path="/",
-        httponly=True,
-        secure=True,
-        samesite="None",
-        partitioned=True,
+    # Written out because Python 3.11's cookies do not know Partitioned; the value is a JWT, which
+    # needs no quoting.
+    response.headers.add(
+        "Set-Cookie",
+        f"{SESSION_COOKIE}={value}; Max-Age={seconds}; Path=/; HttpOnly; Secure; SameSite=None; Partitioned",
     )
 
 
@@ -205,7 +201,8 @@ async def _teams_session(request: web.Request) -> web.Response:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return web.json_response({"error": messages.TAB_NO_TOKEN}, status=401)
-    host = request.url.host or ""
+    # The Application ID URI names the address people reach the bot at, not what a proxy forwards.
+    host = urlsplit(settings.public_url).hostname or request.url.host or ""
     try:
         claims = await check_token(token.strip(), settings=settings, keys=request.app[KEYS], host=host)
     except Refused as refused:
