@@ -4,36 +4,41 @@
   "use strict";
   var status = document.getElementById("signin-status");
   function say(words) {
+    clearTimeout(outside);
     status.textContent = words;
   }
-  // Outside Teams nothing answers teams-js: say where the page opens instead of waiting for ever.
+  // Outside Teams teams-js either refuses at once or nobody ever answers it: either way, say where
+  // the page opens instead of waiting for ever.
   var outside = setTimeout(function () {
     say(status.dataset.outside);
   }, 8000);
-  microsoftTeams.app
-    .initialize()
-    .then(function () {
-      return microsoftTeams.authentication.getAuthToken();
-    })
-    .then(function (token) {
-      return fetch("/tab/session", {
-        method: "POST",
-        headers: { Authorization: "Bearer " + token },
-        credentials: "include",
-      });
-    })
-    .then(function (response) {
-      clearTimeout(outside);
-      if (response.ok) {
-        location.reload();
-        return;
-      }
-      return response.json().then(function (body) {
-        say(body.error || status.dataset.failed);
-      });
-    })
-    .catch(function () {
-      clearTimeout(outside);
-      say(status.dataset.failed);
-    });
+  microsoftTeams.app.initialize().then(
+    function () {
+      microsoftTeams.authentication
+        .getAuthToken()
+        .then(function (token) {
+          return fetch("/tab/session", {
+            method: "POST",
+            headers: { Authorization: "Bearer " + token },
+            credentials: "include",
+          });
+        })
+        .then(function (response) {
+          if (response.ok) {
+            clearTimeout(outside);
+            location.reload();
+            return;
+          }
+          return response.json().then(function (body) {
+            say(body.error || status.dataset.failed);
+          });
+        })
+        .catch(function () {
+          say(status.dataset.failed);
+        });
+    },
+    function () {
+      say(status.dataset.outside);
+    }
+  );
 })();
