@@ -309,6 +309,10 @@ TAB_SIGNIN_FAILED = (
     "Teams could not sign you in to this page. Close it and open it again; if it still fails, tell "
     "the scrutiny team."
 )
+TAB_COOKIE_NOT_KEPT = (
+    "Teams signed you in, but this browser did not keep the sign-in for this page: it may block "
+    "cookies inside Teams. Try the Teams app on your computer, or allow cookies for this site."
+)
 TAB_NO_TOKEN = "No Teams sign-in came with this request."
 TAB_TOKEN_REFUSED = (
     "Teams' sign-in for this page was not accepted: it may have expired, or be for another "

@@ -80,6 +80,7 @@ def signin_page() -> str:
             signing_in=messages.TAB_SIGNING_IN,
             outside=messages.TAB_OUTSIDE_TEAMS,
             failed=messages.TAB_SIGNIN_FAILED,
+            kept=messages.TAB_COOKIE_NOT_KEPT,
         )
     )
 

@@ -102,3 +102,25 @@ async def test_outside_teams_the_page_says_where_it_opens(browser: Browser, harn
     await status.filter(has_text="This page opens in Microsoft Teams").wait_for(timeout=15_000)
     assert "Digital Optimisation" not in await page.content()
     assert await violations(page) == []
+
+
+async def test_a_browser_that_keeps_no_cookie_is_told_so_not_reloaded_for_ever(
+    browser: Browser, harness: Harness
+) -> None:
+    page = await in_teams(browser, harness, tab_token(aud=APP_ID))
+    posted = 0
+
+    async def without_its_cookie(route: Route) -> None:
+        # As a browser that blocks cookies in Teams' frame: the sign-in answered, its cookie not kept.
+        # (Fetching through Playwright would keep the cookie in the context, so the answer is made here.)
+        nonlocal posted
+        posted += 1
+        await route.fulfill(status=200, json={"name": "Andrew Mearns"})
+
+    await page.route("**/tab/session", without_its_cookie)
+
+    await page.goto(harness.url + "/reviews/1")
+
+    await page.locator("#signin-status").filter(has_text="did not keep the sign-in").wait_for(timeout=10_000)
+    assert posted == 1
+    assert "Digital Optimisation" not in await page.content()

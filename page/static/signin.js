@@ -3,6 +3,23 @@
 (function () {
   "use strict";
   var status = document.getElementById("signin-status");
+  // Signed in a moment ago and asked to sign in again: the browser did not keep the cookie (some
+  // block cookies inside Teams' frame). Say so rather than load the page again and again.
+  var tried = "scrutiny-signin:" + location.pathname;
+  function signedInJustNow() {
+    try {
+      return Date.now() - Number(sessionStorage.getItem(tried) || 0) < 15000;
+    } catch (blocked) {
+      return false;
+    }
+  }
+  function remember() {
+    try {
+      sessionStorage.setItem(tried, String(Date.now()));
+    } catch (blocked) {
+      // Without storage the reload below is tried; the timeout then speaks if nothing changes.
+    }
+  }
   function say(words) {
     clearTimeout(outside);
     status.textContent = words;
@@ -12,6 +29,10 @@
   var outside = setTimeout(function () {
     say(status.dataset.outside);
   }, 8000);
+  if (signedInJustNow()) {
+    say(status.dataset.kept);
+    return;
+  }
   microsoftTeams.app.initialize().then(
     function () {
       microsoftTeams.authentication
@@ -26,6 +47,7 @@
         .then(function (response) {
           if (response.ok) {
             clearTimeout(outside);
+            remember();
             location.reload();
             return;
           }
