@@ -8,12 +8,12 @@ import re
 
 import pytest
 from chat import Harness
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from test_committee_page import SCRIPT, action_id, second_round
 from test_status import seeded  # noqa: F401
 
 from store.db import Database
-from store.models import Person, Review
+from store.models import Person, Review, review_scrutiny_officers
 from store.queries import actions_for
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -109,6 +109,21 @@ async def test_the_chair_follows_every_review(harness: Harness, db: Database) ->
     reviews = html.split('<h2 id="my-reviews">')[1]
     assert "You follow every review." in reviews
     assert "Digital Optimisation" in reviews and "Housing Review" in reviews
+
+
+async def test_a_scrutiny_officer_of_one_review_has_that_review_only(harness: Harness, db: Database) -> None:
+    async with db.session() as session:
+        reader = Person(name="Sam Reader")
+        housing = Review(title="Housing Review")
+        session.add_all([reader, housing, Review(title="Parks Review")])
+        await session.flush()
+        await session.execute(
+            insert(review_scrutiny_officers).values(review_id=housing.id, person_id=reader.id)
+        )
+    reviews = (await tab(harness, "/tab/me", await sign_in(harness, db, "Sam Reader"))).split(
+        'id="my-reviews"'
+    )[1]
+    assert re.findall(r'<a href="/reviews/\d+">([^<]+)</a>', reviews) == ["Housing Review"]
 
 
 async def test_configure_lists_every_review_to_choose_from(harness: Harness, db: Database) -> None:
