@@ -188,6 +188,10 @@ async def test_the_side_panel_opens_on_the_first_slipped_recommendation_and_swit
         missing = await tab(harness, f"/tab/panel/1?recommendation={asked}", cookie, status=404)
         assert f"Digital Optimisation has no recommendation {asked}." in missing
     assert "There is no such review." in await tab(harness, "/tab/panel/77", cookie, status=404)
+    async with db.session() as session:
+        session.add(Review(title="Housing Review"))  # review 2, imported from nothing yet
+    empty = await tab(harness, "/tab/panel/2", cookie, status=404)
+    assert "Housing Review has no recommendations yet." in empty
 
 
 async def test_the_stage_shows_one_recommendation_large_and_what_changed(
