@@ -20,6 +20,7 @@ from aiohttp import web
 from bot.html import html_response
 from bot.settings import Settings
 from bot.tab_signin import add_signin, signed_in
+from bot.tabs import add_tabs
 from cards import messages
 from page import render
 from page.index import load_index
@@ -86,7 +87,14 @@ async def _public_index(request: web.Request) -> web.Response:
 
 # The pages' own files: the stylesheet, the tabs' scripts and teams-js (vendored from npm
 # @microsoft/teams-js, so no page loads anything from elsewhere).
-STATIC_FILES = ("tracker.css", "signin.js", "tab.js", "teams-js/MicrosoftTeams.min.js")
+STATIC_FILES = (
+    "tracker.css",
+    "signin.js",
+    "tab.js",
+    "configure.js",
+    "panel.js",
+    "teams-js/MicrosoftTeams.min.js",
+)
 
 
 async def _static(request: web.Request) -> web.FileResponse:
@@ -99,6 +107,7 @@ def add_pages(app: web.Application, *, database: Database, settings: Settings) -
     app[DATABASE] = database
     app[SETTINGS] = settings
     add_signin(app, database=database, settings=settings)
+    add_tabs(app, database=database, settings=settings)
     app.router.add_get("/reviews", _committee_index)
     app.router.add_get("/tracker", _public_index)
     app.router.add_get(r"/reviews/{review_id:\d{1,9}}", _committee_page)

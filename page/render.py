@@ -8,18 +8,31 @@ from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from cards import messages
+from cards import messages, tab_messages
 from documents.layout import inline
 from page.index import IndexRow
-from page.model import ReviewPage
+from page.model import RecommendationRow, ReviewPage
+from page.tab import MyTab, OneRecommendation
 from store.models import Person
+from store.views import ReviewSummary
 
 STATIC = Path(str(resources.files("page") / "static"))
 TEMPLATES = Path(str(resources.files("page") / "templates"))
+
+
+class TabUser(Protocol):
+    """Who a tab page is for (bot/tab_signin.TabUser): the local-mode banner names them."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def local(self) -> bool: ...
 
 
 def _day(when: date | datetime | None) -> str:
@@ -46,6 +59,12 @@ def plan_text(text: str) -> Markup:
     return Markup("<br>").join(lines)
 
 
+def first_words(text: str, *, count: int = 8) -> str:
+    """The start of a recommendation, as a short list names it: its words without the plan's markup."""
+    words = "".join(piece.text for line in text.split("\n") for piece in inline(line)).split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
 @cache
 def environment() -> Environment:
     """One environment a process: Jinja compiles each template once and keeps it."""
@@ -58,12 +77,15 @@ def environment() -> Environment:
     )
     env.filters["day"] = _day
     env.filters["plan_text"] = plan_text
+    env.filters["first_words"] = first_words
     return env
 
 
-def review_page(page: ReviewPage, *, base: str) -> str:
-    """The page of one review; `base` its own address, which the filters' links keep."""
-    return environment().get_template("review.html").render(page=page, base=base)
+def review_page(page: ReviewPage, *, base: str, user: TabUser | None = None) -> str:
+    """The page of one review; `base` its own address, which the filters' links keep. With a `user`
+    it is a Teams tab's page: laid out as one, its scripts loaded (page/static/tab.js)."""
+    layout = "base.html" if user is None else "tab_base.html"
+    return environment().get_template("review.html").render(page=page, base=base, layout=layout, user=user)
 
 
 def index_page(rows: list[IndexRow], *, public: bool) -> str:
@@ -102,3 +124,27 @@ def local_signin_page(people: Sequence[Person], *, next_page: str, said: str | N
 
 def not_found(*, title: str, said: str) -> str:
     return environment().get_template("not_found.html").render(title=title, said=said)
+
+
+def my_tab(tab: MyTab, *, user: TabUser) -> str:
+    """The personal tab: my actions and my reviews."""
+    return environment().get_template("tab_me.html").render(tab=tab, user=user, words=tab_messages)
+
+
+def configure_page(reviews: Sequence[ReviewSummary], *, user: TabUser) -> str:
+    """The configurable tab's setup: which review it shows (page/static/configure.js saves it)."""
+    return (
+        environment()
+        .get_template("tab_configure.html")
+        .render(reviews=reviews, user=user, words=tab_messages)
+    )
+
+
+def panel_page(one: OneRecommendation, *, user: TabUser) -> str:
+    """A meeting's side panel: one recommendation, compactly, and "Share to stage"."""
+    return environment().get_template("tab_panel.html").render(one=one, user=user, words=tab_messages)
+
+
+def stage_page(page: ReviewPage, chosen: RecommendationRow | None, *, user: TabUser) -> str:
+    """A meeting's stage: one recommendation large, or (`chosen` None) the review's overview."""
+    return environment().get_template("tab_stage.html").render(page=page, rec=chosen, user=user)

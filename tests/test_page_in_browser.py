@@ -7,6 +7,7 @@ axe-core), so there these tests always run."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -146,3 +147,136 @@ async def test_the_index_of_reviews_in_chromium_links_to_the_tracker_and_meets_w
     await page.get_by_role("link", name="Digital Optimisation").click()
     await page.wait_for_url("**/tracker/1")
     assert await page.get_by_role("heading", level=1).inner_text() == "Digital Optimisation"
+
+
+# --- The Teams tabs, signed in with local mode's sign-in ---
+
+# Teams itself is not here: in its place a stand-in for teams-js that answers as Teams would, in the
+# frame context given, lets a presenter share, and keeps what the pages asked of it.
+FAKE_TEAMS_JS = """
+window.asked = {shared: [], validity: [], config: [], save: null};
+window.microsoftTeams = {
+  app: {
+    initialize: function () { return Promise.resolve(); },
+    getContext: function () { return Promise.resolve({page: {frameContext: FRAME, subPageId: ""}}); },
+  },
+  meeting: {
+    getAppContentStageSharingCapabilities: function (callback) {
+      callback(null, {doesAppHaveSharePermission: true});
+    },
+    shareAppContentToStage: function (callback, url) {
+      asked.shared.push(url);
+      callback({errorCode: 8000, message: "the meeting has ended"}, null);
+    },
+  },
+  pages: {
+    config: {
+      registerOnSaveHandler: function (handler) { asked.save = handler; },
+      setValidityState: function (valid) { asked.validity.push(valid); },
+      setConfig: function (config) { asked.config.push(config); return Promise.resolve(); },
+    },
+  },
+};
+"""
+
+
+async def signed_in(
+    browser: Browser, harness: Harness, name: str, path: str, *, frame: str | None = None
+) -> Page:
+    """A page of the tabs, opened as `name` through local mode's sign-in; `frame`: in Teams, shown there."""
+    context = await browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    if frame is not None:
+        script = f"var FRAME = {frame!r};" + FAKE_TEAMS_JS
+        await context.route(
+            "**/page/teams-js/MicrosoftTeams.min.js",
+            lambda route: route.fulfill(body=script, content_type="text/javascript"),
+        )
+    page = await context.new_page()
+    await page.goto(harness.url + path)
+    assert "/tab/signin" in page.url
+    await page.get_by_label("Who are you?").select_option(label=name)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**" + path)
+    return page
+
+
+async def test_my_actions_in_chromium_links_to_each_action_and_meets_wcag_22_aa(
+    browser: Browser, harness: Harness, db: Database, tmp_path: Path
+) -> None:
+    await second_round(db)
+    page = await signed_in(browser, harness, "Liz Purdy", "/tab/me")
+    assert await page.get_by_role("heading", level=1).inner_text() == "My actions and reviews"
+    assert "Signed in as Liz Purdy on this computer" in await page.locator(".local-mode").inner_text()
+    assert await violations(page) == []
+    await keep_screenshot(page, tmp_path / "tab-my-actions.png")
+    await page.get_by_role("link", name="Digital Optimisation: action 7.1").click()
+    await page.wait_for_url("**/reviews/1#action-7.1")
+    assert "Incorporate within the Council's workforce" in await page.locator("#action-7\\.1").inner_text()
+
+
+async def test_the_side_panel_in_chromium_at_320px_shares_to_stage_and_meets_wcag_22_aa(
+    browser: Browser, harness: Harness, db: Database, tmp_path: Path
+) -> None:
+    await second_round(db)
+    # Outside Teams nothing answers teams-js: no stage to share to, so no button.
+    page = await signed_in(browser, harness, "Andrew Mearns", "/tab/panel/1")
+    assert not await page.get_by_role("button", name="Share to stage").is_visible()
+
+    page = await signed_in(browser, harness, "Andrew Mearns", "/tab/panel/1", frame="sidePanel")
+    await page.set_viewport_size({"width": 320, "height": 800})
+    assert await page.locator("h2#chosen").inner_text() == "Recommendation 1"
+    # Nothing is wider than the panel.
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert await violations(page) == []
+    await page.get_by_role("link", name=re.compile(r"^7\. SBC embraces")).click()
+    await page.wait_for_url("**/tab/panel/1?recommendation=7")
+    assert await page.locator("h2#chosen").inner_text() == "Recommendation 7"
+    await page.locator("#action-7\\.1 summary").click()
+    assert '<script>alert("x")</script>' in await page.locator("#action-7\\.1 details").inner_text()
+
+    share = page.get_by_role("button", name="Share to stage")
+    await share.click()
+    assert await page.evaluate("asked.shared") == [harness.url.rstrip("/") + "/tab/stage/1/7"]
+    status = page.get_by_role("status")
+    assert (await status.inner_text()).startswith("Teams did not share it to the stage.")
+    await keep_screenshot(page, tmp_path / "tab-side-panel.png")
+    assert await violations(page) == []
+
+
+async def test_a_review_tab_in_a_meeting_moves_to_the_panel_or_stage_page(
+    browser: Browser, harness: Harness, tmp_path: Path
+) -> None:
+    page = await signed_in(browser, harness, "Andrew Mearns", "/tab/review/1", frame="sidePanel")
+    await page.wait_for_url("**/tab/panel/1")
+    page = await signed_in(browser, harness, "Andrew Mearns", "/tab/review/1", frame="meetingStage")
+    await page.wait_for_url("**/tab/stage/1")
+    assert await page.get_by_role("heading", level=1).inner_text() == "Digital Optimisation"
+    await page.goto(harness.url + "/tab/stage/1/7")
+    assert await page.get_by_role("heading", level=1).inner_text() == "Recommendation 7"
+    assert await violations(page) == []
+    await keep_screenshot(page, tmp_path / "tab-stage.png")
+    # In a channel it stays the committee's page.
+    page = await signed_in(browser, harness, "Andrew Mearns", "/tab/review/1", frame="content")
+    await page.wait_for_timeout(300)
+    assert page.url.endswith("/tab/review/1")
+
+
+async def test_configuring_a_tab_saves_the_chosen_review(browser: Browser, harness: Harness) -> None:
+    page = await signed_in(browser, harness, "Andrew Mearns", "/tab/configure", frame="settings")
+    assert await violations(page) == []
+    await page.wait_for_function("asked.save !== null")
+    assert await page.evaluate("asked.validity") == [False]
+    await page.get_by_label("Digital Optimisation").check()
+    assert await page.evaluate("asked.validity") == [False, True]
+    saved = await page.evaluate(
+        "new Promise(done => asked.save({notifySuccess: () => done(asked.config), notifyFailure: done}))"
+    )
+    origin = harness.url.rstrip("/")
+    assert saved == [
+        {
+            "contentUrl": origin + "/tab/review/1",
+            "websiteUrl": origin + "/reviews/1",
+            "entityId": "review-1",
+            "suggestedDisplayName": "Digital Optimisation",
+        }
+    ]
