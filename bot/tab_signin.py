@@ -31,7 +31,7 @@ from sqlalchemy import select
 from bot.html import html_response
 from bot.settings import Settings
 from bot.signin import SigningKeys, SigningKeysUnavailable
-from cards import messages
+from cards import messages, tab_messages
 from page import render
 from store.db import Database
 from store.models import Person
@@ -197,25 +197,25 @@ async def _teams_session(request: web.Request) -> web.Response:
     """POST /tab/session with `Authorization: Bearer <Teams tab token>`: a session cookie, or 401."""
     settings = request.app[SETTINGS]
     if settings.anonymous:
-        return web.json_response({"error": messages.TAB_LOCAL_MODE}, status=404)
+        return web.json_response({"error": tab_messages.TAB_LOCAL_MODE}, status=404)
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return web.json_response({"error": messages.TAB_NO_TOKEN}, status=401)
+        return web.json_response({"error": tab_messages.TAB_NO_TOKEN}, status=401)
     # The Application ID URI names the address people reach the bot at, not what a proxy forwards.
     host = urlsplit(settings.public_url).hostname or request.url.host or ""
     try:
         claims = await check_token(token.strip(), settings=settings, keys=request.app[KEYS], host=host)
     except Refused as refused:
         log.info("Tab sign-in refused: %s", refused)
-        return web.json_response({"error": messages.TAB_TOKEN_REFUSED}, status=401)
+        return web.json_response({"error": tab_messages.TAB_TOKEN_REFUSED}, status=401)
     except SigningKeysUnavailable as error:
         log.warning("Tab sign-in: Entra ID's signing keys could not be fetched (%s)", error)
         return web.json_response(
-            {"error": messages.TAB_KEYS_UNAVAILABLE}, status=503, headers={"Retry-After": "10"}
+            {"error": tab_messages.TAB_KEYS_UNAVAILABLE}, status=503, headers={"Retry-After": "10"}
         )
     person = await person_for(request.app[DATABASE], claims)
     if person is None:
-        said = messages.TAB_NOT_ON_ROSTER.format(
+        said = tab_messages.TAB_NOT_ON_ROSTER.format(
             name=claims.get("name") or claims.get("preferred_username") or ""
         )
         return web.json_response({"error": said}, status=403)
@@ -236,20 +236,21 @@ async def _roster(database: Database) -> list[Person]:
         return list(found)
 
 
+def _no_local_signin() -> web.Response:
+    said = tab_messages.TAB_SIGNIN_LOCAL_ONLY
+    return html_response(render.not_found(title=messages.PAGE_NOT_HERE, said=said), status=404)
+
+
 async def _local_signin_form(request: web.Request) -> web.Response:
     if not request.app[SETTINGS].anonymous:
-        return html_response(
-            render.not_found(title=messages.PAGE_NOT_HERE, said=messages.TAB_SIGNIN_LOCAL_ONLY), status=404
-        )
+        return _no_local_signin()
     people = await _roster(request.app[DATABASE])
     return html_response(render.local_signin_page(people, next_page=_next_page(request.query.get("next"))))
 
 
 async def _local_signin(request: web.Request) -> web.Response:
     if not request.app[SETTINGS].anonymous:
-        return html_response(
-            render.not_found(title=messages.PAGE_NOT_HERE, said=messages.TAB_SIGNIN_LOCAL_ONLY), status=404
-        )
+        return _no_local_signin()
     form = await request.post()
     next_page = _next_page(str(form.get("next") or ""))
     try:
@@ -260,7 +261,7 @@ async def _local_signin(request: web.Request) -> web.Response:
         person = await session.get(Person, person_id)
     if person is None or person.is_group:
         people = await _roster(request.app[DATABASE])
-        page = render.local_signin_page(people, next_page=next_page, said=messages.TAB_PICK_A_NAME)
+        page = render.local_signin_page(people, next_page=next_page, said=tab_messages.TAB_PICK_A_NAME)
         return html_response(page, status=400)
     user = TabUser(person_id=person.id, name=person.name, local=True)
     response = _see_other(next_page)

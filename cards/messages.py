@@ -299,39 +299,6 @@ PAGE_NO_REVIEW = "There is no such review."
 PAGE_NO_REVIEW_SAID = "This review is not in the plans, or it has been removed."
 PAGE_NOT_PUBLIC = "This review is not published"
 PAGE_NOT_PUBLIC_SAID = "The council has not published a tracker for this review, or has taken it down."
-# The tabs' sign-in (bot/tab_signin.py): Teams' single sign-on, and local mode's own.
-TAB_SIGNING_IN = "Signing you in with your Teams account…"
-TAB_OUTSIDE_TEAMS = (
-    "This page opens in Microsoft Teams: open the Scrutiny app there, or its tab in your committee's "
-    "channel or meeting. The public tracker of a published review needs no sign-in."
-)
-TAB_SIGNIN_FAILED = (
-    "Teams could not sign you in to this page. Close it and open it again; if it still fails, tell "
-    "the scrutiny team."
-)
-TAB_COOKIE_NOT_KEPT = (
-    "Teams signed you in, but this browser did not keep the sign-in for this page: it may block "
-    "cookies inside Teams. Try the Teams app on your computer, or allow cookies for this site."
-)
-TAB_NO_TOKEN = "No Teams sign-in came with this request."
-TAB_TOKEN_REFUSED = (
-    "Teams' sign-in for this page was not accepted: it may have expired, or be for another "
-    "organisation. Open the page again."
-)
-TAB_KEYS_UNAVAILABLE = "Sign-in cannot be checked just now. Try again in a minute."
-TAB_NOT_ON_ROSTER = (
-    "You are signed in to Teams as {name}, but you are not on the scrutiny roster, so these pages do "
-    "not open for you. Ask the scrutiny team to add you."
-)
-TAB_LOCAL_MODE = (
-    "The bot runs in local mode, without Teams: nobody but this computer reaches it, so you pick who "
-    "you are. In Teams, people are signed in by their Teams account instead."
-)
-TAB_EMPTY_ROSTER = "Nobody is on the roster yet: import an action plan first (scrutiny-bot import)."
-TAB_PICK_A_NAME = "Pick your name from the list."
-TAB_SIGNIN_LOCAL_ONLY = (
-    "Local sign-in is only for the bot in local mode. In Teams, you are signed in by your Teams account."
-)
 PAGE_NOT_HERE = "There is no such page here."
 LINK_PAGE_NO_RECOMMENDATION = (
     "<b>{review}</b> has no Recommendation {number}. In Microsoft Teams, ask the Scrutiny bot "

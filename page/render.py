@@ -13,7 +13,7 @@ from typing import Protocol
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from cards import messages, tab_messages
+from cards import tab_messages
 from documents.layout import inline
 from page.index import IndexRow
 from page.model import RecommendationRow, ReviewPage
@@ -99,10 +99,10 @@ def signin_page() -> str:
         environment()
         .get_template("signin.html")
         .render(
-            signing_in=messages.TAB_SIGNING_IN,
-            outside=messages.TAB_OUTSIDE_TEAMS,
-            failed=messages.TAB_SIGNIN_FAILED,
-            kept=messages.TAB_COOKIE_NOT_KEPT,
+            signing_in=tab_messages.TAB_SIGNING_IN,
+            outside=tab_messages.TAB_OUTSIDE_TEAMS,
+            failed=tab_messages.TAB_SIGNIN_FAILED,
+            kept=tab_messages.TAB_COOKIE_NOT_KEPT,
         )
     )
 
@@ -116,8 +116,8 @@ def local_signin_page(people: Sequence[Person], *, next_page: str, said: str | N
             people=people,
             next_page=next_page,
             said=said,
-            local_mode=messages.TAB_LOCAL_MODE,
-            empty_roster=messages.TAB_EMPTY_ROSTER,
+            local_mode=tab_messages.TAB_LOCAL_MODE,
+            empty_roster=tab_messages.TAB_EMPTY_ROSTER,
         )
     )
 

@@ -124,3 +124,15 @@ async def test_a_browser_that_keeps_no_cookie_is_told_so_not_reloaded_for_ever(
     await page.locator("#signin-status").filter(has_text="did not keep the sign-in").wait_for(timeout=10_000)
     assert posted == 1
     assert "Digital Optimisation" not in await page.content()
+
+
+async def test_a_cards_deep_link_signs_in_and_opens_its_review_in_the_personal_tab(
+    browser: Browser, harness: Harness
+) -> None:
+    """ "Open the tracker" on a card opens the personal tab with the review as its sub-page."""
+    page = await in_teams(browser, harness, tab_token(aud=APP_ID), sub_page="review-1")
+
+    await page.goto(harness.url + "/tab/me")
+
+    await page.wait_for_url("**/tab/review/1", timeout=10_000)
+    await page.wait_for_selector("h1:has-text('Digital Optimisation')")

@@ -19,7 +19,7 @@
         return;
       }
       var match = /^review-(\d{1,9})$/.exec(page.subPageId || "");
-      if (match) location.replace("/reviews/" + match[1]);
+      if (match) location.replace("/tab/review/" + match[1]);
     })
     .catch(function () {
       // Outside Teams: the page is already what was asked for.
