@@ -1,12 +1,12 @@
 """The committee's page of a review and the public tracker, served by the bot's own app.
 
-`/reviews/{id}` is the committee's: everything, names and returns waiting for review included. Until
-it opens in Teams with Teams' sign-in, it is served only in local mode (no app id), where nobody but
-this computer reaches the bot. `/tracker/{id}` is the public tracker of a review the council has
-published (`scrutiny-bot review publish`): accepted returns only, officers' names only if
-SCRUTINY_PUBLIC_NAMES allows; any other review answers 404.
-`/tracker` lists the published reviews, each linking to its tracker; `/reviews` lists every review,
-served as `/reviews/{id}` is.
+`/reviews/{id}` is the committee's: everything, names and returns waiting for review included, so it
+opens only for someone signed in with Teams (bot/tab_signin.py), or anyone in local mode (no app id),
+where nobody but this computer reaches the bot. `/tracker/{id}` is the public tracker of a review the
+council has published (`scrutiny-bot review publish`): accepted returns only, officers' names only if
+SCRUTINY_PUBLIC_NAMES allows; any other review answers 404. `/tracker` lists the published reviews,
+each linking to its tracker; `/reviews` lists every review, served as `/reviews/{id}` is. The Teams
+tabs' own pages are bot/tabs.py's.
 """
 
 from __future__ import annotations
