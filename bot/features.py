@@ -9,6 +9,7 @@ from typing import Any
 from botbuilder.dialogs import Dialog, DialogContext
 
 from bot.commands import CommandRegistry
+from bot.package import tracker_links
 from bot.settings import Settings
 from bot.storage import SqlConversationState, SqlStorage
 from cards import life_messages, messages
@@ -128,7 +129,7 @@ def build_registry(
         time_zone=settings.time_zone,
         summary_default=settings.summary_default,
         clock=utcnow,
-        tracker_base=settings.public_url,
+        tracker_links=tracker_links(settings),
     )
     registry.command(
         "summary", summaries.summary, help=messages.SUMMARY_COMMAND_HELP, usage=messages.SUMMARY_USAGE
@@ -144,7 +145,7 @@ def build_registry(
         time_zone=settings.time_zone,
         clock=utcnow,
         link_base=settings.link_base,
-        tracker_base=settings.public_url,
+        tracker_links=tracker_links(settings),
         admin_emails=frozenset(settings.admin_emails),
         understanding=understanding,
     )

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.package import tracker_links
 from bot.settings import Settings
 from cards import messages
 from cards.actions import notice_card, with_notice, with_refresh
@@ -67,7 +68,7 @@ from cards.welcome import welcome_card
 from dialogs.summary import refresh_data, review_summary
 from documents.errors import UserFacingError
 from documents.grades import Grade
-from documents.links import recommendation_url, tracker_url
+from documents.links import TrackerLinks, recommendation_url
 from documents.responses import ExecutiveResponse
 from store import queries
 from store.models import AgreedAction, Completion, Recommendation
@@ -192,6 +193,8 @@ async def card_gallery(
         name for a in owned for pid, name in zip(a.owner_ids, a.owners, strict=False) if pid == owner_id
     )
     page = Page(question="status", review_id=review.id)
+    # Every card gets its "Open the tracker", even without a public address: the link to this host.
+    links = TrackerLinks(base=settings.link_base, tab_app_id=tracker_links(settings).tab_app_id)
     label = shown_round.label if shown_round else "the next round"
 
     cards: dict[str, dict[str, Any]] = {
@@ -212,7 +215,7 @@ async def card_gallery(
         "status-overview": overview_card(
             overview,
             page=page,
-            tracker=tracker_url(settings.link_base, review_id=overview.id, published=overview.published),
+            tracker=links.url(review_id=overview.id, title=overview.title, published=overview.published),
         ),
         "status-slipped": action_list_card(
             messages.STATUS_SLIPPED_TITLE,
@@ -360,7 +363,7 @@ async def card_gallery(
     cards["welcome"] = welcome_card(commands=registry.help_entries())
     summary = await review_summary(session, review=review, since=datetime.now(UTC) - timedelta(days=7))
     again = refresh_data(review.id, since=summary.since, weekly=True)
-    tracker = tracker_url(settings.link_base, review_id=review.id, published=summary.published)
+    tracker = links.url(review_id=review.id, title=review.title, published=summary.published)
     cards["summary"] = with_refresh(summary_card(summary, tracker=tracker), again, [EXAMPLE_VIEWER])
     # One officer's own copy, as Teams' refresh brings it: Update on each of theirs.
     yours = [a for a in summary.asked_now if owner_id in a.owner_ids] or summary.asked_now[:3]

@@ -34,6 +34,7 @@ from bot.decisions_told import tell_decisions
 from bot.lifecycle import advance_reviews
 from bot.notices import KeptNotices, Reach, Send
 from bot.outbound import ConversationBlocked, DeliveryFailed
+from bot.package import tracker_links
 from bot.proactive import Proactive, card_activity
 from bot.response_reminders import remind_responses_due
 from bot.settings import Settings
@@ -106,7 +107,7 @@ class Scheduler:
         self.zone = settings.time_zone
         self.default = default_weekly(summary_default=settings.summary_default, time_zone=settings.time_zone)
         self.reminder_days = settings.reminder_days_before
-        self.tracker_base = settings.public_url  # each summary's "Open the tracker", if the bot has one
+        self.tracker_links = tracker_links(settings)  # each summary's "Open the tracker", if the bot has one
         self.kept = KeptNotices(db=db, reach=self._reach)
         self.round_deadline_days = settings.round_deadline_days
         self.response_due_months = settings.response_due_months
@@ -281,7 +282,7 @@ class Scheduler:
             key = (review.id, since or slot - WEEK)
             if key not in cards:
                 cards[key] = await refreshing_summary(
-                    session, review=review, since=key[1], weekly=True, tracker_base=self.tracker_base
+                    session, review=review, since=key[1], weekly=True, tracker_links=self.tracker_links
                 )
             card = cards[key]
         summary = messages.SUMMARY_TITLE_WEEKLY.format(review=review.title)

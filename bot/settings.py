@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # Where people reach the bot (https://scrutiny.council.gov.uk): recommendations' links are made
     # from it and unfurled by Teams, and the app package lists its domain. Empty: this host and port.
     public_url: str = Field("", validation_alias=_env("SCRUTINY_PUBLIC_URL"))
+    # The app's id in Teams when it is not MicrosoftAppId: an app uploaded to the org's catalog gets one
+    # of its own (Teams admin centre, Manage apps), which cards' deep links into its tab must name.
+    teams_app_id: str = Field("", validation_alias=_env("SCRUTINY_TEAMS_APP_ID"))
     # Officers' names on a published review's public tracker (/tracker/ID): off unless the council agrees.
     public_names: bool = Field(False, validation_alias=_env("SCRUTINY_PUBLIC_NAMES"))
     # Logs for a person ("text") or a log collector ("json": one JSON object a line), from this level.

@@ -53,7 +53,7 @@ from dialogs.context import Caller, Handler, card_message, seen_by_one, submitte
 from dialogs.questions import Answers
 from dialogs.roster import not_on_roster, or_list
 from documents.grades import Grade
-from documents.links import recommendation_url, tracker_url
+from documents.links import NO_TRACKER, TrackerLinks, recommendation_url
 from store import queries
 from store.db import Database
 from store.people import person_named, teams_user_ids
@@ -168,14 +168,14 @@ class StatusHandlers:
         time_zone: str,
         clock: Callable[[], datetime],
         link_base: str = "",
-        tracker_base: str = "",
+        tracker_links: TrackerLinks = NO_TRACKER,
         admin_emails: frozenset[str] = frozenset(),
         understanding: Understanding | None = None,
     ) -> None:
         self._db = db
         self._admin_emails = admin_emails  # named to someone the roster doesn't know
         self._link_base = link_base  # recommendations' links (documents/links.py) start with it
-        self._tracker_base = tracker_base  # the bot's public address, if it has one: "Open the tracker"
+        self._tracker_links = tracker_links  # "Open the tracker", if the bot has a public address
         self._chosen_review = chosen_review
         self._zone = ZoneInfo(time_zone)
         self._clock = clock  # what "overdue" is judged against
@@ -277,7 +277,9 @@ class StatusHandlers:
         today = self._clock().astimezone(self._zone).date()
         if ask is Ask.OVERVIEW and not question.count:
             overview = await queries.review_overview(session, review_id=review.id)
-            tracker = tracker_url(self._tracker_base, review_id=review.id, published=overview.published)
+            tracker = self._tracker_links.url(
+                review_id=review.id, title=review.title, published=overview.published
+            )
             message = _refreshing(dc, overview_card(overview, page=where, tracker=tracker), where)
             message.text = await about_review(session, question, review, today=today)
             return message

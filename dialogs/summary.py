@@ -26,7 +26,7 @@ from cards.actions import with_refresh
 from cards.summary import SUMMARY_REFRESH_VERB, Owner, SummaryView, grade_order, summary_card
 from dialogs.context import Caller, card_message, submitted
 from documents.grades import Grade
-from documents.links import tracker_url
+from documents.links import NO_TRACKER, TrackerLinks
 from store.conversations import conversation_by_id
 from store.db import Database
 from store.deliveries import last_sent, people_by_id, set_summary_schedule, summary_schedule, weekly_of
@@ -116,13 +116,13 @@ async def refreshing_summary(
     since: datetime,
     weekly: bool,
     viewer: int | None = None,
-    tracker_base: str = "",
+    tracker_links: TrackerLinks = NO_TRACKER,
 ) -> dict[str, Any]:
     """One review's summary card, refreshed by Teams for the officers of its open actions: each of
     them then sees Update on their own (`viewer`'s, on the copy made for them), everyone else none."""
     view = await review_summary(session, review=review, since=since)
     yours = [a for a in view.asked_now if viewer is not None and viewer in a.owner_ids]
-    tracker = tracker_url(tracker_base, review_id=review.id, published=view.published)
+    tracker = tracker_links.url(review_id=review.id, title=review.title, published=view.published)
     card = summary_card(view, weekly=weekly, yours=yours, tracker=tracker)
     officers = await teams_user_ids(session, person_ids={p for a in view.asked_now for p in a.owner_ids})
     return with_refresh(card, refresh_data(review.id, since=since, weekly=weekly), officers)
@@ -134,10 +134,10 @@ async def summary_cards(
     conversation_id: str | None,
     now: datetime,
     weekly: bool = False,
-    tracker_base: str = "",
+    tracker_links: TrackerLinks = NO_TRACKER,
 ) -> list[dict[str, Any]]:
     """Every review's summary card, with changes since this conversation's last weekly summary;
-    `tracker_base`, the bot's public address (SCRUTINY_PUBLIC_URL), gives each "Open the tracker"."""
+    `tracker_links` (from the bot's public address, SCRUTINY_PUBLIC_URL) gives each "Open the tracker"."""
     cards = []
     for review in await reviews(session):
         since = None
@@ -151,7 +151,7 @@ async def summary_cards(
                 review=review,
                 since=since or now - WEEK,
                 weekly=weekly,
-                tracker_base=tracker_base,
+                tracker_links=tracker_links,
             )
         )
     return cards
@@ -171,10 +171,10 @@ class SummaryHandlers:
         time_zone: str,
         summary_default: str,
         clock: Callable[[], datetime],
-        tracker_base: str = "",
+        tracker_links: TrackerLinks = NO_TRACKER,
     ) -> None:
         self._db = db
-        self._tracker_base = tracker_base  # the bot's public address, if it has one
+        self._tracker_links = tracker_links  # "Open the tracker", if the bot has a public address
         self._zone = time_zone
         self._default = default_weekly(summary_default=summary_default, time_zone=time_zone)
         self._clock = clock
@@ -188,7 +188,7 @@ class SummaryHandlers:
         conversation_id = activity.conversation.id if activity.conversation else None
         async with self._db.session() as session:
             cards = await summary_cards(
-                session, conversation_id=conversation_id, now=self._clock(), tracker_base=self._tracker_base
+                session, conversation_id=conversation_id, now=self._clock(), tracker_links=self._tracker_links
             )
         if not cards:
             await dc.context.send_activity(messages.SUMMARY_NO_REVIEWS)
@@ -212,7 +212,7 @@ class SummaryHandlers:
                     since=asked.since,
                     weekly=asked.weekly,
                     viewer=caller.person_id,
-                    tracker_base=self._tracker_base,
+                    tracker_links=self._tracker_links,
                 )
                 reply = card_message(card)
         await dc.context.send_activity(reply)

@@ -14,10 +14,13 @@ from typing import Any
 import jsonschema
 import pytest
 from PIL import Image
+from typer.testing import CliRunner, Result
 
+from bot.cli import app
 from bot.features import build_registry
-from bot.package import build_manifest, build_package
+from bot.package import TAB_PARTS, build_manifest, build_package
 from bot.settings import Settings
+from bot.tab_signin import _audiences
 from documents.errors import UserFacingError
 from store.db import Database
 
@@ -33,8 +36,11 @@ APP_ID = "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b"
 NOT_IN_MENU = {"cancel", "back", "plan agreed", "review signed off", "respond", "draft"}
 
 
-def settings(app_id: str = APP_ID) -> Settings:
-    return Settings(app_id=app_id, app_password="secret", app_tenant_id="tenant-guid")
+PUBLIC = "https://Scrutiny.Example.gov.uk/"  # as an admin might type it
+
+
+def settings(app_id: str = APP_ID, **more: Any) -> Settings:
+    return Settings(app_id=app_id, app_password="secret", app_tenant_id="tenant-guid", **more)
 
 
 @pytest.fixture(scope="module")
@@ -110,17 +116,99 @@ def atk_validate(folder: Path, manifest: dict[str, Any]) -> subprocess.Completed
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_the_agents_toolkit_validates_the_package(package: zipfile.ZipFile, tmp_path: Path) -> None:
-    package.extractall(tmp_path)
-    checked = atk_validate(tmp_path, json.loads(package.read("manifest.json")))
+def test_the_agents_toolkit_validates_the_package_with_its_tabs(
+    tabbed: zipfile.ZipFile, tmp_path: Path
+) -> None:
+    tabbed.extractall(tmp_path)
+    manifest = json.loads(tabbed.read("manifest.json"))
+    assert set(TAB_PARTS) <= set(manifest)
+    checked = atk_validate(tmp_path, manifest)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "All passed" in checked.stdout
 
     # And it does refuse a broken one, so the pass above means something.
-    broken = json.loads(package.read("manifest.json"))
-    broken["composeExtensions"][0]["commands"][0]["type"] = "search-everything"
+    broken = json.loads(tabbed.read("manifest.json"))
+    broken["configurableTabs"][0]["context"].append("meetingEverywhere")
     refused = atk_validate(tmp_path, broken)
     assert refused.returncode != 0
+
+
+@pytest.fixture
+def tabbed(tmp_path: Path) -> zipfile.ZipFile:
+    """The package of a bot with an https public address: with the Teams tabs."""
+    return zipfile.ZipFile(build_package(settings(public_url=PUBLIC), output=tmp_path / "tabbed.zip"))
+
+
+def test_the_tabs_are_the_committees_pages_at_the_public_address(
+    tabbed: zipfile.ZipFile, schemas: Path
+) -> None:
+    manifest = json.loads(tabbed.read("manifest.json"))
+    assert validation_errors(schema_for(schemas, manifest), manifest) == []
+    base = "https://scrutiny.example.gov.uk"
+    # The bot's chat stays the first tab, where officers land; then "My actions"; then About.
+    conversations, me, about = manifest["staticTabs"]
+    assert conversations == {"entityId": "conversations", "scopes": ["personal"]}
+    assert about == {"entityId": "about", "scopes": ["personal"]}
+    assert me == {
+        "entityId": "me",  # documents/links.py deep-links cards into it
+        "name": "My actions",
+        "contentUrl": base + "/tab/me",
+        "websiteUrl": base + "/tab/me",
+        "scopes": ["personal"],
+    }
+    (review,) = manifest["configurableTabs"]
+    assert review["configurationUrl"] == base + "/tab/configure"
+    assert review["canUpdateConfiguration"] is True
+    assert review["scopes"] == ["team", "groupChat"]
+    assert {"meetingSidePanel", "meetingStage", "channelTab", "meetingChatTab"} <= set(review["context"])
+    assert review["meetingSurfaces"] == ["sidePanel", "stage"]
+    # "Share to stage" (teams-js meeting.shareAppContentToStage) needs this consent in the meeting.
+    assert manifest["authorization"]["permissions"]["resourceSpecific"] == [
+        {"name": "MeetingStage.Write.Chat", "type": "Delegated"}
+    ]
+    assert manifest["validDomains"] == ["scrutiny.example.gov.uk"]
+
+
+def test_the_tabs_sign_in_for_the_audience_the_bot_accepts(tabbed: zipfile.ZipFile) -> None:
+    """Teams asks Entra ID for a token for `resource`; bot/tab_signin.py takes only its audiences."""
+    sso = json.loads(tabbed.read("manifest.json"))["webApplicationInfo"]
+    assert sso == {"id": APP_ID, "resource": f"api://scrutiny.example.gov.uk/{APP_ID}"}
+    assert sso["resource"] in _audiences(settings(public_url=PUBLIC), "scrutiny.example.gov.uk")
+
+
+NO_TABS = {
+    "no public address": ({}, "SCRUTINY_PUBLIC_URL is not set"),
+    "http": ({"SCRUTINY_PUBLIC_URL": "http://scrutiny.example.gov.uk"}, "only from an https address"),
+    "a managed identity": (
+        {"SCRUTINY_PUBLIC_URL": PUBLIC, "MicrosoftAppType": "UserAssignedMSI"},
+        "MicrosoftAppId is a managed identity",
+    ),
+}
+
+
+@pytest.mark.parametrize(("env", "said"), NO_TABS.values(), ids=NO_TABS.keys())
+def test_a_package_without_tabs_says_why(env: dict[str, str], said: str, tmp_path: Path) -> None:
+    out = tmp_path / "app.zip"
+    result = package_command(out, {"SCRUTINY_PUBLIC_URL": "", **env})
+    assert result.exit_code == 0, result.output
+    wrote, why = result.output.strip().splitlines()  # one plain sentence after the usual line
+    assert wrote == f"Wrote {out}."
+    assert why.startswith("The package has no Teams tabs: ") and said in why
+    manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
+    assert set(TAB_PARTS) & set(manifest) == set()
+    assert manifest["bots"][0]["botId"] == APP_ID  # the bot itself is all there
+
+
+def package_command(out: Path, env: dict[str, str]) -> Result:
+    registration = {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "secret", "MicrosoftAppTenantId": "t"}
+    return CliRunner().invoke(app, ["package", "-o", str(out)], env={"COLUMNS": "300", **registration, **env})
+
+
+def test_a_package_with_tabs_says_nothing_more(tmp_path: Path) -> None:
+    out = tmp_path / "app.zip"
+    result = package_command(out, {"SCRUTINY_PUBLIC_URL": PUBLIC})
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"Wrote {out}."
 
 
 def test_schema_catches_a_broken_manifest(schemas: Path) -> None:

@@ -90,11 +90,14 @@ def package(
 ) -> None:
     """Build the Teams app package (manifest and icons) to upload to Teams."""
     settings = load_settings()
-    from bot.package import build_package
+    from bot.package import build_package, why_no_tabs
 
     with plain_errors():
         written = build_package(settings, output=output)
-    terminal().print(f"Wrote {written}.")
+    console = terminal()
+    console.print(f"Wrote {written}.", markup=False)
+    if reason := why_no_tabs(settings):
+        console.print(reason, markup=False)
 
 
 @cards_app.command("preview")

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import fail, load_settings, plain_errors, run, terminal
 from documents.errors import UserFacingError
+from documents.links import NO_TRACKER, TrackerLinks
 from store.conversations import installed_conversations
 from store.db import Database, upgrade_if_behind
 from store.deliveries import mark_blocked, set_summary_schedule, weekly_of
@@ -100,7 +101,7 @@ def summary_send(channel: ChannelOption = None) -> None:
                 scheduler.proactive,
                 channel=channel,
                 now=utcnow(),
-                tracker_base=scheduler.tracker_base,
+                tracker_links=scheduler.tracker_links,
             )
         finally:
             # The app is never served: run its clean-up (connections to Teams) by hand.
@@ -117,7 +118,12 @@ def summary_send(channel: ChannelOption = None) -> None:
 
 
 async def send_summaries_now(
-    db: Database, proactive: Proactive, *, channel: str | None, now: datetime, tracker_base: str = ""
+    db: Database,
+    proactive: Proactive,
+    *,
+    channel: str | None,
+    now: datetime,
+    tracker_links: TrackerLinks = NO_TRACKER,
 ) -> tuple[int, int]:
     """Every review's summary to each channel (or the one named by team name or conversation id),
     now, as "summary" does in Teams: not the weekly one, which still goes out at its time.
@@ -138,7 +144,7 @@ async def send_summaries_now(
                 c.conversation_id,
                 dict(c.reference),
                 await summary_cards(
-                    session, conversation_id=c.conversation_id, now=now, tracker_base=tracker_base
+                    session, conversation_id=c.conversation_id, now=now, tracker_links=tracker_links
                 ),
             )
             for c in channels
