@@ -48,6 +48,7 @@ QUEUE_CARDS = 10
 class Decision(BaseModel):
     update_id: int
     reason: str = ""
+    internal: bool = False  # the card's toggle ("true"/"false"): evidence kept off the public tracker
 
 
 class ExtensionDecision(BaseModel):
@@ -130,6 +131,7 @@ class ReviewHandlers:
                     person_id=caller.person_id,
                     is_admin=caller.is_admin,
                     activity_id=dc.context.activity.id,
+                    internal=decision.internal,
                 )
         except AlreadyDecided as done:
             # Said in the council's time, on the card as it was decided.
@@ -156,6 +158,7 @@ class ReviewHandlers:
             return
         if verdict is Verdict.ACCEPTED:
             reply = messages.REVIEW_ACCEPTED.format(name=decided.name, round=decided.round_label)
+            reply += f" {messages.REVIEW_ACCEPTED_INTERNAL}" if decision.internal else ""
         else:
             who = decided.answer.recorded_by or decided.responsibility
             reply = messages.REVIEW_RETURNED.format(who=who, name=decided.name, round=decided.round_label)

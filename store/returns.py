@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -270,9 +270,11 @@ async def decide(
     person_id: int | None,
     is_admin: bool,
     activity_id: str | None,
+    internal: bool = False,
 ) -> ReturnForReview:
     """Accept a return, or return it with a reason; refused in plain words. The same activity twice
-    (Teams delivering an Accept again) decides once and answers as the first time did."""
+    (Teams delivering an Accept again) decides once and answers as the first time did. Accepted with
+    `internal`, its evidence stays off the public tracker (a returned one is on no tracker)."""
     if activity_id is not None:
         done = await session.scalar(
             select(ReturnDecision.update_id).where(ReturnDecision.activity_id == activity_id)
@@ -318,6 +320,10 @@ async def decide(
                     activity_id=activity_id,
                 )
             )
+            if verdict is Verdict.ACCEPTED and internal:
+                await session.execute(
+                    update(ProgressUpdate).where(ProgressUpdate.id == update_id).values(internal=True)
+                )
     except IntegrityError:
         await _refuse_if_decided(session, found)
         raise

@@ -126,6 +126,7 @@ class ActionVersion(View):
     recorded_by: str | None  # None for imported returns
     state: ReturnState
     reason: str | None  # why the scrutiny officer returned it
+    internal: bool = False  # its evidence stays off the public tracker
 
     @property
     def text(self) -> str:
