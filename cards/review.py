@@ -139,7 +139,7 @@ def return_card(item: ReturnForReview) -> dict[str, Any]:
     internal = ToggleInput(
         id="internal",
         title=messages.REVIEW_INTERNAL_TOGGLE,
-        value="false",
+        value="true" if item.internal else "false",  # an admin may have marked it already
         value_on="true",
         value_off="false",
         separator=True,
@@ -161,6 +161,8 @@ def decided_card(item: ReturnForReview) -> dict[str, Any]:
     body = [heading(title), *_context(item)]
     if item.reason:
         body += labelled("Returned because", item.reason, 600)
+    if item.internal and item.state is ReturnState.ACCEPTED:
+        body.append(TextBlock(text=messages.REVIEW_INTERNAL_MARK, weight="Bolder", wrap=True))
     return review_card(body)
 
 

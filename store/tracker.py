@@ -34,7 +34,7 @@ ACCEPTED = ReturnState.ACCEPTED
 async def action_histories(session: AsyncSession, *, review_id: int) -> dict[int, list[ActionVersion]]:
     """Action id -> every version of its returns, round by round, oldest first. One query."""
     rows = await session.execute(
-        ANSWER_ROW.add_columns(MonitoringRound.label.label("round_label"), ProgressUpdate.internal)
+        ANSWER_ROW.add_columns(MonitoringRound.label.label("round_label"))
         .join(MonitoringRound, MonitoringRound.id == ProgressUpdate.round_id)
         .join(AgreedAction, AgreedAction.id == ProgressUpdate.action_id)
         .join(Recommendation, Recommendation.id == AgreedAction.recommendation_id)

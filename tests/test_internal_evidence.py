@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from cardcheck import strings
 from chat import Harness, MakeChat
 from markupsafe import escape
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from test_status import seeded  # noqa: F401 (fixtures)
 
 from store.db import Database
 from store.models import MonitoringRound, ProgressUpdate
-from store.tracker import publish
+from store.tracker import mark_internal, publish
 
 EVIDENCE = "Forty staff signed up; the badge results sit with HR until the union has seen them."
 WHY = "Held up while the union reads the results."
@@ -68,6 +69,7 @@ async def test_accepted_as_internal_the_tracker_says_not_published_and_the_commi
     pressed = await council.sam.execute(accept["data"], inputs={"internal": "true"})
     notice = pressed.card["body"][0]["items"][0]["text"]
     assert notice.startswith("Accepted: ") and "Its evidence stays off the public tracker" in notice
+    assert MARKED in strings(pressed.card)  # the decided card, in place of the one pressed
     assert await flags(council) == [True]
 
     async with db.session() as session:
@@ -134,6 +136,38 @@ async def test_a_tampered_or_wrong_press_marks_nothing(council: Council, make_ch
     replies = await admin.submit({**tampered, "update_id": newer})
     assert replies[0].text.startswith("Accepted: ")
     assert await flags(council) == [False, True]
+
+
+async def test_the_toggle_shows_what_an_admin_marked_and_accepting_decides_it(
+    council: Council, db: Database
+) -> None:
+    await record_slipped(council)
+    async with db.session() as session:  # as `review evidence-internal` does, before it is read
+        await mark_internal(
+            session,
+            review_id=council.review_id,
+            number=council.action.recommendation_number,
+            position=council.action.position,
+            round_label=None,
+            internal=True,
+        )
+    card = await the_return_card(council)
+    (toggle,) = [e for e in card["body"] if e.get("type") == "Input.Toggle"]
+    assert toggle["value"] == "true"
+    accept = next(a for a in card["actions"] if a["title"] == "Accept")["data"]
+
+    # A card from before the toggle (no value sent) leaves it as it is.
+    replies = await council.sam.submit(accept)
+    assert "Its evidence stays off the public tracker" in replies[0].text
+    assert await flags(council) == [True]
+
+    # The scrutiny officer turns it off on the next version: that one is published.
+    await record_slipped(council)
+    (card,) = return_cards(await council.sam.say("review"))
+    accept = next(a for a in card["actions"] if a["title"] == "Accept")["data"]
+    replies = await council.sam.submit({**accept, "internal": "false"})
+    assert replies[0].text.startswith("Accepted: ") and "public tracker" not in replies[0].text
+    assert await flags(council) == [True, False]
 
 
 async def seven_one(db: Database) -> tuple[str, bool]:
