@@ -174,3 +174,11 @@ PUBLISHED = (
     "and officers' names only if SCRUTINY_PUBLIC_NAMES is on (it is {names})."
 )
 UNPUBLISHED = "“{review}” is no longer public: {url} now says it is not published."
+EVIDENCE_INTERNAL = (
+    "Action {ref}'s {round} evidence in “{review}” is internal: the public tracker says it is not "
+    "published. The committee's page and papers still carry it."
+)
+EVIDENCE_PUBLIC = (
+    "Action {ref}'s {round} evidence in “{review}” is public again: the public tracker shows it once "
+    "the scrutiny officer has accepted it."
+)

@@ -19,6 +19,7 @@ from microsoft_teams.cards import (
     ShowCardAction,
     TextBlock,
     TextInput,
+    ToggleInput,
 )
 
 from cards import messages
@@ -38,7 +39,7 @@ from cards.update import (
 )
 from store.views import ExtensionView, ReturnForReview, ReturnState
 
-ACCEPT_RETURN_VERB = "accept_return"  # {"update_id"}
+ACCEPT_RETURN_VERB = "accept_return"  # {"update_id", "internal": "true" | "false"}
 APPROVE_EXTENSION_VERB = "approve_extension"  # {"request_id"}
 REFUSE_EXTENSION_VERB = "refuse_extension"  # {"request_id", "reason"}
 RETURN_RETURN_VERB = "return_return"  # {"update_id", "reason"}
@@ -121,7 +122,9 @@ def with_reason(title: str, *, label: str, button: str, data: dict[str, Any]) ->
 
 def return_card(item: ReturnForReview) -> dict[str, Any]:
     """One return to read: the action and its success measure, last round's, the new one; Accept, or
-    Return… with the reason asked for in the card itself."""
+    Return… with the reason asked for in the card itself. Above them, whether its evidence, once
+    accepted, stays off the public tracker: the toggle's value goes with Accept (and with Return…,
+    which ignores it)."""
     accept = execute(
         title=messages.REVIEW_ACCEPT_BUTTON,
         style="positive",
@@ -133,8 +136,16 @@ def return_card(item: ReturnForReview) -> dict[str, Any]:
         button=messages.REVIEW_SEND_BACK_BUTTON,
         data={"verb": RETURN_RETURN_VERB, "update_id": item.update_id},
     )
+    internal = ToggleInput(
+        id="internal",
+        title=messages.REVIEW_INTERNAL_TOGGLE,
+        value="true" if item.internal else "false",  # an admin may have marked it already
+        value_on="true",
+        value_off="false",
+        separator=True,
+    )
     title = messages.REVIEW_CARD_TITLE.format(name=item.name, round=item.round_label)
-    return review_card([heading(title), *_context(item)], [accept, give_reason])
+    return review_card([heading(title), *_context(item), internal], [accept, give_reason])
 
 
 def decided_card(item: ReturnForReview) -> dict[str, Any]:
@@ -150,6 +161,8 @@ def decided_card(item: ReturnForReview) -> dict[str, Any]:
     body = [heading(title), *_context(item)]
     if item.reason:
         body += labelled("Returned because", item.reason, 600)
+    if item.internal and item.state is ReturnState.ACCEPTED:
+        body.append(TextBlock(text=messages.REVIEW_INTERNAL_MARK, weight="Bolder", wrap=True))
     return review_card(body)
 
 

@@ -48,6 +48,9 @@ QUEUE_CARDS = 10
 class Decision(BaseModel):
     update_id: int
     reason: str = ""
+    # The card's toggle ("true"/"false"): its evidence kept off the public tracker. None: a card
+    # without one, which leaves it as it is.
+    internal: bool | None = None
 
 
 class ExtensionDecision(BaseModel):
@@ -130,6 +133,7 @@ class ReviewHandlers:
                     person_id=caller.person_id,
                     is_admin=caller.is_admin,
                     activity_id=dc.context.activity.id,
+                    internal=decision.internal,
                 )
         except AlreadyDecided as done:
             # Said in the council's time, on the card as it was decided.
@@ -156,6 +160,7 @@ class ReviewHandlers:
             return
         if verdict is Verdict.ACCEPTED:
             reply = messages.REVIEW_ACCEPTED.format(name=decided.name, round=decided.round_label)
+            reply += f" {messages.REVIEW_ACCEPTED_INTERNAL}" if decided.internal else ""
         else:
             who = decided.answer.recorded_by or decided.responsibility
             reply = messages.REVIEW_RETURNED.format(who=who, name=decided.name, round=decided.round_label)

@@ -2,7 +2,8 @@
 in the committee's words and colours, what changed since the last round, which actions a filter keeps.
 
 The same page is the committee's (everything) and the public tracker's (`public`): there only the
-returns the scrutiny officer has accepted are shown, and officers' names only if the council allows.
+returns the scrutiny officer has accepted are shown, without the words of those marked internal, and
+officers' names only if the council allows.
 """
 
 from __future__ import annotations
@@ -211,6 +212,14 @@ def _change(trend: list[InRound]) -> str | None:
     return f"{was.badge.words} in {was.round_label}, now {now.badge.words} in {now.round_label}"
 
 
+def _published(version: ActionVersion) -> ActionVersion:
+    """A version as the public tracker has it: an internal one keeps its grade and dates, and none of
+    its words reach the page."""
+    if not version.internal:
+        return version
+    return version.model_copy(update={"evidence": "", "explanation": None, "impact": None, "reason": None})
+
+
 def action_row(
     action: ActionView,
     *,
@@ -222,7 +231,7 @@ def action_row(
     names: bool,
     today: date,
 ) -> ActionRow:
-    shown = [v for v in history if not public or v.state is ReturnState.ACCEPTED]
+    shown = [_published(v) for v in history if v.state is ReturnState.ACCEPTED] if public else list(history)
     trend, latest_grade, done = grade_trend(rounds, shown, public=public)
     return ActionRow(
         action=action,

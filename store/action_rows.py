@@ -59,6 +59,7 @@ class Version(NamedTuple):
     verdict: Verdict | None  # the scrutiny officer's, if decided
     reason: str | None  # why it was returned
     on_behalf_of: str | None  # recorded by a deputy for this officer
+    internal: bool = False  # its evidence stays off the public tracker
 
 
 @dataclass

@@ -285,6 +285,9 @@ class ProgressUpdate(Base):
     source: Mapped[UpdateSource] = mapped_column(Enum(UpdateSource, native_enum=False, length=20))
     # The Teams activity that saved it: a duplicate delivery of that activity saves nothing more.
     activity_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Its evidence stays off the public tracker (the scrutiny officer's choice on accepting it, or an
+    # admin's later): where it is published, not what was returned, so the one field changed in place.
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
 
     action: Mapped[AgreedAction] = relationship(back_populates="updates")
     round: Mapped[MonitoringRound] = relationship()

@@ -103,6 +103,7 @@ ANSWER_ROW = (
         ReturnDecision.verdict,
         ReturnDecision.reason,
         _ON_BEHALF_OF.name.label("on_behalf_of"),
+        ProgressUpdate.internal,
     )
     .outerjoin(Person, ProgressUpdate.recorded_by_id == Person.id)
     .outerjoin(ReturnDecision, ReturnDecision.update_id == ProgressUpdate.id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -185,6 +185,7 @@ def _for_review(
         returned_before=returned_before.reason if returned_before else None,
         current=current_by_round(action)[round_.id].id == version.id,
         evidence_links=evidence.get((action.id, round_.id), []),
+        internal=version.internal,
     )
 
 
@@ -270,9 +271,12 @@ async def decide(
     person_id: int | None,
     is_admin: bool,
     activity_id: str | None,
+    internal: bool | None = None,
 ) -> ReturnForReview:
     """Accept a return, or return it with a reason; refused in plain words. The same activity twice
-    (Teams delivering an Accept again) decides once and answers as the first time did."""
+    (Teams delivering an Accept again) decides once and answers as the first time did. Accepted,
+    `internal` says whether its evidence stays off the public tracker (None: as it is); a returned
+    one is on no tracker, so it changes nothing there."""
     if activity_id is not None:
         done = await session.scalar(
             select(ReturnDecision.update_id).where(ReturnDecision.activity_id == activity_id)
@@ -318,6 +322,10 @@ async def decide(
                     activity_id=activity_id,
                 )
             )
+            if verdict is Verdict.ACCEPTED and internal is not None:
+                await session.execute(
+                    update(ProgressUpdate).where(ProgressUpdate.id == update_id).values(internal=internal)
+                )
     except IntegrityError:
         await _refuse_if_decided(session, found)
         raise

@@ -1,6 +1,7 @@
 """What the committee's page reads besides a review's status: each action's every version, the dates
 extensions replaced, and whether the council has published the review as a public tracker; for the
-index of reviews, every action's grades and which reviews are published."""
+index of reviews, every action's grades and which reviews are published. And which returns' evidence
+stays off the public tracker (internal)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import NamedTuple
 from sqlalchemy import String, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from documents.dates import parse_month
+from documents.errors import UserFacingError
 from documents.grades import Grade
 from store.models import (
     AgreedAction,
@@ -23,7 +26,7 @@ from store.models import (
 )
 from store.queries import ANSWER_ROW, recorded_by, return_state
 from store.responses import MONITORED
-from store.views import ActionVersion, ReturnState
+from store.views import ActionVersion, ReturnState, action_name
 
 ACCEPTED = ReturnState.ACCEPTED
 
@@ -54,6 +57,7 @@ async def action_histories(session: AsyncSession, *, review_id: int) -> dict[int
                     verdict=row.verdict, source=row.source, carried=row.fully_achieved_carried
                 ),
                 reason=row.reason,
+                internal=row.internal,
             )
         )
     return found
@@ -122,3 +126,49 @@ async def publish(session: AsyncSession, *, review_id: int, public: bool) -> Non
 
 async def is_public(session: AsyncSession, *, review_id: int) -> bool:
     return bool(await session.scalar(select(Review.public).where(Review.id == review_id)))
+
+
+async def mark_internal(
+    session: AsyncSession,
+    *,
+    review_id: int,
+    number: int,
+    position: int,
+    round_label: str | None,
+    internal: bool,
+) -> str:
+    """Keep the evidence of Recommendation `number`'s action `position` for a round (by default the
+    latest it has a return in) off the public tracker, or publish it again: every version of it in
+    the round, whoever accepts which. The round's label; refused in words if there is no such return."""
+    name = action_name(number, position)
+    action_id = await session.scalar(
+        select(AgreedAction.id)
+        .join(Recommendation)
+        .where(
+            Recommendation.review_id == review_id,
+            Recommendation.number == number,
+            AgreedAction.position == position,
+        )
+    )
+    if action_id is None:
+        raise UserFacingError(f"This review has no {name}.")
+    rounds = select(MonitoringRound.id, MonitoringRound.label).where(
+        MonitoringRound.id.in_(select(ProgressUpdate.round_id).where(ProgressUpdate.action_id == action_id))
+    )
+    if round_label is not None:
+        try:
+            month = parse_month(round_label)
+        except ValueError:
+            said = f"“{round_label}” is not a round: name it by its month, e.g. September 2020."
+            raise UserFacingError(said) from None
+        rounds = rounds.where(MonitoringRound.month == month)
+    found = (await session.execute(rounds.order_by(MonitoringRound.month.desc()).limit(1))).one_or_none()
+    if found is None:
+        said = f" for {round_label}" if round_label else ""
+        raise UserFacingError(f"{name} has no return{said}: nothing was changed.")
+    await session.execute(
+        update(ProgressUpdate)
+        .where(ProgressUpdate.action_id == action_id, ProgressUpdate.round_id == found.id)
+        .values(internal=internal)
+    )
+    return str(found.label)

@@ -126,6 +126,7 @@ class ActionVersion(View):
     recorded_by: str | None  # None for imported returns
     state: ReturnState
     reason: str | None  # why the scrutiny officer returned it
+    internal: bool = False  # its evidence stays off the public tracker
 
     @property
     def text(self) -> str:
@@ -360,6 +361,7 @@ class ReturnForReview(ActionInReview):
     returned_before: str | None  # resubmitted: why the version before it was returned
     current: bool  # still the latest version for the round (else the officer has changed it since)
     evidence_links: list[EvidenceLink] = []  # files and messages from Teams for the round
+    internal: bool = False  # its evidence stays off the public tracker
 
 
 class ExtensionView(BaseModel):

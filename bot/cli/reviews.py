@@ -1,10 +1,12 @@
 """`review respond / agree / sign-off / publish`: the executive's response to a recommendation of the
 committee's report, a review's plan agreed (its rounds then open by themselves), the committee's
 sign-off that completes it (the same as "respond", "plan agreed" and "review signed off" in Teams),
-and its public tracker put on the council's website or taken down."""
+its public tracker put on the council's website or taken down, and a return's evidence kept off it
+(`evidence-internal`, as the scrutiny officer's toggle on Accept does) or put back (`evidence-public`)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -34,7 +36,7 @@ from store.plan import require_review
 from store.queries import review_status
 from store.responses import ResponseAnswer, record_responses, response_view
 from store.revisions import revisions_of
-from store.tracker import publish
+from store.tracker import mark_internal, publish
 from store.views import RoundPlan
 
 review_app = typer.Typer(
@@ -189,3 +191,52 @@ def review_publish(title: Annotated[str, typer.Argument(help="The review's title
 def review_unpublish(title: Annotated[str, typer.Argument(help="The review's title.")]) -> None:
     """Take the review's public tracker down: its address then answers "not published"."""
     _publish(title, public=False)
+
+
+ActionRef = Annotated[str, typer.Argument(help="The action, as recommendation.action: 7.1.")]
+RoundOption = Annotated[
+    str | None,
+    typer.Option("--round", help="The round, e.g. “September 2020”. Default: the latest with a return."),
+]
+
+
+def _mark(title: str, ref: str, round_label: str | None, *, internal: bool) -> None:
+    numbers = re.fullmatch(r"\s*(\d+)\s*\.\s*(\d+)\s*", ref)
+    if numbers is None:
+        fail(f"“{ref}” is not an action: name it as recommendation.action, e.g. 7.1.")
+
+    async def work(session: AsyncSession) -> str:
+        review = await require_review(session, title)
+        label = await mark_internal(
+            session,
+            review_id=review.id,
+            number=int(numbers[1]),
+            position=int(numbers[2]),
+            round_label=round_label,
+            internal=internal,
+        )
+        said = life_messages.EVIDENCE_INTERNAL if internal else life_messages.EVIDENCE_PUBLIC
+        return said.format(ref=f"{numbers[1]}.{numbers[2]}", round=label, review=review.title)
+
+    terminal().print(run(work), markup=False)
+
+
+@review_app.command("evidence-internal")
+def review_evidence_internal(
+    title: Annotated[str, typer.Argument(help="The review's title.")],
+    ref: ActionRef,
+    round_label: RoundOption = None,
+) -> None:
+    """Keep an action's evidence for a round off the public tracker, which then says it is not
+    published; the committee's page and papers still carry it."""
+    _mark(title, ref, round_label, internal=True)
+
+
+@review_app.command("evidence-public")
+def review_evidence_public(
+    title: Annotated[str, typer.Argument(help="The review's title.")],
+    ref: ActionRef,
+    round_label: RoundOption = None,
+) -> None:
+    """Put an action's evidence for a round back on the public tracker (once accepted)."""
+    _mark(title, ref, round_label, internal=False)
