@@ -20,6 +20,7 @@ from test_committee_page import action_id, page
 from test_review_loop import Council, fixture_council, return_cards, said  # noqa: F401 (fixtures)
 from test_scheduler import ADMIN, fixture_bot  # noqa: F401 (fixtures)
 from test_status import seeded  # noqa: F401 (fixtures)
+from test_tabs import sign_in, tab
 
 from store.db import Database
 from store.models import MonitoringRound, ProgressUpdate
@@ -217,6 +218,12 @@ async def test_an_admin_marks_and_unmarks_a_return_on_the_command_line(
     assert len(re.findall(re.escape(NOT_PUBLISHED), public)) == 2  # its latest evidence and its history
     committee = section(await page(harness, "/reviews/1"), "7.1")
     assert shown in committee and MARKED in committee
+    # The meeting's stage is a shared screen, maybe broadcast: kept off it; each one's panel shows it.
+    cookie = await sign_in(harness, db, "Andrew Mearns")
+    stage = await tab(harness, "/tab/stage/1/7", cookie)
+    assert shown not in stage and "The evidence for March 2020 is internal" in stage
+    panel = await tab(harness, "/tab/panel/1?recommendation=7", cookie)
+    assert shown in panel and "Internal: not on the public tracker, nor on the meeting's stage." in panel
 
     # Refused in words, changing nothing.
     assert "has no return for September 2020" in await refused(
