@@ -15,11 +15,13 @@ with: `/tab/signin` lists the roster and anyone may pick a name, and every tab p
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -171,7 +173,7 @@ async def signed_in(request: web.Request) -> TabUser | None:
     return TabUser(person_id=person.id, name=person.name, local=bool(claims.get("local")))
 
 
-async def tab_user_or_signin(request: web.Request) -> TabUser | web.Response:
+async def _user_or_signin(request: web.Request) -> TabUser | web.Response:
     """The signed-in person, or the page that signs them in: in Teams the sign-in page, which asks
     Teams for the token and loads this page again; in local mode the roster to pick a name from."""
     user = await signed_in(request)
@@ -180,6 +182,19 @@ async def tab_user_or_signin(request: web.Request) -> TabUser | web.Response:
     if request.app[SETTINGS].anonymous:
         return _see_other(f"/tab/signin?next={quote(request.path_qs, safe='')}")
     return html_response(render.signin_page(), status=401, scripts=True)
+
+
+def signed_in_only(
+    page: Callable[[web.Request, TabUser], Awaitable[web.Response]],
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """A tab page's handler, given the signed-in person; anyone else is signed in first."""
+
+    @functools.wraps(page)
+    async def handler(request: web.Request) -> web.Response:
+        user = await _user_or_signin(request)
+        return user if isinstance(user, web.Response) else await page(request, user)
+
+    return handler
 
 
 def _see_other(location: str) -> web.Response:

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from bot.html import html_response
 from bot.settings import Settings
-from bot.tab_signin import tab_user_or_signin
+from bot.tab_signin import TabUser, signed_in_only
 from cards import messages, tab_messages
 from page import render
 from page.model import ReviewPage
@@ -56,28 +56,22 @@ async def _review(request: web.Request) -> ReviewPage | None:
         )
 
 
-async def _me(request: web.Request) -> web.Response:
-    user = await tab_user_or_signin(request)
-    if isinstance(user, web.Response):
-        return user
+@signed_in_only
+async def _me(request: web.Request, user: TabUser) -> web.Response:
     async with request.app[DATABASE].session() as session:
         tab = await load_my_tab(session, person_id=user.person_id)
     return html_response(render.my_tab(tab, user=user), scripts=True)
 
 
-async def _configure(request: web.Request) -> web.Response:
-    user = await tab_user_or_signin(request)
-    if isinstance(user, web.Response):
-        return user
+@signed_in_only
+async def _configure(request: web.Request, user: TabUser) -> web.Response:
     async with request.app[DATABASE].session() as session:
         reviews = await every_review(session)
     return html_response(render.configure_page(reviews, user=user), scripts=True)
 
 
-async def _review_tab(request: web.Request) -> web.Response:
-    user = await tab_user_or_signin(request)
-    if isinstance(user, web.Response):
-        return user
+@signed_in_only
+async def _review_tab(request: web.Request, user: TabUser) -> web.Response:
     review_id = int(request.match_info["review_id"])
     show = request.query.get("show")
     async with request.app[DATABASE].session() as session:
@@ -95,10 +89,8 @@ def _number(said: str | None) -> int | None:
     return int(said) if said.isdigit() and len(said) < 10 else 0
 
 
-async def _panel(request: web.Request) -> web.Response:
-    user = await tab_user_or_signin(request)
-    if isinstance(user, web.Response):
-        return user
+@signed_in_only
+async def _panel(request: web.Request, user: TabUser) -> web.Response:
     page = await _review(request)
     if page is None:
         return _no_review()
@@ -109,10 +101,8 @@ async def _panel(request: web.Request) -> web.Response:
     return html_response(render.panel_page(one, user=user), scripts=True)
 
 
-async def _stage(request: web.Request) -> web.Response:
-    user = await tab_user_or_signin(request)
-    if isinstance(user, web.Response):
-        return user
+@signed_in_only
+async def _stage(request: web.Request, user: TabUser) -> web.Response:
     page = await _review(request)
     if page is None:
         return _no_review()
