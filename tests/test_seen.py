@@ -335,7 +335,9 @@ async def test_simultaneous_first_messages_and_a_tick_tell_a_kept_notice_once(
     )
     await bot.scheduler.tick(now=utcnow())
     assert len(council.returns_heard(mark)) == 1
-    assert [r.text for r in council.heard(mark)].count(WHILE_AWAY) == 1
+    # Handed over by a turn it comes under "While you were away…"; a tick that reaches Mark's chat
+    # (stored by his first turn) first sends it as any notice. Either way, once.
+    assert [r.text for r in council.heard(mark)].count(WHILE_AWAY) <= 1
     assert await council.kept() == []
 
 
@@ -378,5 +380,7 @@ async def test_first_messages_to_two_replicas_at_once_tell_a_kept_notice_once(
         )
     assert all(status < 300 for status in statuses[:4])
     assert len(council.returns_heard(mark)) == 1
-    assert [r.text for r in council.heard(mark)].count(WHILE_AWAY) == 1
+    # Handed over by a turn it comes under "While you were away…"; a tick that reaches Mark's chat
+    # (stored by his first turn) first sends it as any notice. Either way, once.
+    assert [r.text for r in council.heard(mark)].count(WHILE_AWAY) <= 1
     assert await council.kept() == []
