@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from conftest import BACKENDS, POSTGRES_URL
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -69,9 +72,12 @@ def test_the_benchmark_prints_every_figure(tmp_path: Path) -> None:
             assert kept["paced"]["0.05"][scenario][bot]["n"] >= 2, kept["paced"]
 
 
-def test_the_page_benchmark_prints_its_figures() -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_page_benchmark_prints_its_figures(backend: str) -> None:
+    server = ["--postgresql", POSTGRES_URL] if backend == "postgresql" and POSTGRES_URL else []
+    kind = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
     finished = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "page.py"), "--samples=3"],
+        [sys.executable, str(ROOT / "bench" / "page.py"), "--samples=3", *server],
         capture_output=True,
         text=True,
         timeout=120,
@@ -79,7 +85,7 @@ def test_the_page_benchmark_prints_its_figures() -> None:
     )
     assert "13 recommendations, 27 actions)" in finished.stdout, finished.stdout + finished.stderr
     for page in ("committee's page", "public tracker"):
-        assert f"- {page}, 13 recommendations, 27 actions, 4 rounds, SQLite: median" in finished.stdout
+        assert f"- {page}, 13 recommendations, 27 actions, 4 rounds, {kind}: median" in finished.stdout
     assert "(an index of" in finished.stdout and "40 reviews, 2400 actions)" in finished.stdout
     for index in ("public index (/tracker)", "committee's index (/reviews)"):
-        assert f"- {index}, 40 reviews, 8 rounds, SQLite: median" in finished.stdout
+        assert f"- {index}, 40 reviews, 8 rounds, {kind}: median" in finished.stdout
