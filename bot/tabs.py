@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -24,6 +25,7 @@ from page import render
 from page.model import ReviewPage
 from page.tab import every_review, load_my_tab, load_review, one_recommendation
 from store.db import Database
+from store.meetings import on_stage, put_on_stage
 
 DATABASE = web.AppKey("tabs_database", Database)
 SETTINGS = web.AppKey("tabs_settings", Settings)
@@ -89,16 +91,59 @@ def _number(said: str | None) -> int | None:
     return int(said) if said.isdigit() and len(said) < 10 else 0
 
 
+# A meeting's chat id as teams-js gives it ("19:meeting_…@thread.v2"): kept to what such ids hold.
+MEETING_ID = re.compile(r"^[\w:@.\-=]{1,300}$")
+
+
+def _meeting(said: object) -> str | None:
+    return said if isinstance(said, str) and MEETING_ID.match(said) else None
+
+
 @signed_in_only
 async def _panel(request: web.Request, user: TabUser) -> web.Response:
     page = await _review(request)
     if page is None:
         return _no_review()
     asked = request.query.get("recommendation")
-    one = one_recommendation(page, _number(asked))
+    meeting = _meeting(request.query.get("meeting"))
+    shared = None
+    if meeting:
+        async with request.app[DATABASE].session() as session:
+            shared = await on_stage(session, meeting_id=meeting, review_id=page.review.id)
+    # Opened without a choice, a meeting's panel opens on what its stage shows: what is being discussed.
+    one = one_recommendation(page, _number(asked) if asked is not None else shared)
+    if one is None and asked is None:  # what was on the stage has gone from the plan since
+        one = one_recommendation(page, None)
     if one is None:
         return _no_recommendation(page, asked)
-    return html_response(render.panel_page(one, user=user), scripts=True)
+    return html_response(render.panel_page(one, user=user, meeting=meeting, on_stage=shared), scripts=True)
+
+
+@signed_in_only
+async def _shared_to_stage(request: web.Request, user: TabUser) -> web.Response:
+    """POST, as JSON {"meeting": chat id, "number": N}, by the panel once Teams has put Recommendation N
+    on the meeting's stage. JSON only: a page elsewhere cannot send it with this site's cookie."""
+    if request.content_type != "application/json":
+        return web.json_response({"error": tab_messages.TAB_STAGE_NOT_JSON}, status=415)
+    try:
+        said = await request.json()
+    except ValueError:
+        said = None
+    meeting = _meeting(said.get("meeting")) if isinstance(said, dict) else None
+    number = said.get("number") if isinstance(said, dict) else None
+    page = await _review(request)
+    if page is None or meeting is None or type(number) is not int or one_recommendation(page, number) is None:
+        return web.json_response({"error": tab_messages.TAB_STAGE_REFUSED}, status=400)
+    async with request.app[DATABASE].session() as session:
+        await put_on_stage(
+            session,
+            meeting_id=meeting,
+            review_id=page.review.id,
+            number=number,
+            person_id=user.person_id,
+            now=datetime.now(UTC),
+        )
+    return web.json_response({"on_stage": number})
 
 
 @signed_in_only
@@ -123,5 +168,6 @@ def add_tabs(app: web.Application, *, database: Database, settings: Settings) ->
     app.router.add_get("/tab/configure", _configure)
     app.router.add_get(f"/tab/review/{review}", _review_tab)
     app.router.add_get(f"/tab/panel/{review}", _panel)
+    app.router.add_post(f"/tab/panel/{review}/stage", _shared_to_stage)
     app.router.add_get(f"/tab/stage/{review}", _stage)
     app.router.add_get(f"/tab/stage/{review}/{{number:\\d{{1,9}}}}", _stage)

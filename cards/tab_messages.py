@@ -23,6 +23,8 @@ TAB_CONFIGURE_OUTSIDE = (
 # The side panel's "Share to stage" (page/static/panel.js).
 TAB_SHARING = "Sharing to the meeting's stage…"
 TAB_SHARED = "Shared: everyone in the meeting sees this recommendation on the stage."
+TAB_STAGE_NOT_JSON = "This address takes what the side panel sends, as JSON."
+TAB_STAGE_REFUSED = "That is not a meeting and a recommendation of this review."
 TAB_SHARE_FAILED = (
     "Teams did not share it to the stage. Only presenters can share, and only while the meeting is on: "
     "try again, or ask a presenter."

@@ -140,9 +140,16 @@ def configure_page(reviews: Sequence[ReviewSummary], *, user: TabUser) -> str:
     )
 
 
-def panel_page(one: OneRecommendation, *, user: TabUser) -> str:
-    """A meeting's side panel: one recommendation, compactly, and "Share to stage"."""
-    return environment().get_template("tab_panel.html").render(one=one, user=user, words=tab_messages)
+def panel_page(
+    one: OneRecommendation, *, user: TabUser, meeting: str | None = None, on_stage: int | None = None
+) -> str:
+    """A meeting's side panel: one recommendation, compactly, and "Share to stage"; in a meeting
+    (`meeting`, its chat id), which recommendation its stage shows (`on_stage`)."""
+    return (
+        environment()
+        .get_template("tab_panel.html")
+        .render(one=one, user=user, words=tab_messages, meeting=meeting, on_stage=on_stage)
+    )
 
 
 def stage_page(page: ReviewPage, chosen: RecommendationRow | None, *, user: TabUser) -> str:

@@ -534,3 +534,17 @@ class PendingNotice(Base):
     kept_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The review's link officers were told (or could not be): whom the bot could not reach, and what.
     link_officers_told: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MeetingDiscussion(Base):
+    """The recommendation a committee's Teams meeting has on its shared stage: its side panels open on
+    it, whoever opens theirs. One row a meeting and review, replaced at each "Share to stage"."""
+
+    __tablename__ = "meeting_discussions"
+
+    # The meeting's chat id, as teams-js gives it ("19:meeting_…@thread.v2").
+    meeting_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer)
+    shared_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    shared_at: Mapped[datetime] = mapped_column(UTCDateTime)

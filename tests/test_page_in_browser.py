@@ -19,6 +19,7 @@ from test_committee_page import second_round
 from test_status import SLIPPED, seeded  # noqa: F401
 
 from store.db import Database
+from store.meetings import on_stage
 from store.tracker import publish
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +159,11 @@ window.asked = {shared: [], validity: [], config: [], save: null};
 window.microsoftTeams = {
   app: {
     initialize: function () { return Promise.resolve(); },
-    getContext: function () { return Promise.resolve({page: {frameContext: FRAME, subPageId: ""}}); },
+    getContext: function () {
+      var context = {page: {frameContext: FRAME, subPageId: ""}};
+      if (typeof MEETING !== "undefined") context.chat = {id: MEETING};
+      return Promise.resolve(context);
+    },
   },
   meeting: {
     getAppContentStageSharingCapabilities: function (callback) {
@@ -166,7 +171,8 @@ window.microsoftTeams = {
     },
     shareAppContentToStage: function (callback, url) {
       asked.shared.push(url);
-      callback({errorCode: 8000, message: "the meeting has ended"}, null);
+      if (typeof MEETING !== "undefined") callback(null, true);  // a meeting that is on
+      else callback({errorCode: 8000, message: "the meeting has ended"}, null);
     },
   },
   pages: {
@@ -181,12 +187,21 @@ window.microsoftTeams = {
 
 
 async def signed_in(
-    browser: Browser, harness: Harness, name: str, path: str, *, frame: str | None = None
+    browser: Browser,
+    harness: Harness,
+    name: str,
+    path: str,
+    *,
+    frame: str | None = None,
+    meeting: str | None = None,
 ) -> Page:
-    """A page of the tabs, opened as `name` through local mode's sign-in; `frame`: in Teams, shown there."""
+    """A page of the tabs, opened as `name` through local mode's sign-in; `frame`: in Teams, shown there
+    (`meeting`: in that meeting, which is on)."""
     context = await browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     if frame is not None:
-        script = f"var FRAME = {frame!r};" + FAKE_TEAMS_JS
+        script = (
+            f"var FRAME = {frame!r};" + (f"var MEETING = {meeting!r};" if meeting else "") + FAKE_TEAMS_JS
+        )
         await context.route(
             "**/page/teams-js/MicrosoftTeams.min.js",
             lambda route: route.fulfill(body=script, content_type="text/javascript"),
@@ -196,7 +211,7 @@ async def signed_in(
     assert "/tab/signin" in page.url
     await page.get_by_label("Who are you?").select_option(label=name)
     await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**" + path)
+    await page.wait_for_url("**" + path + "*")
     return page
 
 
@@ -280,3 +295,28 @@ async def test_configuring_a_tab_saves_the_chosen_review(browser: Browser, harne
             "suggestedDisplayName": "Digital Optimisation",
         }
     ]
+
+
+async def test_in_a_meeting_every_side_panel_opens_on_what_the_stage_shows(
+    browser: Browser, harness: Harness, db: Database
+) -> None:
+    meeting = "19:meeting_NjQ3ZTk2@thread.v2"
+    chair = await signed_in(
+        browser, harness, "Andrew Mearns", "/tab/review/1", frame="sidePanel", meeting=meeting
+    )
+    await chair.wait_for_url("**/tab/panel/1?meeting=*")
+    await chair.get_by_role("link", name=re.compile(r"^7\. SBC embraces")).click()
+    await chair.wait_for_url("**recommendation=7")
+    await chair.get_by_role("button", name="Share to stage").click()
+    await chair.get_by_role("status").filter(has_text="Shared").wait_for()
+    async with db.session() as session:
+        assert await on_stage(session, meeting_id=meeting, review_id=1) == 7
+
+    # Another member opens the review's tab in the meeting's side panel: the stage's recommendation.
+    member = await signed_in(
+        browser, harness, "Liz Purdy", "/tab/review/1", frame="sidePanel", meeting=meeting
+    )
+    await member.wait_for_url("**/tab/panel/1?meeting=*")
+    assert await member.locator("h2#chosen").inner_text() == "Recommendation 7"
+    assert "On the meeting's stage now." in await member.locator(".on-stage").inner_text()
+    assert await violations(member) == []

@@ -13,6 +13,7 @@ from test_committee_page import SCRIPT, action_id, second_round
 from test_status import seeded  # noqa: F401
 
 from store.db import Database
+from store.meetings import on_stage
 from store.models import Person, Review, review_scrutiny_officers
 from store.queries import actions_for
 
@@ -173,7 +174,7 @@ async def test_the_side_panel_opens_on_the_first_slipped_recommendation_and_swit
     assert [n for n, current, _, _ in links if current] == ["1"]
     assert all(len(words.split()) <= 8 for _, _, _, words in links)
     # Share to stage: there, hidden until teams-js says this app may share; its status said aloud.
-    assert '<div id="share" hidden data-stage="/tab/stage/1/1">' in html
+    assert '<div id="share" hidden data-stage="/tab/stage/1/1" data-number="1">' in html
     assert (
         'role="status" aria-live="polite"' in html and '<script src="/page/panel.js" defer></script>' in html
     )
@@ -242,3 +243,62 @@ async def test_with_an_app_id_and_no_teams_sign_in_nothing_of_the_review_is_show
         html = await tab(harness, path, {}, status=401)
         assert "<h1>Signing you in</h1>" in html, path
         assert "Digital Optimisation" not in html and "Recommendation" not in html, path
+
+
+MEETING = "19:meeting_NjQ3ZTk2@thread.v2"
+
+
+async def share(
+    harness: Harness, cookie: dict[str, str], body: object, *, as_json: bool = True, status: int = 200
+) -> None:
+    """What the side panel's script sends once Teams has shared a recommendation to the stage."""
+    assert harness.http is not None
+    sent = {"json": body} if as_json else {"data": {"meeting": MEETING, "number": "7"}}
+    async with harness.http.post(
+        harness.url + "/tab/panel/1/stage", headers=cookie, allow_redirects=False, **sent
+    ) as response:
+        assert response.status == status, await response.text()
+
+
+async def test_a_meetings_side_panel_opens_on_the_recommendation_its_stage_shows(
+    harness: Harness, db: Database
+) -> None:
+    cookie = await sign_in(harness, db, "Andrew Mearns")
+    await share(harness, cookie, {"meeting": MEETING, "number": 7})
+
+    opened = await tab(harness, f"/tab/panel/1?meeting={MEETING}", cookie)
+    assert '<h2 id="chosen">Recommendation 7</h2>' in opened
+    assert "On the meeting's stage now." in opened
+    # Choosing another keeps the meeting, and says what its stage shows.
+    assert '<a href="?meeting=19%3Ameeting_NjQ3ZTk2%40thread.v2&amp;recommendation=3"' in opened
+    three = await tab(harness, f"/tab/panel/1?meeting={MEETING}&recommendation=3", cookie)
+    assert '<h2 id="chosen">Recommendation 3</h2>' in three
+    assert "The meeting's stage shows" in three and ">Recommendation 7</a>" in three
+    # Another meeting, or none, opens on the first recommendation needing discussion.
+    for elsewhere in ("/tab/panel/1?meeting=19:meeting_other@thread.v2", "/tab/panel/1"):
+        html = await tab(harness, elsewhere, cookie)
+        assert '<h2 id="chosen">Recommendation 1</h2>' in html and "stage now" not in html
+
+    await share(harness, cookie, {"meeting": MEETING, "number": 2})  # the last share wins
+    assert '<h2 id="chosen">Recommendation 2</h2>' in await tab(
+        harness, f"/tab/panel/1?meeting={MEETING}", cookie
+    )
+
+
+async def test_what_is_not_a_share_to_stage_changes_nothing(harness: Harness, db: Database) -> None:
+    cookie = await sign_in(harness, db, "Andrew Mearns")
+    await share(harness, cookie, {"meeting": MEETING, "number": 2})
+    for body in (
+        {"meeting": MEETING, "number": 999},
+        {"meeting": MEETING, "number": "7"},
+        {"meeting": MEETING, "number": True},
+        {"meeting": "<script>alert(1)</script>", "number": 7},
+        {"meeting": "x" * 301, "number": 7},
+        {"number": 7},
+        ["not", "an", "object"],
+    ):
+        await share(harness, cookie, body, status=400)
+    await share(harness, cookie, None, as_json=False, status=415)  # a form, as a page elsewhere could send
+    await share(harness, {}, {"meeting": MEETING, "number": 7}, status=303)  # not signed in
+    async with db.session() as session:
+        assert await on_stage(session, meeting_id=MEETING, review_id=1) == 2

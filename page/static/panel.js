@@ -17,12 +17,24 @@
     .catch(function () {
       // Outside Teams there is no stage: the button stays hidden.
     });
+  // Every side panel in the meeting then opens on what its stage shows (bot/tabs.py).
+  function tellTheMeeting() {
+    fetch(share.dataset.told, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      credentials: "include",
+      body: JSON.stringify({ meeting: share.dataset.meeting, number: Number(share.dataset.number) }),
+    }).catch(function () {
+      // The stage shows it all the same; only others' panels will not open on it.
+    });
+  }
   button.addEventListener("click", function () {
     button.disabled = true;
     status.textContent = status.dataset.sharing;
     microsoftTeams.meeting.shareAppContentToStage(function (error, result) {
       button.disabled = false;
       status.textContent = error || !result ? status.dataset.failed : status.dataset.shared;
+      if (!error && result && share.dataset.meeting) tellTheMeeting();
     }, location.origin + share.dataset.stage);
   });
 })();

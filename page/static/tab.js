@@ -14,7 +14,10 @@
     .then(function (context) {
       var page = context.page || {};
       if (review) {
-        if (page.frameContext === "sidePanel") location.replace("/tab/panel/" + review[1]);
+        // The meeting's chat id goes with it: the panel opens on what the meeting's stage shows.
+        var meeting = (context.chat && context.chat.id) || (context.meeting && context.meeting.id) || "";
+        var inMeeting = meeting ? "?meeting=" + encodeURIComponent(meeting) : "";
+        if (page.frameContext === "sidePanel") location.replace("/tab/panel/" + review[1] + inMeeting);
         else if (page.frameContext === "meetingStage") location.replace("/tab/stage/" + review[1]);
         return;
       }
