@@ -307,7 +307,10 @@ async def test_in_a_meeting_every_side_panel_opens_on_what_the_stage_shows(
     await chair.wait_for_url("**/tab/panel/1?meeting=*")
     await chair.get_by_role("link", name=re.compile(r"^7\. SBC embraces")).click()
     await chair.wait_for_url("**recommendation=7")
-    await chair.get_by_role("button", name="Share to stage").click()
+    # The panel tells the bot once Teams has shared it: wait for that, not only for the words.
+    async with chair.expect_response("**/tab/panel/1/stage") as told:
+        await chair.get_by_role("button", name="Share to stage").click()
+    assert (await told.value).status == 200
     await chair.get_by_role("status").filter(has_text="Shared").wait_for()
     async with db.session() as session:
         assert await on_stage(session, meeting_id=meeting, review_id=1) == 7
