@@ -35,7 +35,6 @@ from cards.drafts import (
 )
 from dialogs.context import Caller, card_message, replace_card, submitted
 from dialogs.lifecycle import review_words
-from documents.errors import UserFacingError
 from store.db import Database
 from store.drafts import (
     DraftWords,
@@ -113,6 +112,9 @@ def _after_edit(before: DraftState | None) -> str:
 
 
 class DraftHandlers:
+    """The drafting's commands and card presses. What the store refuses (UserFacingError) is the reply,
+    said by the bot's turn (bot/handler.py) with nothing saved."""
+
     def __init__(self, db: Database, *, clock: Callable[[], datetime]) -> None:
         self._db = db
         self._clock = clock
@@ -122,18 +124,14 @@ class DraftHandlers:
         match = _ASKED.match(" ".join(str(args or "").split()))
         assert match is not None  # everything matches: a number is optional
         number = int(match["number"]) if match["number"] else None
-        try:
-            async with self._db.session() as session:
-                views = await find_drafts(
-                    session,
-                    number=number,
-                    title=review_words(match["rest"]),
-                    person_id=caller.person_id,
-                    is_admin=caller.is_admin,
-                )
-        except UserFacingError as refusal:
-            await dc.context.send_activity(str(refusal))
-            return
+        async with self._db.session() as session:
+            views = await find_drafts(
+                session,
+                number=number,
+                title=review_words(match["rest"]),
+                person_id=caller.person_id,
+                is_admin=caller.is_admin,
+            )
         if number is None and len(views) != 1:
             await dc.context.send_activity(card_message(draft_choice_card(views)))
             return
@@ -143,17 +141,13 @@ class DraftHandlers:
         asked = await submitted(dc.context, ShowDraft, value, refusal=messages.CARD_OUT_OF_DATE)
         if asked is None:
             return
-        try:
-            async with self._db.session() as session:
-                view = await open_draft(
-                    session,
-                    recommendation_id=asked.recommendation_id,
-                    person_id=caller.person_id,
-                    is_admin=caller.is_admin,
-                )
-        except UserFacingError as refusal:
-            await dc.context.send_activity(str(refusal))
-            return
+        async with self._db.session() as session:
+            view = await open_draft(
+                session,
+                recommendation_id=asked.recommendation_id,
+                person_id=caller.person_id,
+                is_admin=caller.is_admin,
+            )
         await dc.context.send_activity(card_message(draft_card(view)))
 
     async def edit(self, dc: DialogContext, caller: Caller, value: Any) -> None:
@@ -161,14 +155,10 @@ class DraftHandlers:
         asked = await submitted(dc.context, OneAction, value, refusal=messages.CARD_OUT_OF_DATE)
         if asked is None:
             return
-        try:
-            async with self._db.session() as session:
-                view = await draft_of_action(
-                    session, action_id=asked.action_id, person_id=caller.person_id, is_admin=caller.is_admin
-                )
-        except UserFacingError as refusal:
-            await dc.context.send_activity(str(refusal))
-            return
+        async with self._db.session() as session:
+            view = await draft_of_action(
+                session, action_id=asked.action_id, person_id=caller.person_id, is_admin=caller.is_admin
+            )
         await replace_card(dc.context, draft_edit_card(view, asked.action_id))
 
     async def add(self, dc: DialogContext, caller: Caller, value: Any) -> None:
@@ -183,18 +173,14 @@ class DraftHandlers:
         if given is None:
             await dc.context.send_activity(words.DRAFT_NOTHING_TYPED)
             return
-        try:
-            async with self._db.session() as session:
-                view, before = await add_action(
-                    session,
-                    recommendation_id=form.recommendation_id,
-                    words=given,
-                    person_id=caller.person_id,
-                    is_admin=caller.is_admin,
-                )
-        except UserFacingError as refusal:
-            await dc.context.send_activity(str(refusal))
-            return
+        async with self._db.session() as session:
+            view, before = await add_action(
+                session,
+                recommendation_id=form.recommendation_id,
+                words=given,
+                person_id=caller.person_id,
+                is_admin=caller.is_admin,
+            )
         said = words.DRAFT_ADDED.format(position=view.actions[-1].position, number=view.number)
         await self._changed(dc, view, said + _after_edit(before))
 
@@ -207,19 +193,15 @@ class DraftHandlers:
         except ValueError:
             await dc.context.send_activity(messages.CARD_OUT_OF_DATE)
             return
-        try:
-            async with self._db.session() as session:
-                view, before = await change_action(
-                    session,
-                    action_id=form.action_id,
-                    # Every field emptied is refused as an action with no words, not taken as "no change".
-                    words=given or DraftWords("", "", "", ""),
-                    person_id=caller.person_id,
-                    is_admin=caller.is_admin,
-                )
-        except UserFacingError as refusal:
-            await dc.context.send_activity(str(refusal))
-            return
+        async with self._db.session() as session:
+            view, before = await change_action(
+                session,
+                action_id=form.action_id,
+                # Every field emptied is refused as an action with no words, not taken as "no change".
+                words=given or DraftWords("", "", "", ""),
+                person_id=caller.person_id,
+                is_admin=caller.is_admin,
+            )
         position = next(a.position for a in view.actions if a.id == form.action_id)
         said = words.DRAFT_CHANGED.format(position=position, number=view.number)
         await self._changed(dc, view, said + _after_edit(before))
@@ -228,14 +210,10 @@ class DraftHandlers:
         asked = await submitted(dc.context, OneAction, value, refusal=messages.CARD_OUT_OF_DATE)
         if asked is None:
             return
-        try:
-            async with self._db.session() as session:
-                view, before, position = await remove_action(
-                    session, action_id=asked.action_id, person_id=caller.person_id, is_admin=caller.is_admin
-                )
-        except UserFacingError as refusal:
-            await dc.context.send_activity(str(refusal))
-            return
+        async with self._db.session() as session:
+            view, before, position = await remove_action(
+                session, action_id=asked.action_id, person_id=caller.person_id, is_admin=caller.is_admin
+            )
         said = words.DRAFT_REMOVED.format(position=position, number=view.number)
         await self._changed(dc, view, said + _after_edit(before))
 
@@ -244,24 +222,18 @@ class DraftHandlers:
         if asked is None:
             return
         now = self._clock()
-        try:
-            async with self._db.session() as session:
-                view = await send_draft(
-                    session,
-                    recommendation_id=asked.recommendation_id,
-                    person_id=caller.person_id,
-                    is_admin=caller.is_admin,
-                    now=now,
-                )
-                # The scrutiny officers hear of it once, at the next tick or their next turn.
-                for reviewer in await reviewers_of(session, review_id=view.review_id):
-                    if reviewer.id != caller.person_id:
-                        await _keep(
-                            session, reviewer, DeliveryKind.TO_REVIEW, view, draft_waits_card(view), now
-                        )
-        except UserFacingError as refusal:
-            await dc.context.send_activity(str(refusal))
-            return
+        async with self._db.session() as session:
+            view = await send_draft(
+                session,
+                recommendation_id=asked.recommendation_id,
+                person_id=caller.person_id,
+                is_admin=caller.is_admin,
+                now=now,
+            )
+            # The scrutiny officers hear of it once, at the next tick or their next turn.
+            for reviewer in await reviewers_of(session, review_id=view.review_id):
+                if reviewer.id != caller.person_id:
+                    await _keep(session, reviewer, DeliveryKind.TO_REVIEW, view, draft_waits_card(view), now)
         said = words.DRAFT_SENT.format(number=view.number, count=len(view.actions))
         await self._changed(dc, view, said)
 
@@ -287,24 +259,20 @@ class DraftHandlers:
         decision = await submitted(dc.context, DraftDecision, value, refusal=messages.CARD_OUT_OF_DATE)
         if decision is None:
             return
-        try:
-            async with self._db.session() as session:
-                view = await decide_draft(
-                    session,
-                    recommendation_id=decision.recommendation_id,
-                    sent_at=decision.sent_at,
-                    accept=accept,
-                    reason=decision.reason,
-                    person_id=caller.person_id,
-                    is_admin=caller.is_admin,
-                )
-                drafter = await drafter_of(session, recommendation_id=decision.recommendation_id)
-                if not accept and drafter is not None and drafter.id != caller.person_id:
-                    told = draft_returned_card(view, reviewer=caller.name)
-                    await _keep(session, drafter, DeliveryKind.RETURNED, view, told, self._clock())
-        except UserFacingError as refusal:
-            await dc.context.send_activity(str(refusal))
-            return
+        async with self._db.session() as session:
+            view = await decide_draft(
+                session,
+                recommendation_id=decision.recommendation_id,
+                sent_at=decision.sent_at,
+                accept=accept,
+                reason=decision.reason,
+                person_id=caller.person_id,
+                is_admin=caller.is_admin,
+            )
+            drafter = await drafter_of(session, recommendation_id=decision.recommendation_id)
+            if not accept and drafter is not None and drafter.id != caller.person_id:
+                told = draft_returned_card(view, reviewer=caller.name)
+                await _keep(session, drafter, DeliveryKind.RETURNED, view, told, self._clock())
         if accept:
             reply = words.DRAFT_ACCEPTED_REPLY.format(number=view.number, review=view.review_title)
         else:
