@@ -120,6 +120,14 @@ def return_state(*, verdict: Verdict | None, source: UpdateSource, carried: bool
     return ReturnState.RETURNED if verdict is Verdict.RETURNED else ReturnState.WAITING
 
 
+# return_state's ACCEPTED as a query's condition (ReturnDecision outer-joined), for reading many rows.
+ACCEPTED_IN_QUERY = (
+    (ReturnDecision.verdict == Verdict.ACCEPTED)
+    | (ProgressUpdate.source == UpdateSource.IMPORT)
+    | ProgressUpdate.fully_achieved_carried
+)
+
+
 def recorded_by(name: str | None, on_behalf_of: str | None) -> str | None:
     """ "Liz Purdy on behalf of Lorraine Dixon" when a deputy recorded it, else who recorded it."""
     return f"{name} on behalf of {on_behalf_of}" if name and on_behalf_of else name

@@ -21,10 +21,8 @@ from store.models import (
     Recommendation,
     ReturnDecision,
     Review,
-    UpdateSource,
-    Verdict,
 )
-from store.queries import ANSWER_ROW, recorded_by, return_state
+from store.queries import ACCEPTED_IN_QUERY, ANSWER_ROW, recorded_by, return_state
 from store.responses import MONITORED
 from store.views import ActionVersion, ReturnState, action_name
 
@@ -77,7 +75,7 @@ async def newest_grades(session: AsyncSession, *, accepted_only: bool) -> dict[i
 
     A council's every return is read here (40 reviews of 60 actions over 8 rounds: 19,200), so the
     rows come back as the database's plain values, without the ORM's per-row work: the grade as the
-    name the column keeps, the acceptance decided in the query (as return_state decides it)."""
+    name the column keeps, the acceptance decided in the query (queries.ACCEPTED_IN_QUERY)."""
     query = (
         select(
             ProgressUpdate.action_id,
@@ -89,11 +87,7 @@ async def newest_grades(session: AsyncSession, *, accepted_only: bool) -> dict[i
         .order_by(ProgressUpdate.id)
     )
     if accepted_only:
-        query = query.where(
-            (ReturnDecision.verdict == Verdict.ACCEPTED)
-            | (ProgressUpdate.source == UpdateSource.IMPORT)
-            | ProgressUpdate.fully_achieved_carried
-        )
+        query = query.where(ACCEPTED_IN_QUERY)
     found: dict[int, dict[int, GradeRow]] = defaultdict(dict)
     connection = await session.connection()
     for action_id, round_id, grade, carried in await connection.execute(query):
